@@ -1,0 +1,165 @@
+__path__ = __import__("pkgutil").extend_path(__path__, __name__)
+
+# The Basecamp API client.
+#
+# `basecamp` is one import namespace shipped as several distributions: this package
+# (basecamp-core) holds the clients, configuration, auth, errors, retry, pagination, hooks and
+# downloads. `basecamp.services`, `basecamp.oauth` and `basecamp.webhooks` are installed separately.
+#
+# Public names load on first use (PEP 562), so `import basecamp.webhooks` stays light and never
+# imports httpx.
+#
+# Example:
+#     ```python
+#     from basecamp import Client
+#
+#     with Client(access_token="...") as client:
+#         account = client.for_account(12345)
+#         for project in account.projects.list():
+#             print(project["name"])
+#     ```
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._async.account import AsyncAccountClient, AsyncPager
+    from ._async.client import AsyncClient
+    from ._auth import (
+        AsyncOAuthTokenProvider,
+        AsyncStaticTokenProvider,
+        AsyncTokenProvider,
+        AuthStrategy,
+        BearerAuth,
+        OAuthTokenProvider,
+        StaticTokenProvider,
+        TokenProvider,
+    )
+    from ._config import Config
+    from ._download import DownloadResult
+    from ._errors import (
+        AmbiguousError,
+        ApiError,
+        AuthError,
+        BasecampError,
+        ErrorCode,
+        ExitCode,
+        ForbiddenError,
+        LimitExceededError,
+        NetworkError,
+        NotFoundError,
+        RateLimitError,
+        UsageError,
+        ValidationError,
+    )
+    from ._operation import Operation, Param, RetrySettings
+    from ._pagination import ListMeta, ListResult
+    from ._sync.account import AccountClient, Pager
+    from ._sync.client import Client
+    from ._version import __version__
+
+__all__ = [
+    # clients
+    "Client",
+    "AsyncClient",
+    "AccountClient",
+    "AsyncAccountClient",
+    "Config",
+    # results
+    "ListResult",
+    "ListMeta",
+    "Pager",
+    "AsyncPager",
+    "DownloadResult",
+    # auth
+    "AuthStrategy",
+    "BearerAuth",
+    "TokenProvider",
+    "AsyncTokenProvider",
+    "StaticTokenProvider",
+    "AsyncStaticTokenProvider",
+    "OAuthTokenProvider",
+    "AsyncOAuthTokenProvider",
+    # errors
+    "BasecampError",
+    "ErrorCode",
+    "ExitCode",
+    "UsageError",
+    "NotFoundError",
+    "AuthError",
+    "ForbiddenError",
+    "RateLimitError",
+    "NetworkError",
+    "ApiError",
+    "AmbiguousError",
+    "ValidationError",
+    "LimitExceededError",
+    # operation registry records
+    "Operation",
+    "Param",
+    "RetrySettings",
+    "__version__",
+]
+
+# name -> module (relative, so a vendored copy under another package name still works)
+_LAZY = {
+    "Client": "._sync.client",
+    "AccountClient": "._sync.account",
+    "Pager": "._sync.account",
+    "AsyncClient": "._async.client",
+    "AsyncAccountClient": "._async.account",
+    "AsyncPager": "._async.account",
+    "Config": "._config",
+    "ListResult": "._pagination",
+    "ListMeta": "._pagination",
+    "DownloadResult": "._download",
+    "Operation": "._operation",
+    "Param": "._operation",
+    "RetrySettings": "._operation",
+    "__version__": "._version",
+    **dict.fromkeys(
+        (
+            "AuthStrategy",
+            "BearerAuth",
+            "TokenProvider",
+            "AsyncTokenProvider",
+            "StaticTokenProvider",
+            "AsyncStaticTokenProvider",
+            "OAuthTokenProvider",
+            "AsyncOAuthTokenProvider",
+        ),
+        "._auth",
+    ),
+    **dict.fromkeys(
+        (
+            "BasecampError",
+            "ErrorCode",
+            "ExitCode",
+            "UsageError",
+            "NotFoundError",
+            "AuthError",
+            "ForbiddenError",
+            "RateLimitError",
+            "NetworkError",
+            "ApiError",
+            "AmbiguousError",
+            "ValidationError",
+            "LimitExceededError",
+        ),
+        "._errors",
+    ),
+}
+
+
+def __getattr__(name: str) -> object:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,319 @@
+"""Typed errors, and the pure mapping from an HTTP response to the right one.
+
+Every failure the SDK reports is a `BasecampError`. Each subclass has a stable `code` (for logs and
+JSON output) and an `exit_code` (for command-line tools), so callers can branch on type, code or
+exit status alike. Messages are short, truncated to 500 UTF-8 bytes, and never carry credentials.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Mapping
+
+__all__ = [
+    "AmbiguousError",
+    "ApiError",
+    "AuthError",
+    "BasecampError",
+    "ErrorCode",
+    "ExitCode",
+    "ForbiddenError",
+    "LimitExceededError",
+    "NetworkError",
+    "NotFoundError",
+    "RateLimitError",
+    "UsageError",
+    "ValidationError",
+    "error_from_response",
+    "truncate_message",
+]
+
+MAX_MESSAGE_BYTES = 500
+RETRYABLE_API_STATUSES = frozenset({500, 502, 503, 504})
+
+
+class ErrorCode(str, enum.Enum):
+    """Stable, machine-readable error codes."""
+
+    USAGE = "usage"
+    NOT_FOUND = "not_found"
+    AUTH_REQUIRED = "auth_required"
+    FORBIDDEN = "forbidden"
+    RATE_LIMIT = "rate_limit"
+    NETWORK = "network"
+    API_ERROR = "api_error"
+    AMBIGUOUS = "ambiguous"
+    VALIDATION = "validation"
+    LIMIT_EXCEEDED = "limit_exceeded"
+
+
+class ExitCode(enum.IntEnum):
+    """Process exit codes for command-line tools built on the SDK."""
+
+    OK = 0
+    USAGE = 1
+    NOT_FOUND = 2
+    AUTH = 3
+    FORBIDDEN = 4
+    RATE_LIMIT = 5
+    NETWORK = 6
+    API = 7
+    AMBIGUOUS = 8
+    VALIDATION = 9
+    LIMIT_EXCEEDED = 10
+
+
+def truncate_message(message: str, limit: int = MAX_MESSAGE_BYTES) -> str:
+    """Cut `message` to at most `limit` UTF-8 bytes without splitting a character.
+
+    Args:
+        message: The text to shorten.
+        limit: The byte budget, at least 0.
+
+    Returns:
+        `message` itself when it fits, else its longest prefix that fits, ending in `…` when there
+        is room for it.
+    """
+    encoded = message.encode("utf-8")
+    if len(encoded) <= limit:
+        return message
+    ellipsis = "…".encode()
+    budget = limit - len(ellipsis) if limit >= len(ellipsis) else limit
+    cut = encoded[:budget].decode("utf-8", errors="ignore")
+    return cut + "…" if budget != limit else cut
+
+
+class BasecampError(Exception):
+    """Base class of every error the SDK raises.
+
+    Attributes:
+        message: A short human-readable message (at most 500 UTF-8 bytes).
+        code: The stable `ErrorCode`.
+        exit_code: The `ExitCode` a command-line tool should exit with.
+        hint: An optional suggestion on what to do next.
+        http_status: The HTTP status that caused the error, if any.
+        retryable: Whether sending the same request again may succeed.
+        retry_after: Seconds the server asked us to wait, if it said.
+        request_id: The server's `X-Request-Id`, for support tickets.
+    """
+
+    code: ErrorCode = ErrorCode.API_ERROR
+    exit_code: ExitCode = ExitCode.API
+    default_message = "The Basecamp API request failed."
+    default_retryable = False
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        hint: str | None = None,
+        http_status: int | None = None,
+        retryable: bool | None = None,
+        retry_after: float | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.message = truncate_message(message or self.default_message)
+        self.hint = truncate_message(hint) if hint else None
+        self.http_status = http_status
+        self.retryable = self.default_retryable if retryable is None else retryable
+        self.retry_after = retry_after
+        self.request_id = request_id
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} ({self.hint})"
+
+    def __repr__(self) -> str:
+        status = f", http_status={self.http_status}" if self.http_status is not None else ""
+        return f"{type(self).__name__}({self.message!r}{status})"
+
+
+class UsageError(BasecampError):
+    """The SDK was called the wrong way: bad arguments, configuration or a missing package."""
+
+    code = ErrorCode.USAGE
+    exit_code = ExitCode.USAGE
+    default_message = "The SDK was called with invalid arguments."
+
+
+class NotFoundError(BasecampError):
+    """The resource does not exist, or the token cannot see it (404)."""
+
+    code = ErrorCode.NOT_FOUND
+    exit_code = ExitCode.NOT_FOUND
+    default_message = "The requested resource was not found."
+
+
+class AuthError(BasecampError):
+    """The credentials are missing, expired or rejected (401)."""
+
+    code = ErrorCode.AUTH_REQUIRED
+    exit_code = ExitCode.AUTH
+    default_message = "Authentication failed: the access token is missing, expired or revoked."
+
+
+class ForbiddenError(BasecampError):
+    """The credentials are valid but not allowed to do this (403)."""
+
+    code = ErrorCode.FORBIDDEN
+    exit_code = ExitCode.FORBIDDEN
+    default_message = "This account or token is not allowed to perform the request."
+
+
+class RateLimitError(BasecampError):
+    """Too many requests (429). `retry_after` says how long the server asked us to wait."""
+
+    code = ErrorCode.RATE_LIMIT
+    exit_code = ExitCode.RATE_LIMIT
+    default_message = "Rate limit exceeded."
+    default_retryable = True
+
+
+class NetworkError(BasecampError):
+    """The request did not complete: connection refused or reset, a timeout, a broken body."""
+
+    code = ErrorCode.NETWORK
+    exit_code = ExitCode.NETWORK
+    default_message = "The request could not be completed because of a network error."
+    default_retryable = True
+
+
+class ApiError(BasecampError):
+    """The API answered with a server error, an unexpected status, or a body we cannot use."""
+
+    code = ErrorCode.API_ERROR
+    exit_code = ExitCode.API
+    default_message = "The Basecamp API returned an unexpected response."
+
+
+class AmbiguousError(BasecampError):
+    """A lookup matched more than one thing, or a write may or may not have been applied."""
+
+    code = ErrorCode.AMBIGUOUS
+    exit_code = ExitCode.AMBIGUOUS
+    default_message = "The result is ambiguous."
+
+
+class ValidationError(BasecampError):
+    """The server rejected the request's data (400 or 422).
+
+    Attributes:
+        errors: The server's per-field messages, e.g. `{"content": ["can't be blank"]}`.
+    """
+
+    code = ErrorCode.VALIDATION
+    exit_code = ExitCode.VALIDATION
+    default_message = "The request was rejected as invalid."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        errors: Mapping[str, list[str]] | None = None,
+        hint: str | None = None,
+        http_status: int | None = None,
+        retry_after: float | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            hint=hint,
+            http_status=http_status,
+            retry_after=retry_after,
+            request_id=request_id,
+        )
+        self.errors: dict[str, list[str]] = dict(errors or {})
+
+
+class LimitExceededError(BasecampError):
+    """The account has reached a storage or plan limit (507). Retrying will not help."""
+
+    code = ErrorCode.LIMIT_EXCEEDED
+    exit_code = ExitCode.LIMIT_EXCEEDED
+    default_message = "The account has reached a plan or storage limit."
+
+
+_STATUS_CLASSES: dict[int, type[BasecampError]] = {
+    400: ValidationError,
+    401: AuthError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    422: ValidationError,
+    429: RateLimitError,
+    507: LimitExceededError,
+}
+
+
+def _parse_json_object(body: bytes) -> dict[str, object] | None:
+    if not body or len(body) > 1_000_000:
+        return None
+    try:
+        value = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _field_errors(data: Mapping[str, object]) -> dict[str, list[str]]:
+    raw = data.get("errors")
+    result: dict[str, list[str]] = {}
+    if isinstance(raw, Mapping):
+        for key, value in raw.items():
+            if isinstance(value, list):
+                result[str(key)] = [str(v) for v in value]
+            elif value is not None:
+                result[str(key)] = [str(value)]
+    elif isinstance(raw, list):
+        messages = [str(v) for v in raw if isinstance(v, str | int | float)]
+        if messages:
+            result["base"] = messages
+    return result
+
+
+def error_from_response(
+    status: int,
+    body: bytes,
+    *,
+    request_id: str | None = None,
+    retry_after: float | None = None,
+) -> BasecampError:
+    """Map a non-2xx response to the matching typed error. Pure: no I/O.
+
+    The message is the body's `error` or `message` when that is a non-empty string, else a plain
+    default for the status. 400 and 422 carry the server's field errors.
+
+    Args:
+        status: The HTTP status code.
+        body: The response body (already size-capped by the transport).
+        request_id: The `X-Request-Id` response header, if present.
+        retry_after: The parsed `Retry-After` delay in seconds, if present.
+
+    Returns:
+        The error to raise. It is returned, not raised, so callers can decide.
+    """
+    data = _parse_json_object(body)
+    message: str | None = None
+    if data is not None:
+        for key in ("error", "message"):
+            candidate = data.get(key)
+            if isinstance(candidate, str) and candidate.strip():
+                message = candidate.strip()
+                break
+    cls = _STATUS_CLASSES.get(status)
+    if cls is ValidationError:
+        return ValidationError(
+            message,
+            errors=_field_errors(data or {}),
+            http_status=status,
+            request_id=request_id,
+        )
+    if cls is None:
+        return ApiError(
+            message or f"The Basecamp API answered with HTTP {status}.",
+            http_status=status,
+            retryable=status in RETRYABLE_API_STATUSES,
+            retry_after=retry_after,
+            request_id=request_id,
+        )
+    return cls(message, http_status=status, retry_after=retry_after, request_id=request_id)
