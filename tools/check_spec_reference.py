@@ -1,0 +1,461 @@
+#!/usr/bin/env python3
+"""Check the API definition in spec/ against the upstream reference data.
+
+The reference (an OpenAPI document plus a behavior model) is the source of facts: operation ids,
+HTTP methods, paths, parameters, body fields, pagination, idempotency and retry settings. This
+script verifies that spec/ agrees with those facts, that every referenced model exists, that the
+service layout is the agreed one, and that no summary or doc reuses the reference's prose.
+
+Usage:
+    python3 tools/check_spec_reference.py [--spec-dir DIR] [--reference-dir DIR]
+
+Exits 0 and prints a one-line summary when everything agrees; exits 1 with a list of problems
+otherwise. Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import keyword
+import re
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SPEC_DIR = REPO_ROOT / "spec"
+DEFAULT_REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"
+
+ACCESSORS = frozenset(
+    {
+        "projects", "templates", "tools", "people",
+        "todos", "todolists", "todosets", "todolist_groups", "hill_charts",
+        "messages", "message_boards", "message_types", "comments", "campfires",
+        "schedules", "timeline", "lineup", "checkins",
+        "vaults", "documents", "uploads", "attachments",
+        "card_tables", "cards", "card_columns", "card_steps",
+        "client_approvals", "client_correspondences", "client_replies", "client_visibility",
+        "webhooks", "subscriptions", "events", "automation", "boosts",
+        "search", "reports", "timesheets", "recordings", "forwards",
+        "account", "bookmarks", "calendars", "cloud_files", "drafts", "everything", "folders",
+        "gauges", "google_documents", "my_assignments", "my_notes", "my_notifications",
+        "wormholes",
+    }
+)  # fmt: skip
+
+HTTP_METHODS = ("get", "post", "put", "delete", "patch")
+SCALAR_TYPES = frozenset({"str", "int", "float", "bool", "date", "datetime", "any", "object"})
+BODY_KINDS = frozenset({"none", "json", "binary", "multipart"})
+CONTENT_KINDS = {
+    "application/json": "json",
+    "application/octet-stream": "binary",
+    "multipart/form-data": "multipart",
+}
+MIN_SENTENCE = 25
+PLACEHOLDER = re.compile(r"\{([^}]*)\}")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+MODEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+Table = dict[str, Any]
+
+
+class Problems:
+    """Collects problems, each tagged with where it was found."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.items.append(f"{where}: {message}")
+
+
+def load_toml(path: Path, problems: Problems) -> Table | None:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        problems.add(str(path), f"cannot load: {exc}")
+        return None
+
+
+def load_json(path: Path) -> Table:
+    with path.open(encoding="utf-8") as fh:
+        data: Table = json.load(fh)
+    return data
+
+
+def normalize(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def reference_sentences(*documents: object) -> set[str]:
+    """Every description/summary sentence of at least MIN_SENTENCE characters, normalized."""
+    texts: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("description", "summary") and isinstance(value, str):
+                    texts.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for document in documents:
+        walk(document)
+    sentences: set[str] = set()
+    for text in texts:
+        flat = " ".join(text.split())
+        for piece in [flat, *SENTENCE_END.split(flat)]:
+            candidate = normalize(piece).rstrip(".!?:; ")
+            if len(candidate) >= MIN_SENTENCE:
+                sentences.add(candidate)
+    return sentences
+
+
+def normalized_path(path: str) -> str:
+    return PLACEHOLDER.sub("{}", path)
+
+
+def type_models(type_name: str, where: str, problems: Problems) -> list[str]:
+    """Validate a type expression and return the model names it mentions."""
+    if type_name.startswith("list[") and type_name.endswith("]"):
+        return type_models(type_name[5:-1], where, problems)
+    if type_name in SCALAR_TYPES:
+        return []
+    if MODEL_NAME.match(type_name):
+        return [type_name]
+    problems.add(where, f"unknown type {type_name!r}")
+    return []
+
+
+def response_models(response: object, where: str, problems: Problems) -> list[str]:
+    if response in ("none", "object", "binary"):
+        return []
+    if isinstance(response, str) and response.startswith(("model:", "list:")):
+        name = response.split(":", 1)[1]
+        if MODEL_NAME.match(name):
+            return [name]
+    problems.add(where, f"bad response {response!r}")
+    return []
+
+
+class ReferenceOp:
+    """The facts the reference states about one operation."""
+
+    def __init__(self, http: str, path: str, op: Table, behavior: Table, schemas: Table) -> None:
+        self.http = http.upper()
+        self.path = path
+        self.pagination: Table | None = op.get("x-basecamp-pagination")
+        self.write: Table | None = op.get("x-basecamp-write-semantics")
+        multipart: Table = op.get("x-basecamp-multipart") or {}
+        self.multipart_field: str | None = multipart.get("field")
+        self.behavior = behavior
+        params: list[Table] = op.get("parameters", [])
+        self.path_params = [p["name"] for p in params if p["in"] == "path"]
+        self.query: dict[str, bool] = {
+            p["name"]: bool(p.get("required"))
+            for p in params
+            if p["in"] == "query" and not (p["name"] == "page" and self.pagination)
+        }
+        self.body_kind = "none"
+        self.body: dict[str, bool] = {}
+        request: Table | None = op.get("requestBody")
+        if request:
+            content_type, content = next(iter(request["content"].items()))
+            self.body_kind = CONTENT_KINDS.get(content_type, content_type)
+            if self.body_kind == "json":
+                schema: Table = content["schema"]
+                if "$ref" in schema:
+                    schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+                required = set(schema.get("required", []))
+                self.body = {name: name in required for name in schema.get("properties", {})}
+
+    @property
+    def idempotent(self) -> bool:
+        return self.http == "GET" or bool(self.behavior.get("idempotent"))
+
+
+def load_reference(reference_dir: Path) -> tuple[dict[str, ReferenceOp], set[str]]:
+    openapi = load_json(reference_dir / "openapi.json")
+    behavior_model = load_json(reference_dir / "behavior-model.json")
+    behaviors: Table = behavior_model["operations"]
+    schemas: Table = openapi["components"]["schemas"]
+    ops: dict[str, ReferenceOp] = {}
+    for path, item in openapi["paths"].items():
+        for http, op in item.items():
+            if http in HTTP_METHODS:
+                op_id: str = op["operationId"]
+                ops[op_id] = ReferenceOp(http, path, op, behaviors.get(op_id, {}), schemas)
+    return ops, reference_sentences(openapi, behavior_model)
+
+
+class SpecChecker:
+    def __init__(self, spec_dir: Path, reference_dir: Path) -> None:
+        self.spec_dir = spec_dir
+        self.reference, self.sentences = load_reference(reference_dir)
+        self.problems = Problems()
+        self.models: dict[str, Table] = {}
+        self.model_refs: list[tuple[str, str]] = []
+        self.operations: dict[str, tuple[str, Table]] = {}
+        self.services: set[str] = set()
+
+    # -- prose ---------------------------------------------------------------
+
+    def check_text(self, where: str, text: object, *, required: bool = True) -> None:
+        if text is None and not required:
+            return
+        if not isinstance(text, str) or not text.strip():
+            self.problems.add(where, "summary/doc is missing or empty")
+            return
+        flat = normalize(text)
+        for sentence in self.sentences:
+            if len(sentence) <= len(flat) and sentence in flat:
+                self.problems.add(where, f"reuses reference prose: {sentence!r}")
+                return
+
+    # -- models --------------------------------------------------------------
+
+    def load_models(self) -> None:
+        for path in sorted((self.spec_dir / "models").glob("*.toml")):
+            data = load_toml(path, self.problems)
+            if data is None:
+                continue
+            for name, model in data.items():
+                where = f"models/{path.name}:{name}"
+                if not MODEL_NAME.match(name):
+                    self.problems.add(where, "model names must be PascalCase")
+                if name in self.models:
+                    self.problems.add(where, "model defined more than once")
+                self.models[name] = model
+                self.check_text(f"{where}.summary", model.get("summary"))
+                fields: Table = model.get("fields", {})
+                if not fields:
+                    self.problems.add(where, "model has no fields")
+                for field_name, field in fields.items():
+                    field_where = f"{where}.{field_name}"
+                    for ref in type_models(str(field.get("type")), field_where, self.problems):
+                        self.model_refs.append((field_where, ref))
+                    if "enum" in field and field.get("type") != "str":
+                        self.problems.add(field_where, "enum is only allowed on str")
+                    self.check_text(f"{field_where}.doc", field.get("doc"), required=False)
+
+    # -- services ------------------------------------------------------------
+
+    def load_services(self) -> None:
+        for path in sorted((self.spec_dir / "services").glob("*.toml")):
+            data = load_toml(path, self.problems)
+            if data is None:
+                continue
+            service: Table = data.get("service", {})
+            name = service.get("name")
+            where = f"services/{path.name}"
+            if name != path.stem:
+                self.problems.add(where, f"service name {name!r} does not match the file name")
+            self.services.add(path.stem)
+            self.check_text(f"{where}.summary", service.get("summary"))
+            methods: set[str] = set()
+            operations: list[Table] = data.get("operations", [])
+            if not operations:
+                self.problems.add(where, "service has no operations")
+            for op in operations:
+                op_id = str(op.get("id"))
+                method = str(op.get("method"))
+                if method in methods:
+                    self.problems.add(where, f"method {method!r} is defined twice")
+                methods.add(method)
+                if not IDENTIFIER.match(method) or keyword.iskeyword(method):
+                    self.problems.add(f"{where}:{op_id}", f"bad method name {method!r}")
+                if op_id in self.operations:
+                    self.problems.add(where, f"operation {op_id} is defined more than once")
+                self.operations[op_id] = (path.stem, op)
+        for missing in sorted(ACCESSORS - self.services):
+            self.problems.add("services", f"missing service file for accessor {missing!r}")
+        for extra in sorted(self.services - ACCESSORS):
+            self.problems.add("services", f"unexpected accessor {extra!r}")
+
+    def check_operations(self) -> None:
+        for missing in sorted(set(self.reference) - set(self.operations)):
+            self.problems.add("operations", f"{missing} is missing")
+        for extra in sorted(set(self.operations) - set(self.reference)):
+            self.problems.add("operations", f"{extra} is not a reference operation")
+        for op_id, (service, op) in sorted(self.operations.items()):
+            ref = self.reference.get(op_id)
+            if ref is not None:
+                self.check_operation(f"services/{service}.toml:{op_id}", op, ref)
+
+    def check_operation(self, where: str, op: Table, ref: ReferenceOp) -> None:
+        add = self.problems.add
+        self.check_text(f"{where}.summary", op.get("summary"))
+        self.check_text(f"{where}.description", op.get("description"), required=False)
+        if op.get("http") != ref.http:
+            add(where, f"http {op.get('http')!r} != reference {ref.http!r}")
+        path = str(op.get("path", ""))
+        if normalized_path(path) != normalized_path(ref.path):
+            add(where, f"path {path!r} does not match reference {ref.path!r}")
+        placeholders = PLACEHOLDER.findall(path)
+        if not placeholders or placeholders[0] != "account_id":
+            add(where, "path must start with /{account_id}")
+        self.check_params(where, op, ref, placeholders[1:])
+        self.check_body(where, op, ref)
+        self.check_behavior(where, op, ref)
+        for model in response_models(op.get("response"), where, self.problems):
+            self.model_refs.append((f"{where}.response", model))
+
+    def check_params(
+        self, where: str, op: Table, ref: ReferenceOp, placeholders: list[str]
+    ) -> None:
+        add = self.problems.add
+        params: list[Table] = op.get("params", [])
+        names = [str(p.get("name")) for p in params]
+        for dup in sorted({n for n in names if names.count(n) > 1}):
+            add(where, f"param {dup!r} is listed twice")
+        path_params = [p for p in params if p.get("in") == "path"]
+        declared = [str(p.get("name")) for p in path_params]
+        if sorted(declared) != sorted(placeholders):
+            add(where, f"path placeholders {placeholders} != declared path params {declared}")
+        wire_by_name = {str(p.get("name")): p.get("wire") for p in path_params}
+        ref_path_params = [n for n in ref.path_params if n != "accountId"]
+        actual_wires = [wire_by_name.get(name) for name in placeholders]
+        if actual_wires != ref_path_params:
+            add(where, f"path param wire names {actual_wires} != reference {ref_path_params}")
+        query = {str(p.get("wire")): p for p in params if p.get("in") == "query"}
+        for wire, required in ref.query.items():
+            param = query.get(wire)
+            if param is None:
+                add(where, f"query param {wire!r} is missing")
+            elif bool(param.get("required")) != required:
+                add(where, f"query param {wire!r} required should be {required}")
+        for wire in sorted(set(query) - set(ref.query)):
+            add(where, f"query param {wire!r} is not in the reference")
+        for param in params:
+            pwhere = f"{where}.params.{param.get('name')}"
+            self.check_field(pwhere, param)
+            if param.get("in") not in ("path", "query"):
+                add(pwhere, f"bad 'in' {param.get('in')!r}")
+            if param.get("in") == "path" and not param.get("required"):
+                add(pwhere, "path params must be required")
+
+    def check_field(self, where: str, field: Table) -> None:
+        name = str(field.get("name"))
+        if not IDENTIFIER.match(name) or keyword.iskeyword(name):
+            self.problems.add(where, f"bad Python name {name!r}")
+        if not field.get("wire"):
+            self.problems.add(where, "wire name is missing")
+        for ref in type_models(str(field.get("type")), where, self.problems):
+            self.model_refs.append((where, ref))
+        if "enum" in field and field.get("type") != "str":
+            self.problems.add(where, "enum is only allowed on str")
+        self.check_text(f"{where}.doc", field.get("doc"))
+
+    def check_body(self, where: str, op: Table, ref: ReferenceOp) -> None:
+        add = self.problems.add
+        raw = op.get("body")
+        fields: list[Table] = raw if isinstance(raw, list) else []
+        kind = "json" if isinstance(raw, list) else str(raw or "none")
+        if kind not in BODY_KINDS:
+            add(where, f"bad body kind {kind!r}")
+        if kind != ref.body_kind:
+            add(where, f"body kind {kind!r} != reference {ref.body_kind!r}")
+        if kind == "multipart" and op.get("multipart_field") != ref.multipart_field:
+            add(where, f"multipart_field should be {ref.multipart_field!r}")
+        by_wire = {str(f.get("wire")): f for f in fields}
+        for wire, required in ref.body.items():
+            field = by_wire.get(wire)
+            if field is None:
+                add(where, f"body field {wire!r} is missing")
+            elif bool(field.get("required")) != required:
+                add(where, f"body field {wire!r} required should be {required}")
+        for wire in sorted(set(by_wire) - set(ref.body)):
+            add(where, f"body field {wire!r} is not in the reference")
+        names = [str(f.get("name")) for f in fields]
+        for dup in sorted({n for n in names if names.count(n) > 1}):
+            add(where, f"body field {dup!r} is listed twice")
+        for field in fields:
+            self.check_field(f"{where}.body.{field.get('name')}", field)
+        self.check_replace(where, op, ref, fields)
+
+    def check_replace(self, where: str, op: Table, ref: ReferenceOp, fields: list[Table]) -> None:
+        add = self.problems.add
+        is_replace = bool(ref.write and ref.write.get("mode") == "replace")
+        if bool(op.get("replace")) != is_replace:
+            add(where, f"replace should be {is_replace}")
+        if not is_replace or ref.write is None:
+            if op.get("read") or op.get("preserved_on_omission"):
+                add(where, "read/preserved_on_omission are only for replace operations")
+            return
+        read = op.get("read")
+        if read not in self.reference or read == op.get("id"):
+            add(where, f"read must name another reference operation, got {read!r}")
+        elif self.reference[str(read)].http != "GET":
+            add(where, f"read operation {read!r} is not a GET")
+        preserved = sorted(op.get("preserved_on_omission", []))
+        if preserved != sorted(ref.write.get("preservedOnOmission", [])):
+            add(where, "preserved_on_omission does not match the reference")
+        for field in fields:
+            if not isinstance(field.get("source"), str):
+                add(f"{where}.body.{field.get('name')}", "replace body fields need a source")
+
+    def check_behavior(self, where: str, op: Table, ref: ReferenceOp) -> None:
+        add = self.problems.add
+        paginated = bool(op.get("paginated"))
+        if paginated != bool(ref.pagination):
+            add(where, f"paginated should be {bool(ref.pagination)}")
+        ref_key = (ref.pagination or {}).get("key")
+        if op.get("items_key") != ref_key:
+            add(where, f"items_key should be {ref_key!r}")
+        idempotent = op.get("idempotent", op.get("http") == "GET")
+        if bool(idempotent) != ref.idempotent:
+            add(where, f"idempotent should be {ref.idempotent}")
+        retry: Table = ref.behavior.get("retry", {})
+        expected = (
+            {
+                "max_attempts": retry.get("max"),
+                "base_delay_ms": retry.get("base_delay_ms"),
+                "retry_on": retry.get("retry_on"),
+            }
+            if retry
+            else None
+        )
+        if op.get("retry") != expected:
+            add(where, f"retry {op.get('retry')!r} != reference {expected!r}")
+
+    # -- wrap-up -------------------------------------------------------------
+
+    def check_model_refs(self) -> None:
+        for where, name in self.model_refs:
+            if name not in self.models:
+                self.problems.add(where, f"model {name!r} is not defined")
+
+    def run(self) -> int:
+        self.load_models()
+        self.load_services()
+        self.check_operations()
+        self.check_model_refs()
+        if self.problems.items:
+            print(f"spec has {len(self.problems.items)} problem(s):", file=sys.stderr)
+            for item in self.problems.items:
+                print(f"  - {item}", file=sys.stderr)
+            return 1
+        print(
+            f"spec OK: {len(self.operations)} operations in {len(self.services)} services, "
+            f"{len(self.models)} models"
+        )
+        return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--spec-dir", type=Path, default=DEFAULT_SPEC_DIR)
+    parser.add_argument("--reference-dir", type=Path, default=DEFAULT_REFERENCE_DIR)
+    args = parser.parse_args(argv)
+    return SpecChecker(args.spec_dir, args.reference_dir).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
