@@ -23,17 +23,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ._async.account import AsyncAccountClient, AsyncPager
+    from ._async.auth import AsyncOAuthTokenProvider, AsyncStaticTokenProvider
     from ._async.client import AsyncClient
-    from ._auth import (
-        AsyncOAuthTokenProvider,
-        AsyncStaticTokenProvider,
-        AsyncTokenProvider,
-        AuthStrategy,
-        BearerAuth,
-        OAuthTokenProvider,
-        StaticTokenProvider,
-        TokenProvider,
-    )
+    from ._auth import AsyncTokenProvider, AuthStrategy, BearerAuth, TokenProvider
     from ._config import Config
     from ._download import DownloadResult
     from ._errors import (
@@ -54,6 +46,7 @@ if TYPE_CHECKING:
     from ._operation import Operation, Param, RetrySettings
     from ._pagination import ListMeta, ListResult
     from ._sync.account import AccountClient, Pager
+    from ._sync.auth import OAuthTokenProvider, StaticTokenProvider
     from ._sync.client import Client
     from ._version import __version__
 
@@ -116,18 +109,12 @@ _LAZY = {
     "Param": "._operation",
     "RetrySettings": "._operation",
     "__version__": "._version",
+    "StaticTokenProvider": "._sync.auth",
+    "OAuthTokenProvider": "._sync.auth",
+    "AsyncStaticTokenProvider": "._async.auth",
+    "AsyncOAuthTokenProvider": "._async.auth",
     **dict.fromkeys(
-        (
-            "AuthStrategy",
-            "BearerAuth",
-            "TokenProvider",
-            "AsyncTokenProvider",
-            "StaticTokenProvider",
-            "AsyncStaticTokenProvider",
-            "OAuthTokenProvider",
-            "AsyncOAuthTokenProvider",
-        ),
-        "._auth",
+        ("AuthStrategy", "BearerAuth", "TokenProvider", "AsyncTokenProvider"), "._auth"
     ),
     **dict.fromkeys(
         (

@@ -33,7 +33,7 @@ MAX_MESSAGE_BYTES = 500
 RETRYABLE_API_STATUSES = frozenset({500, 502, 503, 504})
 
 
-class ErrorCode(str, enum.Enum):
+class ErrorCode(enum.StrEnum):
     """Stable, machine-readable error codes."""
 
     USAGE = "usage"

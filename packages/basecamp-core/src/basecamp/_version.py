@@ -1,3 +1,3 @@
-"""The version shared by every basecamp-python distribution (kept in step by `tools/bump_version.py`)."""
+"""The version every basecamp-python distribution shares (see `tools/versions.py`)."""
 
 __version__ = "0.1.0"

@@ -1,0 +1,529 @@
+"""The account-scoped async client: raw calls, pagination, downloads and service accessors.
+
+This module is the source of truth for `basecamp/_sync/account.py`, which `tools/unasync.py`
+generates from it (`make generate`). Edit this file, never the twin.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+import time
+from collections.abc import AsyncIterator, Mapping
+from importlib import import_module
+from pathlib import Path
+from typing import IO, Any, Generic, TypeVar
+
+from .._download import DownloadInfo, DownloadResult, filename_from
+from .._errors import ApiError, UsageError
+from .._generated.accessors import AsyncAccountServices
+from .._operation import Operation
+from .._pagination import ListMeta, ListResult, PageWalk, parse_total_count
+from .._request import (
+    NO_BODY,
+    PreparedBody,
+    encode_json_body,
+    encode_query,
+    expand_path,
+    resolve_url,
+)
+from .._response import expect_list
+from ..hooks import OperationInfo, OperationResult, safe_call
+from .client import AsyncClient, Reply
+
+__all__ = ["AsyncAccountClient", "AsyncPager"]
+
+T = TypeVar("T")
+_SERVICES_PACKAGE = __name__.rsplit(".", 2)[0] + ".services"
+_RAW = "raw"
+
+
+def _check_count(name: str, value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UsageError(f"{name} must be a whole number of at least 1.")
+    return value
+
+
+def _operation_info(op: Operation, path: Mapping[str, object] | None) -> OperationInfo:
+    values = path or {}
+    project = values.get("project_id")
+    resource = next(
+        (str(values[n]) for n in reversed(op.path_params) if n != "project_id" and n in values),
+        None,
+    )
+    return OperationInfo(
+        service=op.service,
+        operation=op.method,
+        operation_id=op.operation_id,
+        is_mutation=op.is_mutation,
+        resource_id=resource,
+        project_id=str(project) if project is not None else None,
+    )
+
+
+class AsyncPager(Generic[T]):
+    """A lazy, page-by-page walk through a list. Memory holds one page at a time.
+
+    Iterate it for items (`async for item in pager`), or call `pages()` for whole pages. After
+    (or during) the walk, `meta` tells the total count and whether the walk was truncated.
+    """
+
+    def __init__(
+        self,
+        account: AsyncAccountClient,
+        url: str,
+        params: list[tuple[str, str]],
+        *,
+        max_items: int | None = None,
+        items_key: str | None = None,
+        info: OperationInfo | None = None,
+    ) -> None:
+        self._account = account
+        self._url = url
+        self._params = params
+        self._max_items = _check_count("max_items", max_items)
+        self._items_key = items_key
+        self._info = info
+        self._walk: PageWalk | None = None
+
+    @property
+    def meta(self) -> ListMeta:
+        """The `ListMeta` of the walk so far (`total_count`, `truncated`, `pages`)."""
+        return self._walk.meta() if self._walk is not None else ListMeta()
+
+    async def pages(self) -> AsyncIterator[list[T]]:
+        """Yield each page's items as a list, following `Link: rel="next"`."""
+        client = self._account.client
+        first_url = self._url
+        if self._params:
+            first_url = f"{self._url}?{_urlencode(self._params)}"
+        walk = PageWalk(
+            first_url=first_url,
+            base_url=client.config.base_url,
+            max_pages=client.config.max_pages,
+            max_items=self._max_items,
+        )
+        self._walk = walk
+        url: str | None = first_url
+        hooks = client.hooks
+        while url is not None:
+            if walk.pages and hooks is not None:
+                safe_call(hooks.on_paginate, url, walk.pages + 1)
+            reply = await client._request("GET", url, idempotent=True)
+            items = expect_list(reply.json(), "list response", key=self._items_key)
+            kept = walk.take(len(items))
+            url = walk.advance(
+                link_header=reply.headers.get("link"),
+                total_count=reply.headers.get("x-total-count"),
+                current_url=url,
+            )
+            yield items[:kept] if kept < len(items) else items  # type: ignore[misc]
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in page:
+                yield item
+
+    async def collect(self) -> ListResult[T]:
+        """Fetch every page and return the items as one `ListResult`."""
+        items: list[T] = []
+        async for page in self.pages():
+            items.extend(page)
+        return ListResult(items, self.meta)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(url={self._url!r})"
+
+
+def _urlencode(params: list[tuple[str, str]]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(params)
+
+
+class AsyncAccountClient(AsyncAccountServices):
+    """A client scoped to one Basecamp account.
+
+    Services hang off it as properties (`account.projects`, `account.todos`, ...; they need
+    basecamp-services). The raw methods `get`, `post`, `put`, `delete`, `paginate` and
+    `download_url` work with basecamp-core alone.
+    """
+
+    def __init__(self, client: AsyncClient, account_id: str) -> None:
+        self.client = client
+        self.account_id = account_id
+        self._prefix = f"/{account_id}"
+        self._services: dict[str, object] = {}
+        self._services_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(account_id={self.account_id!r})"
+
+    # -- services ------------------------------------------------------------------------------
+
+    def _service(self, accessor: str, class_name: str) -> Any:
+        service = self._services.get(accessor)
+        if service is not None:
+            return service
+        with self._services_lock:
+            service = self._services.get(accessor)
+            if service is None:
+                try:
+                    module = import_module(_SERVICES_PACKAGE)
+                except ImportError:
+                    raise UsageError(
+                        f"account.{accessor} needs the basecamp-services package: "
+                        "pip install basecamp-services (or basecamp-sdk)."
+                    ) from None
+                service = getattr(module, class_name)(self)
+                self._services[accessor] = service
+        return service
+
+    # -- raw calls -----------------------------------------------------------------------------
+
+    def _url(self, path_or_url: str) -> str:
+        return resolve_url(path_or_url, base_url=self.client.config.base_url, prefix=self._prefix)
+
+    async def _raw(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, object] | None,
+        body: PreparedBody,
+        idempotent: bool,
+    ) -> object:
+        url = self._url(path)
+        info = OperationInfo(_RAW, method.lower(), f"{method} {path}", method != "GET")
+        async with self._operation(info):
+            reply = await self.client._request(
+                method, url, params=encode_query(params), body=body, idempotent=idempotent
+            )
+            return reply.json() if reply.body.strip() else None
+
+    async def get(self, path: str, *, params: Mapping[str, object] | None = None) -> Any:
+        """GET a path relative to the account (e.g. `/projects.json`) and return its JSON."""
+        return await self._raw("GET", path, params=params, body=NO_BODY, idempotent=True)
+
+    async def post(
+        self,
+        path: str,
+        *,
+        json: Mapping[str, object] | None = None,
+        params: Mapping[str, object] | None = None,
+        idempotent: bool = False,
+    ) -> Any:
+        """POST JSON to a path relative to the account. Not retried unless `idempotent=True`."""
+        body = encode_json_body(json)
+        return await self._raw("POST", path, params=params, body=body, idempotent=idempotent)
+
+    async def put(
+        self,
+        path: str,
+        *,
+        json: Mapping[str, object] | None = None,
+        params: Mapping[str, object] | None = None,
+        idempotent: bool = True,
+    ) -> Any:
+        """PUT JSON to a path relative to the account and return the JSON answer, if any."""
+        body = encode_json_body(json)
+        return await self._raw("PUT", path, params=params, body=body, idempotent=idempotent)
+
+    async def delete(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, object] | None = None,
+        idempotent: bool = True,
+    ) -> Any:
+        """DELETE a path relative to the account; returns the JSON answer, if any."""
+        return await self._raw("DELETE", path, params=params, body=NO_BODY, idempotent=idempotent)
+
+    async def paginate(
+        self,
+        path: str,
+        params: Mapping[str, object] | None = None,
+        *,
+        max_items: int | None = None,
+        page: int | None = None,
+    ) -> ListResult[Any]:
+        """GET every page of a list and return the items, following `Link: rel="next"`.
+
+        Args:
+            path: A path relative to the account, e.g. `/projects.json`.
+            params: Query parameters.
+            max_items: Stop once this many items are collected (sets `meta.truncated` when more
+                existed).
+            page: Fetch only this page and follow no links.
+        """
+        info = OperationInfo(_RAW, "paginate", f"GET {path}", False)
+        return await self._collect(
+            self._url(path), encode_query(params), max_items, page, None, info
+        )
+
+    def iterate(
+        self,
+        path: str,
+        params: Mapping[str, object] | None = None,
+        *,
+        max_items: int | None = None,
+    ) -> AsyncPager[Any]:
+        """Walk a list lazily, one page in memory at a time (`async for item in ...`)."""
+        return AsyncPager(self, self._url(path), encode_query(params), max_items=max_items)
+
+    # -- generated services call these ---------------------------------------------------------
+
+    def _op_url(self, op: Operation, path: Mapping[str, object] | None) -> str:
+        values = dict(path or {})
+        values["account_id"] = self.account_id
+        return self.client.config.base_url + expand_path(op.path, values)
+
+    async def _call(
+        self,
+        op: Operation,
+        /,
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        json: Mapping[str, object] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        data: Mapping[str, object] | None = None,
+    ) -> Any:
+        url = self._op_url(op, path)
+        if content is not None:
+            if not isinstance(content, bytes | bytearray | memoryview):
+                raise UsageError("content must be bytes.")
+            body = PreparedBody(bytes(content), content_type or "application/octet-stream")
+        elif files is not None:
+            body = _multipart(files, data)
+        else:
+            body = encode_json_body(json) if json is not None else NO_BODY
+        async with self._operation(_operation_info(op, path)):
+            reply = await self.client._request(
+                op.http_method,
+                url,
+                params=encode_query(query),
+                body=body,
+                idempotent=op.idempotent,
+            )
+            kind = op.response_kind
+            if kind == "none":
+                return None
+            if kind == "binary":
+                return reply.body
+            decoded = reply.json()
+            if kind == "list":
+                return expect_list(decoded, op.operation_id, key=op.items_key)
+            if not isinstance(decoded, dict):
+                raise ApiError(f"Expected {op.operation_id} to return a JSON object.")
+            return decoded
+
+    async def _list(
+        self,
+        op: Operation,
+        /,
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        max_items: int | None = None,
+        page: int | None = None,
+    ) -> ListResult[Any]:
+        url = self._op_url(op, path)
+        info = _operation_info(op, path)
+        return await self._collect(url, encode_query(query), max_items, page, op.items_key, info)
+
+    def _pager(
+        self,
+        op: Operation,
+        /,
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        max_items: int | None = None,
+    ) -> AsyncPager[Any]:
+        return AsyncPager(
+            self,
+            self._op_url(op, path),
+            encode_query(query),
+            max_items=max_items,
+            items_key=op.items_key,
+            info=_operation_info(op, path),
+        )
+
+    async def _collect(
+        self,
+        url: str,
+        params: list[tuple[str, str]],
+        max_items: int | None,
+        page: int | None,
+        items_key: str | None,
+        info: OperationInfo,
+    ) -> ListResult[Any]:
+        async with self._operation(info):
+            if _check_count("page", page) is not None:
+                # An explicit page: exactly that one page, no links followed.
+                limit = _check_count("max_items", max_items)
+                params = [*params, ("page", str(page))]
+                reply = await self.client._request("GET", url, params=params, idempotent=True)
+                items = expect_list(reply.json(), "list response", key=items_key)
+                truncated = limit is not None and len(items) > limit
+                meta = ListMeta(
+                    total_count=parse_total_count(reply.headers.get("x-total-count")),
+                    truncated=truncated,
+                    pages=1,
+                )
+                return ListResult(items[:limit] if truncated else items, meta)
+            pager: AsyncPager[Any] = AsyncPager(
+                self, url, params, max_items=max_items, items_key=items_key
+            )
+            return await pager.collect()
+
+    @contextlib.asynccontextmanager
+    async def _operation(self, info: OperationInfo) -> AsyncIterator[None]:
+        hooks = self.client.hooks
+        if hooks is None:
+            yield
+            return
+        safe_call(hooks.on_operation_start, info)
+        started = time.monotonic()
+        error: BaseException | None = None
+        try:
+            yield
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            duration = (time.monotonic() - started) * 1000
+            safe_call(hooks.on_operation_end, info, OperationResult(duration, error))
+
+    # -- downloads -----------------------------------------------------------------------------
+
+    async def _first_hop(self, url: str) -> str | Reply:
+        """Hop 1: the authenticated request to the API. Returns the storage URL, or the reply
+        itself when the API served the bytes directly."""
+        reply = await self.client._request(
+            "GET", self._url(url), idempotent=True, accept_redirect=True
+        )
+        if 300 <= reply.status < 400:
+            location: str | None = reply.headers.get("location")
+            if not location:
+                raise ApiError("The download redirect has no Location header.")
+            from urllib.parse import urljoin
+
+            target = urljoin(reply.url, location)
+            if not target.startswith(("https://", "http://")):
+                raise ApiError("The download redirect points to an unsupported URL scheme.")
+            return target
+        return reply
+
+    async def download_url(self, url: str) -> DownloadResult:
+        """Download a file in two hops and return it in memory.
+
+        Hop 1 goes, authenticated, to the API origin only and does not follow the redirect by
+        itself. Hop 2 fetches the redirect target with no credentials and no SDK headers, and
+        follows no further redirects. For large files use `download_to`.
+
+        Args:
+            url: The file's `download_url` (or any URL on the API origin that redirects to it).
+
+        Raises:
+            UsageError: `url` is not on the API origin.
+            ApiError: A hop answered with an error, or the file exceeds `max_download_bytes`.
+        """
+        hop = await self._first_hop(url)
+        if isinstance(hop, Reply):
+            reply = hop
+        else:
+            reply = await self.client._request("GET", hop, idempotent=True, authenticated=False)
+        return DownloadResult(
+            body=reply.body,
+            content_type=reply.headers.get("content-type"),
+            content_length=len(reply.body),
+            filename=filename_from(reply.headers.get("content-disposition"), reply.url),
+        )
+
+    @contextlib.asynccontextmanager
+    async def _open_download(self, url: str) -> AsyncIterator[tuple[Reply, AsyncIterator[bytes]]]:
+        hop = await self._first_hop(url)
+        if isinstance(hop, Reply):
+            yield hop, _single_chunk(hop.body)
+            return
+        async with self.client._open(
+            "GET",
+            hop,
+            params=None,
+            body=NO_BODY,
+            idempotent=True,
+            authenticated=False,
+            accept_redirect=False,
+            stream=True,
+        ) as reply:
+            assert reply.response is not None
+            yield reply, reply.response.aiter_bytes()
+
+    async def download_to(
+        self, url: str, destination: str | os.PathLike[str] | IO[bytes]
+    ) -> DownloadInfo:
+        """Stream a download to a path or a binary file object, in constant memory.
+
+        With a path, the bytes go to a temporary file beside it that is renamed into place only
+        when complete, so a partial file never appears under the final name.
+
+        Args:
+            url: The file's `download_url`.
+            destination: A file path, or an open binary file object (left open).
+
+        Returns:
+            The content type, size and file name of what was written.
+        """
+        written = 0
+        async with self._open_download(url) as (reply, chunks):
+            if isinstance(destination, str | os.PathLike):
+                target = Path(destination)
+                fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+                try:
+                    with os.fdopen(fd, "wb") as handle:
+                        async for chunk in chunks:
+                            handle.write(chunk)
+                            written += len(chunk)
+                    os.replace(temp_name, target)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        os.unlink(temp_name)
+                    raise
+            else:
+                async for chunk in chunks:
+                    destination.write(chunk)
+                    written += len(chunk)
+            return DownloadInfo(
+                content_type=reply.headers.get("content-type"),
+                content_length=written,
+                filename=filename_from(reply.headers.get("content-disposition"), reply.url),
+            )
+
+    async def iter_download(self, url: str) -> AsyncIterator[bytes]:
+        """Yield a download's bytes chunk by chunk, in constant memory."""
+        async with self._open_download(url) as (_, chunks):
+            async for chunk in chunks:
+                yield chunk
+
+
+async def _single_chunk(body: bytes) -> AsyncIterator[bytes]:
+    if body:
+        yield body
+
+
+def _multipart(
+    files: Mapping[str, tuple[str, bytes, str]], data: Mapping[str, object] | None
+) -> PreparedBody:
+    import httpx
+
+    fields = {k: str(v) for k, v in (data or {}).items() if v is not None}
+    request = httpx.Request("POST", "http://multipart.invalid/", files=files, data=fields)
+    return PreparedBody(request.read(), request.headers["content-type"])

@@ -1,0 +1,392 @@
+"""The async client and its transport loop.
+
+This module is the source of truth for `basecamp/_sync/client.py`, which `tools/unasync.py`
+generates from it (`make generate`). Edit this file, never the twin.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, TypedDict, cast
+
+import httpx
+
+from .._auth import AsyncTokenProvider, AuthStrategy, check_token
+from .._config import Config
+from .._errors import ApiError, BasecampError, NetworkError, UsageError, error_from_response
+from .._primitives_async import Gate, deadline, sleep
+from .._request import NO_BODY, PreparedBody, check_header_value, redact_url, validate_account_id
+from .._response import decode_json, expect_object
+from .._retry import decide_retry, parse_retry_after
+from .._version import __version__
+from ..hooks import BasecampHooks, RequestInfo, RequestResult, safe_call
+from .auth import AsyncStaticTokenProvider
+
+if TYPE_CHECKING:
+    from .account import AsyncAccountClient
+
+__all__ = ["AsyncAuthorization", "AsyncClient", "AuthorizationInfo", "Reply"]
+
+DEFAULT_USER_AGENT = f"basecamp-python/{__version__} (+https://pypi.org/project/basecamp-sdk/)"
+_CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class AuthorizationInfo(TypedDict, total=False):
+    """Launchpad's `authorization.json`: who the token belongs to and which accounts it reaches."""
+
+    expires_at: str
+    identity: dict[str, object]
+    accounts: list[dict[str, object]]
+
+
+@dataclass(slots=True)
+class Reply:
+    """A response whose status the transport accepted.
+
+    `body` holds the capped body; for streamed replies it is empty and `response` is still open.
+    """
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    url: str
+    response: httpx.Response | None = None
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's `X-Request-Id`, if sent."""
+        value: str | None = self.headers.get("x-request-id")
+        return value
+
+    def json(self) -> object:
+        """The body decoded as JSON, or `ApiError`."""
+        return decode_json(self.body, self.headers.get("content-type"), request_id=self.request_id)
+
+
+async def _read_capped(response: httpx.Response, limit: int, ends_at: float) -> bytes:
+    """Read a body, decompressed, refusing more than `limit` bytes and stopping at `ends_at`."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit and "content-encoding" not in response.headers:
+        raise ApiError(f"The response body is larger than the {limit}-byte limit.")
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > limit:
+            raise ApiError(f"The response body is larger than the {limit}-byte limit.")
+        if time.monotonic() > ends_at:
+            raise NetworkError("The response took longer than the request deadline.")
+    return bytes(body)
+
+
+class AsyncClient:
+    """The async Basecamp client. One per process or task group; it pools connections.
+
+    Pass exactly one of `access_token`, `token_provider` or `auth`.
+
+    Args:
+        access_token: A fixed OAuth access token.
+        token_provider: Supplies (and refreshes) tokens, e.g. `AsyncOAuthTokenProvider`.
+        auth: A custom `AuthStrategy` that sets headers itself.
+        config: Timeouts, retries and limits; `Config()` by default.
+        hooks: Observability hooks (`basecamp.hooks`).
+        user_agent: Your app's name and contact, put before the SDK's own User-Agent.
+        transport: An httpx transport, e.g. a fake server for tests.
+
+    Example:
+        ```python
+        async with AsyncClient(access_token="...") as client:
+            projects = await client.for_account(12345).projects.list()
+        ```
+    """
+
+    def __init__(
+        self,
+        *,
+        access_token: str | None = None,
+        token_provider: AsyncTokenProvider | None = None,
+        auth: AuthStrategy | None = None,
+        config: Config | None = None,
+        hooks: BasecampHooks | None = None,
+        user_agent: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        given = sum(x is not None for x in (access_token, token_provider, auth))
+        if given != 1:
+            raise UsageError(
+                "Pass exactly one of access_token=, token_provider= or auth= "
+                f"({'none' if given == 0 else given} given)."
+            )
+        if access_token is not None:
+            token_provider = AsyncStaticTokenProvider(check_token(access_token))
+        self._provider = token_provider
+        self._auth = auth
+        self.config = config or Config()
+        self._hooks = hooks
+        agent = DEFAULT_USER_AGENT
+        if user_agent:
+            agent = f"{check_header_value('User-Agent', user_agent)} {DEFAULT_USER_AGENT}"
+        self._base_headers = {"User-Agent": agent, "Accept": "application/json"}
+        limit = self.config.max_concurrency
+        self._http = httpx.AsyncClient(
+            timeout=httpx.Timeout(self.config.timeout),
+            limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
+            follow_redirects=False,
+            transport=transport,
+        )
+        self._gate = Gate(limit)
+        self._closed = False
+        self._authorization: AsyncAuthorization | None = None
+
+    def for_account(self, account_id: int | str) -> AsyncAccountClient:
+        """Return a client scoped to one Basecamp account.
+
+        Args:
+            account_id: The account number (digits), as in `https://3.basecamp.com/<id>/`.
+
+        Raises:
+            UsageError: `account_id` is not a string of digits.
+        """
+        from .account import AsyncAccountClient
+
+        return AsyncAccountClient(self, validate_account_id(account_id))
+
+    @property
+    def authorization(self) -> AsyncAuthorization:
+        """Launchpad's view of the token: identity and reachable accounts."""
+        if self._authorization is None:
+            self._authorization = AsyncAuthorization(self)
+        return self._authorization
+
+    @property
+    def hooks(self) -> BasecampHooks | None:
+        """The hooks this client reports to."""
+        return self._hooks
+
+    async def close(self) -> None:
+        """Close pooled connections. The client cannot be used afterwards."""
+        self._closed = True
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.config.base_url!r})"
+
+    # -- transport ---------------------------------------------------------------------------
+
+    async def _authorize(self, headers: dict[str, str]) -> str | None:
+        if self._provider is not None:
+            token = await self._provider.access_token()
+            headers["Authorization"] = f"Bearer {token}"
+            return token
+        assert self._auth is not None
+        self._auth.authenticate(headers)
+        return None
+
+    async def _replace_rejected_token(self, used: str | None) -> bool:
+        """After a 401: get a fresh token, refreshing only if nobody else already did."""
+        provider = self._provider
+        if provider is None or not provider.refreshable:
+            return False
+        if used is not None and await provider.access_token() != used:
+            return True
+        return await provider.refresh()
+
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: list[tuple[str, str]] | None = None,
+        body: PreparedBody = NO_BODY,
+        idempotent: bool,
+        authenticated: bool = True,
+        accept_redirect: bool = False,
+    ) -> Reply:
+        """Send a request with the retry policy and return the buffered, capped reply.
+
+        This is the engine under every call; most code wants `AccountClient` instead.
+        """
+        async with self._open(
+            method,
+            url,
+            params=params,
+            body=body,
+            idempotent=idempotent,
+            authenticated=authenticated,
+            accept_redirect=accept_redirect,
+            stream=False,
+        ) as reply:
+            return reply
+
+    @asynccontextmanager
+    async def _open(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: list[tuple[str, str]] | None,
+        body: PreparedBody,
+        idempotent: bool,
+        authenticated: bool,
+        accept_redirect: bool,
+        stream: bool,
+    ) -> AsyncIterator[Reply]:
+        if self._closed:
+            raise UsageError("This client is closed.")
+        config = self.config
+        if authenticated and not url.startswith(
+            (config.base_url + "/", config.launchpad_url + "/")
+        ):
+            raise UsageError("Credentials are only sent to the API origin (base_url).")
+        hooks = self._hooks
+        # Outside the API origin (download storage), hide the signed query string from hooks.
+        shown_url = url if url.startswith(config.base_url) else redact_url(url)
+        attempt = 0
+        retries = 0
+        replayed_after_401 = False
+        limit = config.max_download_bytes if stream else config.max_response_bytes
+        while True:
+            attempt += 1
+            headers = dict(self._base_headers) if authenticated else {}
+            token = await self._authorize(headers) if authenticated else None
+            if body.content_type:
+                headers["Content-Type"] = body.content_type
+            info = RequestInfo(method, shown_url, attempt)
+            if hooks is not None:
+                safe_call(hooks.on_request_start, info)
+            started = time.monotonic()
+            reply: Reply | None = None
+            failure: BasecampError
+            connect_failed = False
+            async with self._gate:
+                try:
+                    async with deadline(config.request_deadline):
+                        request = self._http.build_request(
+                            method,
+                            url,
+                            params=tuple(params) if params else None,
+                            content=body.content,
+                            headers=headers,
+                        )
+                        response = await self._http.send(request, stream=True)
+                        status = response.status_code
+                        accepted = 200 <= status < 300 or (accept_redirect and 300 <= status < 400)
+                        if accepted and stream:
+                            reply = Reply(status, response.headers, b"", url, response)
+                        else:
+                            try:
+                                content = await _read_capped(
+                                    response, limit, started + config.request_deadline
+                                )
+                            finally:
+                                await response.aclose()
+                            reply = Reply(status, response.headers, content, url)
+                except BasecampError as exc:
+                    failure = exc
+                except _CONNECT_ERRORS as exc:
+                    connect_failed = True
+                    failure = self._network_error(exc, idempotent=True)
+                except (httpx.HTTPError, TimeoutError) as exc:
+                    failure = self._network_error(exc, idempotent=idempotent)
+                if reply is not None and reply.response is not None:
+                    # A streamed 2xx: hand the open response over, still inside the gate.
+                    if hooks is not None:
+                        result = RequestResult(reply.status, time.monotonic() - started)
+                        safe_call(hooks.on_request_end, info, result)
+                    try:
+                        yield reply
+                    finally:
+                        await reply.response.aclose()
+                    return
+            duration = time.monotonic() - started
+            retry_after: float | None = None
+            status_code: int | None = None
+            if reply is not None:
+                status_code = reply.status
+                if 200 <= reply.status < 300 or (accept_redirect and 300 <= reply.status < 400):
+                    if hooks is not None:
+                        safe_call(hooks.on_request_end, info, RequestResult(status_code, duration))
+                    yield reply
+                    return
+                retry_after = parse_retry_after(reply.headers.get("retry-after"))
+                failure = error_from_response(
+                    reply.status, reply.body, request_id=reply.request_id, retry_after=retry_after
+                )
+            if hooks is not None:
+                end = RequestResult(status_code, duration, failure, retry_after)
+                safe_call(hooks.on_request_end, info, end)
+            if status_code == 401 and authenticated and not replayed_after_401:
+                replayed_after_401 = True
+                if await self._replace_rejected_token(token):
+                    continue
+            decision = decide_retry(
+                attempt=retries + 1,
+                max_retries=config.max_retries,
+                idempotent=idempotent,
+                status=status_code,
+                network_error=reply is None and isinstance(failure, NetworkError),
+                connect_failed=connect_failed,
+                retry_after=retry_after,
+                base_delay=config.base_delay,
+                max_jitter=config.max_jitter,
+                max_backoff=config.max_backoff,
+                max_retry_after=config.max_retry_after,
+                random_value=random.random(),  # noqa: S311 (jitter, not security)
+            )
+            if not decision.retry:
+                raise failure
+            retries += 1
+            if hooks is not None:
+                safe_call(hooks.on_retry, info, retries, failure, decision.delay)
+            await sleep(decision.delay)
+
+    @staticmethod
+    def _network_error(exc: BaseException, *, idempotent: bool) -> NetworkError:
+        kind = type(exc).__name__
+        if isinstance(exc, TimeoutError | httpx.TimeoutException):
+            message = f"The request timed out ({kind})."
+        else:
+            message = f"The request failed on the network ({kind})."
+        if idempotent:
+            return NetworkError(message)
+        return NetworkError(
+            message + " It may or may not have been applied; it was not retried.",
+            hint="Check whether the change happened before sending it again.",
+            retryable=False,
+        )
+
+
+class AsyncAuthorization:
+    """Launchpad's `authorization.json`: the only credentialed request off the API origin."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    async def get(self) -> AuthorizationInfo:
+        """Return the token's identity and the accounts it can reach.
+
+        Raises:
+            AuthError: The token is invalid or expired.
+            ApiError: Launchpad answered with something unusable.
+        """
+        url = f"{self._client.config.launchpad_url}/authorization.json"
+        reply = await self._client._request("GET", url, idempotent=True)
+        return cast(AuthorizationInfo, expect_object(reply.json(), "authorization"))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"

@@ -1,0 +1,32 @@
+"""Concurrency primitives for the async shell. `_primitives_sync` has the same names for threads.
+
+`tools/unasync.py` rewrites imports of this module to `_primitives_sync` in the generated twin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from asyncio import Lock, Semaphore
+from asyncio import sleep as sleep
+
+__all__ = ["Gate", "Lock", "deadline", "sleep"]
+
+
+class Gate:
+    """Bounds how many requests are in flight at once."""
+
+    __slots__ = ("_semaphore",)
+
+    def __init__(self, limit: int) -> None:
+        self._semaphore = Semaphore(limit)
+
+    async def __aenter__(self) -> None:
+        await self._semaphore.acquire()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._semaphore.release()
+
+
+def deadline(seconds: float) -> asyncio.Timeout:
+    """Cancel the enclosed block after `seconds` of wall time (raises `TimeoutError`)."""
+    return asyncio.timeout(seconds)

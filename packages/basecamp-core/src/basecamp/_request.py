@@ -1,0 +1,134 @@
+"""Request building, sans I/O: URLs, path values, query strings, bodies and headers."""
+
+from __future__ import annotations
+
+import json as jsonlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from ._errors import UsageError
+from ._pagination import resolve_next_url
+
+__all__ = [
+    "NO_BODY",
+    "PreparedBody",
+    "check_header_value",
+    "encode_json_body",
+    "encode_query",
+    "expand_path",
+    "redact_url",
+    "resolve_url",
+    "validate_account_id",
+]
+
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_HEADER_BAD = re.compile(r"[\r\n\x00]")
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedBody:
+    """An encoded request body and its content type."""
+
+    content: bytes | None = None
+    content_type: str | None = None
+
+
+NO_BODY = PreparedBody()
+
+
+def validate_account_id(account_id: object) -> str:
+    """Return the account id as a string of digits, or raise `UsageError`."""
+    if isinstance(account_id, bool):
+        raise UsageError("account_id must be digits, got a bool.")
+    text = str(account_id) if isinstance(account_id, int) else account_id
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit():
+        raise UsageError("account_id must be a string of digits, e.g. 1234567.")
+    return text
+
+
+def _path_value(name: str, value: object) -> str:
+    if value is None:
+        raise UsageError(f"Missing path parameter {name!r}.")
+    if isinstance(value, bool):
+        raise UsageError(f"Path parameter {name!r} must not be a bool.")
+    text = str(value)
+    if not text:
+        raise UsageError(f"Path parameter {name!r} must not be empty.")
+    # safe="" so "/", "?", "#", "%" and ".." cannot change the route.
+    encoded = quote(text, safe="")
+    if encoded in (".", ".."):
+        encoded = encoded.replace(".", "%2E")
+    return encoded
+
+
+def expand_path(template: str, values: Mapping[str, object]) -> str:
+    """Fill a path template's `{name}` placeholders with percent-encoded values.
+
+    Raises:
+        UsageError: A placeholder has no value, or a value is empty.
+    """
+    return _PLACEHOLDER.sub(lambda m: _path_value(m.group(1), values.get(m.group(1))), template)
+
+
+def _query_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(_query_value(v) for v in value)
+    return str(value)
+
+
+def encode_query(params: Mapping[str, object] | None) -> list[tuple[str, str]]:
+    """Turn params into query pairs: `None` is dropped, bools are `true`/`false`, lists joined."""
+    if not params:
+        return []
+    return [(str(k), _query_value(v)) for k, v in params.items() if v is not None]
+
+
+def encode_json_body(body: Mapping[str, object] | None) -> PreparedBody:
+    """Encode a JSON body, dropping top-level `None` values (`""`, `0`, `False`, `[]` are sent)."""
+    if body is None:
+        return PreparedBody()
+    cleaned = {k: v for k, v in body.items() if v is not None}
+    content = jsonlib.dumps(cleaned, separators=(",", ":"), ensure_ascii=False).encode()
+    return PreparedBody(content=content, content_type="application/json")
+
+
+def check_header_value(name: str, value: str) -> str:
+    """Refuse header values that could split a request (CR, LF or NUL)."""
+    if _HEADER_BAD.search(value):
+        raise UsageError(f"Header {name!r} must not contain CR, LF or NUL characters.")
+    return value
+
+
+def resolve_url(path_or_url: str, *, base_url: str, prefix: str = "") -> str:
+    """Make an absolute URL on the API origin from a path or an absolute URL.
+
+    Args:
+        path_or_url: `/projects.json` (taken relative to `prefix`) or an absolute URL.
+        base_url: The configured API origin.
+        prefix: Prepended to relative paths, e.g. `/1234` for an account.
+
+    Raises:
+        UsageError: An absolute URL that is not on the API origin; credentials never go there.
+    """
+    if any(c in path_or_url for c in "\r\n\x00"):
+        raise UsageError("URLs must not contain CR, LF or NUL characters.")
+    if "://" in path_or_url or path_or_url.startswith("//"):
+        try:
+            return resolve_next_url(path_or_url, current_url=base_url + "/", base_url=base_url)
+        except Exception:
+            raise UsageError(
+                "Absolute URLs must be on the API origin (base_url); credentials are never "
+                "sent to another host."
+            ) from None
+    path = path_or_url if path_or_url.startswith("/") else "/" + path_or_url
+    return f"{base_url}{prefix}{path}"
+
+
+def redact_url(url: str) -> str:
+    """The URL without its query string and fragment, for logs and hooks of foreign URLs."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
