@@ -1,0 +1,3 @@
+"""An embedded fake Basecamp for tests and demos."""
+
+__all__: list[str] = []
