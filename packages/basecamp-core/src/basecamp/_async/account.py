@@ -6,15 +6,20 @@ generates from it (`make generate`). Edit this file, never the twin.
 
 from __future__ import annotations
 
+# unasync: remove-start
+import asyncio
+
+# unasync: remove-end
 import contextlib
 import os
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from importlib import import_module
 from pathlib import Path
-from typing import IO, Any, Generic, TypeVar
+from typing import IO, Any, Generic, TypeVar, cast
+from urllib.parse import urlencode
 
 from .._download import DownloadInfo, DownloadResult, filename_from
 from .._errors import ApiError, UsageError
@@ -95,54 +100,103 @@ class AsyncPager(Generic[T]):
         """The `ListMeta` of the walk so far (`total_count`, `truncated`, `pages`)."""
         return self._walk.meta() if self._walk is not None else ListMeta()
 
-    async def pages(self) -> AsyncIterator[list[T]]:
-        """Yield each page's items as a list, following `Link: rel="next"`."""
-        client = self._account.client
-        first_url = self._url
-        if self._params:
-            first_url = f"{self._url}?{_urlencode(self._params)}"
+    def _start(self) -> tuple[PageWalk, str]:
+        config = self._account.client.config
+        first_url = f"{self._url}?{urlencode(self._params)}" if self._params else self._url
         walk = PageWalk(
             first_url=first_url,
-            base_url=client.config.base_url,
-            max_pages=client.config.max_pages,
+            base_url=config.base_url,
+            max_pages=config.max_pages,
             max_items=self._max_items,
         )
         self._walk = walk
-        url: str | None = first_url
+        return walk, first_url
+
+    async def _walk_from(self, walk: PageWalk, url: str | None) -> AsyncGenerator[list[T], None]:
+        client = self._account.client
         hooks = client.hooks
         while url is not None:
             if walk.pages and hooks is not None:
                 safe_call(hooks.on_paginate, url, walk.pages + 1)
             reply = await client._request("GET", url, idempotent=True)
-            items = expect_list(reply.json(), "list response", key=self._items_key)
+            items = cast(list[T], expect_list(reply.json(), "list response", key=self._items_key))
             kept = walk.take(len(items))
             url = walk.advance(
                 link_header=reply.headers.get("link"),
                 total_count=reply.headers.get("x-total-count"),
                 current_url=url,
             )
-            yield items[:kept] if kept < len(items) else items  # type: ignore[misc]
+            yield items[:kept] if kept < len(items) else items
+
+    def pages(self) -> AsyncGenerator[list[T], None]:
+        """Yield each page's items as a list, following `Link: rel="next"`."""
+        walk, first_url = self._start()
+        return self._walk_from(walk, first_url)
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
             for item in page:
                 yield item
 
-    async def collect(self) -> ListResult[T]:
-        """Fetch every page and return the items as one `ListResult`."""
+    async def collect(
+        self,
+        # unasync: remove-start
+        *,
+        concurrency: int = 1,
+        # unasync: remove-end
+    ) -> ListResult[T]:
+        """Fetch every page and return the items as one `ListResult`.
+
+        # unasync: remove-start
+        Args:
+            concurrency: With more than 1, fetch pages 2..N concurrently by page number (at most
+                this many in flight), once the first page's `X-Total-Count` tells how many
+                there are. Items keep their order. Without a total count it walks the links.
+        # unasync: remove-end
+        """
+        # unasync: remove-start
+        if _check_count("concurrency", concurrency) != 1:
+            return await self._collect_concurrently(concurrency)
+        # unasync: remove-end
         items: list[T] = []
         async for page in self.pages():
             items.extend(page)
         return ListResult(items, self.meta)
 
+    # unasync: remove-start
+    async def _collect_concurrently(self, concurrency: int) -> ListResult[T]:
+        walk, first_url = self._start()
+        pages = self._walk_from(walk, first_url)
+        items = list(await anext(pages))
+        total, per_page = walk.total_count, len(items)
+        if total is None or per_page == 0 or total <= per_page or walk.truncated:
+            async for page in pages:  # no usable total: follow the links instead
+                items.extend(page)
+            return ListResult(items, walk.meta())
+        await pages.aclose()
+        available = -(-total // per_page)
+        last = min(available, self._account.client.config.max_pages)
+        if self._max_items is not None:
+            last = min(last, -(-self._max_items // per_page))
+        semaphore = asyncio.Semaphore(concurrency)
+        client = self._account.client
+
+        async def fetch(number: int) -> list[T]:
+            async with semaphore:
+                params = [*self._params, ("page", str(number))]
+                reply = await client._request("GET", self._url, params=params, idempotent=True)
+            return cast(list[T], expect_list(reply.json(), "list response", key=self._items_key))
+
+        for page in await asyncio.gather(*(fetch(n) for n in range(2, last + 1))):
+            kept = walk.take(len(page))
+            items.extend(page[:kept])
+        if last < available:
+            walk.truncated = True
+        return ListResult(items, walk.meta())
+
+    # unasync: remove-end
     def __repr__(self) -> str:
         return f"{type(self).__name__}(url={self._url!r})"
-
-
-def _urlencode(params: list[tuple[str, str]]) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode(params)
 
 
 class AsyncAccountClient(AsyncAccountServices):

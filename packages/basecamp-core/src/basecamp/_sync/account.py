@@ -9,10 +9,11 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from importlib import import_module
 from pathlib import Path
-from typing import IO, Any, Generic, TypeVar
+from typing import IO, Any, Generic, TypeVar, cast
+from urllib.parse import urlencode
 
 from .._download import DownloadInfo, DownloadResult, filename_from
 from .._errors import ApiError, UsageError
@@ -93,40 +94,47 @@ class Pager(Generic[T]):
         """The `ListMeta` of the walk so far (`total_count`, `truncated`, `pages`)."""
         return self._walk.meta() if self._walk is not None else ListMeta()
 
-    def pages(self) -> Iterator[list[T]]:
-        """Yield each page's items as a list, following `Link: rel="next"`."""
-        client = self._account.client
-        first_url = self._url
-        if self._params:
-            first_url = f"{self._url}?{_urlencode(self._params)}"
+    def _start(self) -> tuple[PageWalk, str]:
+        config = self._account.client.config
+        first_url = f"{self._url}?{urlencode(self._params)}" if self._params else self._url
         walk = PageWalk(
             first_url=first_url,
-            base_url=client.config.base_url,
-            max_pages=client.config.max_pages,
+            base_url=config.base_url,
+            max_pages=config.max_pages,
             max_items=self._max_items,
         )
         self._walk = walk
-        url: str | None = first_url
+        return walk, first_url
+
+    def _walk_from(self, walk: PageWalk, url: str | None) -> Generator[list[T], None]:
+        client = self._account.client
         hooks = client.hooks
         while url is not None:
             if walk.pages and hooks is not None:
                 safe_call(hooks.on_paginate, url, walk.pages + 1)
             reply = client._request("GET", url, idempotent=True)
-            items = expect_list(reply.json(), "list response", key=self._items_key)
+            items = cast(list[T], expect_list(reply.json(), "list response", key=self._items_key))
             kept = walk.take(len(items))
             url = walk.advance(
                 link_header=reply.headers.get("link"),
                 total_count=reply.headers.get("x-total-count"),
                 current_url=url,
             )
-            yield items[:kept] if kept < len(items) else items  # type: ignore[misc]
+            yield items[:kept] if kept < len(items) else items
+
+    def pages(self) -> Generator[list[T], None]:
+        """Yield each page's items as a list, following `Link: rel="next"`."""
+        walk, first_url = self._start()
+        return self._walk_from(walk, first_url)
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
             for item in page:
                 yield item
 
-    def collect(self) -> ListResult[T]:
+    def collect(
+        self,
+    ) -> ListResult[T]:
         """Fetch every page and return the items as one `ListResult`."""
         items: list[T] = []
         for page in self.pages():
@@ -135,12 +143,6 @@ class Pager(Generic[T]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(url={self._url!r})"
-
-
-def _urlencode(params: list[tuple[str, str]]) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode(params)
 
 
 class AccountClient(AccountServices):
