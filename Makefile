@@ -67,8 +67,8 @@ typecheck: sync ## mypy --strict over every package's src (generated code includ
 	$(RUN) mypy $(wildcard $(PY_SRC))
 
 .PHONY: test-unit
-test-unit: sync ## pytest for every package in the workspace environment
-	$(PYTEST) $(wildcard packages/*/tests) tools/tests
+test-unit: sync ## pytest for every package, the tools and the docs, in the workspace environment
+	$(PYTEST) $(wildcard packages/*/tests tools/tests tests)
 
 .PHONY: test-isolated
 test-isolated: uv ## webhooks and oauth tests in environments with only that package installed
