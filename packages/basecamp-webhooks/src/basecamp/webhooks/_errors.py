@@ -1,0 +1,52 @@
+"""Typed errors raised by `basecamp.webhooks`.
+
+No message built here ever contains the webhook secret or a signature value.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AsyncHandlerError",
+    "InvalidEventKindError",
+    "WebhookConfigurationError",
+    "WebhookError",
+    "WebhookPayloadError",
+    "WebhookSignatureError",
+    "WebhookVerificationError",
+]
+
+
+class WebhookError(Exception):
+    """Base class of every error raised by `basecamp.webhooks`."""
+
+
+class WebhookVerificationError(WebhookError):
+    """A delivery was rejected: its signature or its body cannot be trusted or read.
+
+    `WebhookReceiver.handle_request` raises this (or a subclass) for every problem with the
+    request itself, and nothing else for bad input.
+    """
+
+
+class WebhookSignatureError(WebhookVerificationError):
+    """The signature header is missing or does not match the body (HTTP 401 in the adapters)."""
+
+
+class WebhookPayloadError(WebhookVerificationError):
+    """The body is not a JSON object shaped like a Basecamp event (HTTP 400 in the adapters)."""
+
+
+class WebhookConfigurationError(WebhookError, ValueError):
+    """A `WebhookReceiver` or adapter was configured with invalid options."""
+
+
+class AsyncHandlerError(WebhookError, TypeError):
+    """A coroutine handler or middleware reached the synchronous dispatch path.
+
+    Raised by `WebhookReceiver.handle_request` before anything runs; use
+    `WebhookReceiver.handle_request_async` (or the ASGI adapter) for `async def` callables.
+    """
+
+
+class InvalidEventKindError(WebhookError, ValueError):
+    """`parse_event_kind` was given a string that is not of the form `<type>_<action>`."""

@@ -1,0 +1,632 @@
+"""`WebhookReceiver`: verify, deduplicate and route webhook deliveries."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+import threading
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final, Self, cast
+
+from ._adapters import DEFAULT_MAX_BODY_SIZE, WebhookAsgiApp, WebhookWsgiApp
+from ._dedup import Deduplicator, dedup_key
+from ._errors import (
+    AsyncHandlerError,
+    WebhookConfigurationError,
+    WebhookError,
+    WebhookPayloadError,
+    WebhookSignatureError,
+)
+from ._events import WebhookEvent
+from ._signature import SIGNATURE_HEADER, _verify_with_key
+
+__all__ = [
+    "AsyncMiddleware",
+    "AsyncNextFn",
+    "DeliveryStatus",
+    "Handler",
+    "Middleware",
+    "NextFn",
+    "SyncMiddleware",
+    "WebhookReceiver",
+    "WebhookResult",
+]
+
+Handler = Callable[[WebhookEvent], object]
+"""An event handler: a plain function, or an `async def` (awaited by the async path only)."""
+
+NextFn = Callable[[], None]
+"""What a synchronous middleware calls to continue dispatch."""
+
+AsyncNextFn = Callable[[], Awaitable[None]]
+"""What an `async def` middleware awaits to continue dispatch."""
+
+SyncMiddleware = Callable[[WebhookEvent, NextFn], object]
+"""`middleware(event, next_fn)`: call `next_fn()` to continue, or return to stop dispatch."""
+
+AsyncMiddleware = Callable[[WebhookEvent, AsyncNextFn], Awaitable[object]]
+"""`async def middleware(event, next_fn)`: `await next_fn()` to continue."""
+
+Middleware = SyncMiddleware | AsyncMiddleware
+"""Either kind of middleware."""
+
+DEFAULT_DEDUP_WINDOW_SIZE: Final = 1000
+
+
+class DeliveryStatus(StrEnum):
+    """What `WebhookReceiver.handle_request` did with a delivery."""
+
+    HANDLED = "handled"
+    """The event was dispatched (to zero or more handlers) and is now remembered."""
+
+    DUPLICATE = "duplicate"
+    """The event id was already processed, or is being processed right now: nothing ran."""
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookResult:
+    """The outcome of one delivery.
+
+    Attributes:
+        status: `DeliveryStatus.HANDLED` or `DeliveryStatus.DUPLICATE`.
+        event: The verified, parsed event.
+        handlers_run: The handlers that ran, in the order they ran (empty for a duplicate).
+        stopped_by_middleware: `True` when a middleware returned without calling `next_fn`,
+            so no handler ran. The event still counts as handled (and is remembered).
+    """
+
+    status: DeliveryStatus
+    event: WebhookEvent
+    handlers_run: tuple[Handler, ...] = ()
+    stopped_by_middleware: bool = False
+
+    @property
+    def handled(self) -> bool:
+        """`True` unless the delivery was a duplicate."""
+        return self.status is DeliveryStatus.HANDLED
+
+    @property
+    def duplicate(self) -> bool:
+        """`True` when the delivery was skipped as a duplicate."""
+        return self.status is DeliveryStatus.DUPLICATE
+
+    @property
+    def handler_names(self) -> tuple[str, ...]:
+        """The qualified names of `handlers_run`, handy for logs."""
+        return tuple(_callable_name(handler) for handler in self.handlers_run)
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    pattern: str
+    regex: re.Pattern[str] | None  # None: an exact kind, compared with ==
+    handler: Handler
+    is_async: bool
+
+    def matches(self, kind: str) -> bool:
+        if self.regex is None:
+            return self.pattern == kind
+        return self.regex.fullmatch(kind) is not None
+
+
+_Entry = tuple[Handler, bool]  # (handler, is_async)
+_MiddlewareEntry = tuple[Middleware, bool]
+
+
+class _Run:
+    """Mutable bookkeeping of one dispatch."""
+
+    __slots__ = ("ran", "reached")
+
+    def __init__(self) -> None:
+        self.ran: list[Handler] = []
+        self.reached = False
+
+
+class WebhookReceiver:
+    """Verifies, deduplicates and routes Basecamp webhook deliveries.
+
+    Dispatch order for one event:
+
+    1. Middleware, in registration order: the first registered is the outermost. Each one
+       receives `(event, next_fn)` and continues by calling `next_fn()`; one that returns
+       without calling it stops dispatch (the event still counts as handled).
+    2. Handlers registered with `on` whose pattern matches `event.kind`, in registration order
+       (exact kinds and globs interleaved as registered).
+    3. Handlers registered with `on_any`, in registration order.
+
+    A handler registered twice (or under two matching patterns) runs once per registration. If a
+    handler raises, the later ones do not run, the exception propagates, and the event id is
+    released so that a redelivery is processed again: handlers should be idempotent.
+
+    Deduplication uses the event `id` (`1` and `"1"` are the same id) in an LRU window of
+    `dedup_window_size` ids. An id is remembered only after dispatch succeeds. While a delivery is
+    in flight, a concurrent delivery of the same id is reported as a duplicate at once (it does
+    not wait); if the first one then fails, Basecamp's own retry delivers it again. Events
+    without an `id` are never deduplicated. The receiver is thread-safe and may be shared by
+    threads and asyncio tasks.
+
+    Args:
+        secret: The webhook secret used to verify `signature_header`. Required unless
+            `insecure_skip_verification` is `True`.
+        signature_header: The header carrying the hex HMAC-SHA256 signature (any case).
+        dedup_window_size: How many processed event ids to remember; `0` disables
+            deduplication entirely (including of concurrent deliveries).
+        insecure_skip_verification: Accept unsigned deliveries. Only for local development:
+            anyone who can reach the endpoint can then forge events.
+
+    Raises:
+        WebhookConfigurationError: If `secret` is missing without the opt-out, if both are
+            given, or if an option has an invalid value.
+    """
+
+    def __init__(
+        self,
+        *,
+        secret: str | None,
+        signature_header: str = SIGNATURE_HEADER,
+        dedup_window_size: int = DEFAULT_DEDUP_WINDOW_SIZE,
+        insecure_skip_verification: bool = False,
+    ) -> None:
+        if insecure_skip_verification is not True and insecure_skip_verification is not False:
+            raise WebhookConfigurationError("insecure_skip_verification must be a bool")
+        if secret is not None and not isinstance(secret, str):
+            raise WebhookConfigurationError("secret must be a str")
+        if insecure_skip_verification:
+            if secret:
+                raise WebhookConfigurationError(
+                    "pass either a secret or insecure_skip_verification=True, not both"
+                )
+            self._key: bytes | None = None
+        else:
+            if not secret:
+                raise WebhookConfigurationError(
+                    "a webhook secret is required; pass insecure_skip_verification=True to "
+                    "accept unsigned requests (never in production)"
+                )
+            try:
+                self._key = secret.encode()
+            except UnicodeEncodeError:
+                raise WebhookConfigurationError("secret is not encodable as UTF-8") from None
+        if not isinstance(signature_header, str) or not signature_header.strip():
+            raise WebhookConfigurationError("signature_header must be a non-empty string")
+        if isinstance(dedup_window_size, bool) or not isinstance(dedup_window_size, int):
+            raise WebhookConfigurationError("dedup_window_size must be an int")
+        if dedup_window_size < 0:
+            raise WebhookConfigurationError("dedup_window_size must be >= 0")
+
+        self._signature_header = signature_header.strip()
+        self._signature_header_lower = self._signature_header.lower()
+        self._dedup = Deduplicator(dedup_window_size) if dedup_window_size else None
+        self._dedup_window_size = dedup_window_size
+        # Registrations are immutable tuples swapped on change, so dispatch never needs a lock;
+        # the lock only keeps concurrent registrations from losing one another.
+        self._registration_lock = threading.Lock()
+        self._routes: tuple[_Route, ...] = ()
+        self._any: tuple[_Entry, ...] = ()
+        self._middleware: tuple[_MiddlewareEntry, ...] = ()
+
+    # -- configuration -------------------------------------------------------------------
+
+    @property
+    def signature_header(self) -> str:
+        """The name of the header that carries the signature."""
+        return self._signature_header
+
+    @property
+    def dedup_window_size(self) -> int:
+        """How many processed event ids are remembered (`0`: deduplication is off)."""
+        return self._dedup_window_size
+
+    @property
+    def insecure_skip_verification(self) -> bool:
+        """`True` when signatures are not checked."""
+        return self._key is None
+
+    def __repr__(self) -> str:
+        insecure = ", insecure_skip_verification=True" if self._key is None else ""
+        return (
+            f"WebhookReceiver(signature_header={self._signature_header!r}, "
+            f"dedup_window_size={self._dedup_window_size}{insecure}, "
+            f"handlers={len(self._routes) + len(self._any)}, "
+            f"middleware={len(self._middleware)})"
+        )
+
+    # -- registration --------------------------------------------------------------------
+
+    def on(self, pattern: str, handler: Handler) -> Self:
+        """Run `handler` for events whose kind matches `pattern`.
+
+        Args:
+            pattern: An exact kind (`"todo_created"`) or a glob in which `*` matches any run of
+                characters (`"todo_*"`, `"*_trashed"`). No other character is special.
+            handler: Called with the `WebhookEvent`; may be an `async def` (then only
+                `handle_request_async` can run it).
+
+        Returns:
+            The receiver, so calls chain.
+
+        Raises:
+            WebhookConfigurationError: If `pattern` is empty or not a string.
+            TypeError: If `handler` is not callable.
+        """
+        if not isinstance(pattern, str) or not pattern:
+            raise WebhookConfigurationError("pattern must be a non-empty string")
+        _require_callable(handler, "handler")
+        regex = None
+        if "*" in pattern:
+            regex = re.compile(".*".join(map(re.escape, pattern.split("*"))), re.DOTALL)
+        route = _Route(pattern, regex, handler, _is_async(handler))
+        with self._registration_lock:
+            self._routes = (*self._routes, route)
+        return self
+
+    def on_any(self, handler: Handler) -> Self:
+        """Run `handler` for every event, after the handlers registered with `on`.
+
+        Args:
+            handler: Called with the `WebhookEvent`; may be an `async def`.
+
+        Returns:
+            The receiver, so calls chain.
+
+        Raises:
+            TypeError: If `handler` is not callable.
+        """
+        _require_callable(handler, "handler")
+        entry = (handler, _is_async(handler))
+        with self._registration_lock:
+            self._any = (*self._any, entry)
+        return self
+
+    def use(self, middleware: Middleware) -> Self:
+        """Wrap dispatch in `middleware(event, next_fn)`.
+
+        The first middleware registered is the outermost. A middleware continues dispatch by
+        calling `next_fn()` (`await next_fn()` in an `async def` middleware) and stops it by
+        returning without doing so. Exceptions from handlers propagate through it.
+
+        In `handle_request_async`, a plain (sync) middleware in front of `async def` handlers
+        or middleware runs in a worker thread, so that its `next_fn()` can block while the
+        event loop runs them.
+
+        Args:
+            middleware: A sync or `async def` callable taking `(event, next_fn)`.
+
+        Returns:
+            The receiver, so calls chain.
+
+        Raises:
+            TypeError: If `middleware` is not callable.
+        """
+        _require_callable(middleware, "middleware")
+        entry = (middleware, _is_async(middleware))
+        with self._registration_lock:
+            self._middleware = (*self._middleware, entry)
+        return self
+
+    # -- verification --------------------------------------------------------------------
+
+    def parse_request(self, raw_body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
+        """Verify a request and parse its body, without dispatching or deduplicating.
+
+        Args:
+            raw_body: The request body, byte for byte as received.
+            headers: The request headers; the signature header is looked up in any case.
+
+        Returns:
+            The parsed event.
+
+        Raises:
+            WebhookSignatureError: If the signature header is missing or wrong.
+            WebhookPayloadError: If the body is not a JSON object shaped like an event.
+            TypeError: If `raw_body` is not bytes-like.
+        """
+        raw_body = _as_bytes(raw_body)
+        if self._key is not None:
+            signature = _find_header(headers, self._signature_header, self._signature_header_lower)
+            if not signature:
+                raise WebhookSignatureError(f"missing {self._signature_header} header")
+            if not _verify_with_key(raw_body, self._key, signature):
+                raise WebhookSignatureError("webhook signature does not match the request body")
+        try:
+            payload = json.loads(raw_body)
+        # JSONDecodeError and UnicodeDecodeError are ValueErrors; deep nesting recurses out.
+        except (ValueError, RecursionError) as exc:
+            raise WebhookPayloadError("webhook body is not valid JSON") from exc
+        if not isinstance(payload, dict):
+            raise WebhookPayloadError("webhook body must be a JSON object")
+        return WebhookEvent.from_payload(payload)
+
+    def has_seen(self, event_id: int | str) -> bool:
+        """Whether `event_id` is in the deduplication window (does not refresh it)."""
+        key = dedup_key(event_id)
+        return self._dedup is not None and key is not None and self._dedup.seen(key)
+
+    # -- dispatch ------------------------------------------------------------------------
+
+    def handle_request(self, raw_body: bytes, headers: Mapping[str, str]) -> WebhookResult:
+        """Verify, deduplicate and dispatch one delivery synchronously.
+
+        Args:
+            raw_body: The request body, byte for byte as received.
+            headers: The request headers (case-insensitive lookup).
+
+        Returns:
+            A `WebhookResult` saying whether the event was handled or a duplicate.
+
+        Raises:
+            WebhookVerificationError: For a missing or wrong signature
+                (`WebhookSignatureError`) or a malformed body (`WebhookPayloadError`).
+            AsyncHandlerError: If a middleware or a handler matching the event is an
+                `async def`; raised before anything runs.
+            Exception: Whatever a handler or middleware raised (the event id is released).
+        """
+        event = self.parse_request(raw_body, headers)
+        middleware = self._middleware
+        handlers = self._handlers_for(event.kind)
+        for callable_, is_async in (*middleware, *handlers):
+            if is_async:
+                raise AsyncHandlerError(
+                    f"{_callable_name(callable_)} is a coroutine function; use "
+                    "handle_request_async() or the ASGI adapter to run it"
+                )
+        key = self._claim(event)
+        if key is False:
+            return WebhookResult(DeliveryStatus.DUPLICATE, event)
+        run = _Run()
+        try:
+            _run_sync(event, middleware, handlers, run, 0)
+        except BaseException:
+            self._release(key)
+            raise
+        self._commit(key)
+        return _result(event, run)
+
+    async def handle_request_async(
+        self, raw_body: bytes, headers: Mapping[str, str]
+    ) -> WebhookResult:
+        """Like `handle_request`, awaiting `async def` handlers and middleware.
+
+        Plain handlers and middleware are accepted too. Plain handlers run on the event loop
+        thread, so keep them quick. Cancellation releases the event id like any failure.
+
+        Args:
+            raw_body: The request body, byte for byte as received.
+            headers: The request headers (case-insensitive lookup).
+
+        Returns:
+            A `WebhookResult` saying whether the event was handled or a duplicate.
+
+        Raises:
+            WebhookVerificationError: For a missing or wrong signature or a malformed body.
+            Exception: Whatever a handler or middleware raised (the event id is released).
+        """
+        event = self.parse_request(raw_body, headers)
+        middleware = self._middleware
+        handlers = self._handlers_for(event.kind)
+        key = self._claim(event)
+        if key is False:
+            return WebhookResult(DeliveryStatus.DUPLICATE, event)
+        run = _Run()
+        try:
+            await _run_async(event, middleware, handlers, run, 0)
+        except BaseException:
+            self._release(key)
+            raise
+        self._commit(key)
+        return _result(event, run)
+
+    # -- adapters ------------------------------------------------------------------------
+
+    def asgi_app(self, *, max_body_size: int = DEFAULT_MAX_BODY_SIZE) -> WebhookAsgiApp:
+        """An ASGI 3 application serving this receiver (see `WebhookAsgiApp`).
+
+        Args:
+            max_body_size: Largest accepted body in bytes; larger requests get 413.
+
+        Returns:
+            The ASGI callable.
+        """
+        return WebhookAsgiApp(self, max_body_size=max_body_size)
+
+    def wsgi_app(self, *, max_body_size: int = DEFAULT_MAX_BODY_SIZE) -> WebhookWsgiApp:
+        """A WSGI application serving this receiver (see `WebhookWsgiApp`).
+
+        Args:
+            max_body_size: Largest accepted body in bytes; larger requests get 413.
+
+        Returns:
+            The WSGI callable.
+        """
+        return WebhookWsgiApp(self, max_body_size=max_body_size)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _handlers_for(self, kind: str) -> tuple[_Entry, ...]:
+        routed = tuple((r.handler, r.is_async) for r in self._routes if r.matches(kind))
+        return routed + self._any
+
+    def _claim(self, event: WebhookEvent) -> str | bool | None:
+        """The dedup key to commit later, `None` if not deduplicated, `False` if a duplicate."""
+        if self._dedup is None:
+            return None
+        key = dedup_key(event.id)
+        if key is None:
+            return None
+        return key if self._dedup.claim(key) else False
+
+    def _commit(self, key: str | bool | None) -> None:
+        if isinstance(key, str) and self._dedup is not None:
+            self._dedup.commit(key)
+
+    def _release(self, key: str | bool | None) -> None:
+        if isinstance(key, str) and self._dedup is not None:
+            self._dedup.release(key)
+
+
+# -- dispatch machinery ----------------------------------------------------------------------
+
+
+def _result(event: WebhookEvent, run: _Run) -> WebhookResult:
+    return WebhookResult(
+        DeliveryStatus.HANDLED,
+        event,
+        handlers_run=tuple(run.ran),
+        stopped_by_middleware=not run.reached,
+    )
+
+
+class _Once:
+    """Guards a `next_fn` against being called twice by the same middleware."""
+
+    __slots__ = ("_called", "_owner")
+
+    def __init__(self, owner: object) -> None:
+        self._owner = owner
+        self._called = False
+
+    def enter(self) -> None:
+        if self._called:
+            raise WebhookError(f"{_callable_name(self._owner)} called next_fn() more than once")
+        self._called = True
+
+
+def _run_sync(
+    event: WebhookEvent,
+    middleware: Sequence[_MiddlewareEntry],
+    handlers: Sequence[_Entry],
+    run: _Run,
+    index: int,
+) -> None:
+    if index == len(middleware):
+        run.reached = True
+        for handler, _ in handlers:
+            _expect_sync(handler(event), handler)
+            run.ran.append(handler)
+        return
+    current = middleware[index][0]
+    once = _Once(current)
+
+    def next_fn() -> None:
+        once.enter()
+        _run_sync(event, middleware, handlers, run, index + 1)
+
+    _expect_sync(cast(SyncMiddleware, current)(event, next_fn), current)
+
+
+async def _run_async(
+    event: WebhookEvent,
+    middleware: Sequence[_MiddlewareEntry],
+    handlers: Sequence[_Entry],
+    run: _Run,
+    index: int,
+) -> None:
+    if index == len(middleware):
+        run.reached = True
+        for handler, _ in handlers:
+            result = handler(event)
+            if inspect.isawaitable(result):
+                await result
+            run.ran.append(handler)
+        return
+    current, current_is_async = middleware[index]
+    once = _Once(current)
+
+    if current_is_async:
+
+        async def next_async() -> None:
+            once.enter()
+            await _run_async(event, middleware, handlers, run, index + 1)
+
+        await _await_if_needed(cast(AsyncMiddleware, current)(event, next_async))
+        return
+
+    downstream_is_async = any(a for _, a in middleware[index + 1 :]) or any(a for _, a in handlers)
+    if not downstream_is_async:
+
+        def next_sync() -> None:
+            once.enter()
+            _run_sync(event, middleware, handlers, run, index + 1)
+
+        await _await_if_needed(cast(SyncMiddleware, current)(event, next_sync))
+        return
+
+    # A sync middleware cannot await: run it in a worker thread whose next_fn blocks until the
+    # loop has run the (async) rest of the chain, so it still wraps the handlers.
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+
+    def next_threaded() -> None:
+        once.enter()
+        future = asyncio.run_coroutine_threadsafe(
+            _run_async(event, middleware, handlers, run, index + 1), loop
+        )
+        future.result()
+
+    result = await asyncio.to_thread(cast(SyncMiddleware, current), event, next_threaded)
+    await _await_if_needed(result)
+
+
+async def _await_if_needed(result: object) -> None:
+    if inspect.isawaitable(result):
+        await result
+
+
+def _expect_sync(result: object, source: object) -> None:
+    """Refuse an awaitable coming back on the sync path instead of dropping it."""
+    if inspect.isawaitable(result):
+        close = getattr(result, "close", None)
+        if callable(close):
+            close()  # no "coroutine was never awaited" warning: we raise instead
+        raise AsyncHandlerError(
+            f"{_callable_name(source)} returned an awaitable on the synchronous path; "
+            "use handle_request_async() or the ASGI adapter"
+        )
+
+
+def _is_async(obj: object) -> bool:
+    if inspect.iscoroutinefunction(obj):
+        return True
+    call = getattr(obj, "__call__", None)  # noqa: B004  (callable instances: async __call__)
+    return call is not None and inspect.iscoroutinefunction(call)
+
+
+def _require_callable(obj: object, what: str) -> None:
+    if not callable(obj):
+        raise TypeError(f"{what} must be callable, got {type(obj).__name__}")
+
+
+def _callable_name(obj: object) -> str:
+    name = getattr(obj, "__qualname__", None)
+    if isinstance(name, str):
+        return name
+    return type(obj).__qualname__
+
+
+def _as_bytes(raw_body: object) -> bytes:
+    if isinstance(raw_body, bytes):
+        return raw_body
+    if isinstance(raw_body, bytearray | memoryview):
+        return bytes(raw_body)
+    raise TypeError(f"raw_body must be bytes, exactly as received, not {type(raw_body).__name__}")
+
+
+def _find_header(headers: Mapping[str, str], name: str, lower: str) -> str | None:
+    # Exact and lowercase spellings cover dicts and case-insensitive mappings cheaply; the scan
+    # handles any other spelling.
+    value: object = headers.get(name)
+    if value is None:
+        value = headers.get(lower)
+    if value is None:
+        for key, candidate in headers.items():
+            if isinstance(key, str) and key.lower() == lower:
+                value = candidate
+                break
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    return value.strip() if isinstance(value, str) else None

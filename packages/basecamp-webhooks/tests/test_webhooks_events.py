@@ -1,0 +1,147 @@
+"""WebhookEvent, EventKind and parse_event_kind."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+
+from basecamp.webhooks import (
+    KNOWN_ACTIONS,
+    EventKind,
+    InvalidEventKindError,
+    WebhookEvent,
+    WebhookPayloadError,
+    WebhookVerificationError,
+    parse_event_kind,
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("todo_created", ("todo", "created")),
+        ("todo_completed", ("todo", "completed")),
+        ("todo_uncompleted", ("todo", "uncompleted")),
+        ("todo_content_changed", ("todo", "content_changed")),
+        ("todo_changed", ("todo", "changed")),
+        ("todo_due_date_changed", ("todo", "due_date_changed")),
+        ("message_subscribers_changed", ("message", "subscribers_changed")),
+        ("question_answer_created", ("question_answer", "created")),
+        ("question_answer_content_changed", ("question_answer", "content_changed")),
+        ("schedule_entry_created", ("schedule_entry", "created")),
+        ("client_approval_response_created", ("client_approval_response", "created")),
+        ("card_moved", ("card", "moved")),
+        ("vault_unarchived", ("vault", "unarchived")),
+        ("question_paused", ("question", "paused")),
+        # A known action never swallows the whole kind: a type must remain.
+        ("content_changed", ("content", "changed")),
+        # Unknown action: split at the last underscore.
+        ("todo_exploded", ("todo", "exploded")),
+        ("todo_color_changed", ("todo_color", "changed")),
+        ("x1_y2", ("x1", "y2")),
+    ],
+)
+def test_parse_event_kind(kind: str, expected: tuple[str, str]) -> None:
+    parsed = parse_event_kind(kind)
+    assert parsed == expected
+    assert (parsed.type, parsed.action) == expected
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["", "todo", "_created", "todo_", "todo__created", "Todo_created", "todo-created",
+     "todo created", "tödo_created", "todo_created\n"],
+)  # fmt: skip
+def test_parse_event_kind_rejects_malformed(kind: str) -> None:
+    with pytest.raises(InvalidEventKindError):
+        parse_event_kind(kind)
+    assert issubclass(InvalidEventKindError, ValueError)
+
+
+def test_parse_event_kind_rejects_non_str() -> None:
+    with pytest.raises(InvalidEventKindError):
+        parse_event_kind(42)  # type: ignore[arg-type]
+
+
+def test_every_event_kind_constant_parses_to_a_known_action() -> None:
+    kinds = {v for k, v in vars(EventKind).items() if k.isupper()}
+    assert len(kinds) > 60
+    for kind in kinds:
+        type_, action = parse_event_kind(kind)
+        assert action in KNOWN_ACTIONS, kind
+        assert f"{type_}_{action}" == kind
+    assert EventKind.QUESTION_ANSWER_CREATED == "question_answer_created"
+    assert EventKind.CARD_MOVED == "card_moved"
+
+
+def test_event_from_payload() -> None:
+    payload: dict[str, object] = {
+        "id": 9007199254740993,
+        "kind": "todo_created",
+        "created_at": "2026-01-01T00:00:00.000Z",
+        "recording": {"id": 5, "type": "Todo", "bucket": {"id": 7}},
+        "creator": {"id": 2},
+        "details": {"x": 1},
+        "extra": True,
+    }
+    event = WebhookEvent.from_payload(payload)
+    assert event.id == 9007199254740993
+    assert event.kind == "todo_created"
+    assert event.recording["id"] == 5
+    assert event.creator == {"id": 2}
+    assert event.details == {"x": 1}
+    assert event.raw["extra"] is True
+    assert (event.recording_id, event.recording_type, event.bucket_id) == (5, "Todo", 7)
+    assert event.timestamp == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_event_is_frozen_dataclass_and_hashable() -> None:
+    event = WebhookEvent.from_payload({"id": 1, "kind": "todo_created"})
+    assert dataclasses.is_dataclass(event)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        event.kind = "x"  # type: ignore[misc]
+    assert hash(event) == hash(WebhookEvent.from_payload({"id": 1, "kind": "todo_created"}))
+    assert event.recording == {}
+    assert event.details == {}
+    assert event.creator == {}
+    assert event.created_at is None
+    assert event.timestamp is None
+    assert event.recording_id is None
+    assert event.bucket_id is None
+
+
+def test_event_optional_fields() -> None:
+    event = WebhookEvent.from_payload(
+        {"kind": "todo_created", "recording": None, "created_at": "garbage"}
+    )
+    assert event.id is None
+    assert event.timestamp is None
+    assert event.recording_type is None
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"kind": ""},
+        {"kind": 5},
+        {"kind": "todo_created", "id": True},
+        {"kind": "todo_created", "id": 1.5},
+        {"kind": "todo_created", "id": [1]},
+        {"kind": "todo_created", "created_at": 5},
+        {"kind": "todo_created", "recording": []},
+        {"kind": "todo_created", "creator": "ann"},
+        {"kind": "todo_created", "details": 3},
+    ],
+)
+def test_event_from_payload_rejects_bad_shapes(payload: dict[str, object]) -> None:
+    with pytest.raises(WebhookPayloadError):
+        WebhookEvent.from_payload(payload)
+    assert issubclass(WebhookPayloadError, WebhookVerificationError)
+
+
+def test_event_from_payload_rejects_non_dict() -> None:
+    with pytest.raises(WebhookPayloadError):
+        WebhookEvent.from_payload([])  # type: ignore[arg-type]
