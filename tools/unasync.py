@@ -1,7 +1,8 @@
 """Generate core's sync shell from its async source, so the two never drift.
 
 The async modules (core's `basecamp/_async/`, oauth's `basecamp/oauth/_async/`) are the source
-of truth. This script rewrites each module into the sibling `_sync/` folder by dropping `async`/`await`, mapping async names to their sync twins
+of truth. This script rewrites each module into the sibling `_sync/` folder by dropping
+`async`/`await`, mapping async names to their sync twins
 (`AsyncClient` -> `Client`, `aiter_bytes` -> `iter_bytes`, `_primitives_async` ->
 `_primitives_sync`, ...) and removing blocks fenced by `# unasync: remove-start` /
 `# unasync: remove-end` (async-only features). The result is import-sorted and formatted with

@@ -25,6 +25,7 @@ __all__ = [
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _HEADER_BAD = re.compile(r"[\r\n\x00]")
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +82,24 @@ def _query_value(value: object) -> str:
 
 
 def encode_query(params: Mapping[str, object] | None) -> list[tuple[str, str]]:
-    """Turn params into query pairs: `None` is dropped, bools are `true`/`false`, lists joined."""
+    """Turn params into query pairs.
+
+    `None` is dropped and bools become `true`/`false`. A list is sent comma-separated, except
+    under a key ending in `[]` (Rails style, e.g. `assignee_ids[]`), where each item is its own
+    pair.
+    """
     if not params:
         return []
-    return [(str(k), _query_value(v)) for k, v in params.items() if v is not None]
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        name = str(key)
+        if name.endswith("[]") and isinstance(value, list | tuple):
+            pairs.extend((name, _query_value(item)) for item in value)
+        else:
+            pairs.append((name, _query_value(value)))
+    return pairs
 
 
 def encode_json_body(body: Mapping[str, object] | None) -> PreparedBody:
@@ -116,7 +131,9 @@ def resolve_url(path_or_url: str, *, base_url: str, prefix: str = "") -> str:
     """
     if any(c in path_or_url for c in "\r\n\x00"):
         raise UsageError("URLs must not contain CR, LF or NUL characters.")
-    if "://" in path_or_url or path_or_url.startswith("//"):
+    # Absolute only when it *starts* with a scheme (or "//"): "/search.json?q=https://x" is a
+    # relative path whose query happens to mention a URL.
+    if _ABSOLUTE.match(path_or_url) or path_or_url.startswith("//"):
         try:
             return resolve_next_url(path_or_url, current_url=base_url + "/", base_url=base_url)
         except Exception:

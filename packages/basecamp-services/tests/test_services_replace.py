@@ -1,0 +1,245 @@
+"""Full-replace writes: the overlay function, and every generated `update` twin on the wire."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from hypothesis import given
+from hypothesis import strategies as st
+
+from basecamp import AsyncClient, Client, Config, UsageError
+from basecamp.services._runtime import ReplaceField, build_replace_body
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from services_support import Recorder, body_json, load_cases
+
+cases = load_cases()
+REPLACE_CASES: list[dict[str, Any]] = cases.REPLACE_CASES
+ACCOUNT_ID: int = cases.ACCOUNT_ID
+CONFIG = Config(base_delay=0.0, max_jitter=0.0)
+
+# -- build_replace_body --------------------------------------------------------------------
+
+FIELDS = (
+    ReplaceField("content", "content", "content"),
+    ReplaceField("assignee_ids", "assignee_ids", "assignees[].id"),
+    ReplaceField("parent_id", "parent_id", "parent.id"),
+    ReplaceField("notify", "notify", ""),
+    ReplaceField("participant_ids", "participant_ids", "participants[].id", preserved=True),
+)
+RECORD = {
+    "content": "Old",
+    "assignees": [{"id": 1, "name": "A"}, {"id": 2, "name": "B"}],
+    "parent": {"id": 7},
+    "participants": [{"id": 9}],
+}
+
+
+def test_overlay_keeps_what_was_not_passed() -> None:
+    body = build_replace_body(RECORD, {"content": "New"}, FIELDS)
+    assert body == {"content": "New", "assignee_ids": [1, 2], "parent_id": 7}
+
+
+def test_none_means_not_passed_and_falsy_values_are_passed() -> None:
+    body = build_replace_body(RECORD, {"content": "", "assignee_ids": [], "notify": False}, FIELDS)
+    assert body == {"content": "", "assignee_ids": [], "parent_id": 7, "notify": False}
+    assert build_replace_body(RECORD, {"content": None}, FIELDS)["content"] == "Old"
+
+
+def test_preserved_and_unsourced_fields_are_sent_only_when_passed() -> None:
+    body = build_replace_body(RECORD, {}, FIELDS)
+    assert "participant_ids" not in body
+    assert "notify" not in body
+    body = build_replace_body(RECORD, {"participant_ids": [3], "notify": True}, FIELDS)
+    assert body["participant_ids"] == [3]
+    assert body["notify"] is True
+
+
+def test_null_values_in_the_record_are_sent_back_as_null() -> None:
+    record = {**RECORD, "content": None, "assignees": None, "parent": None}
+    body = build_replace_body(record, {}, FIELDS)
+    assert body == {"content": None, "assignee_ids": [], "parent_id": None}
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ({k: v for k, v in RECORD.items() if k != "content"}, "content"),
+        ({k: v for k, v in RECORD.items() if k != "assignees"}, "assignee_ids"),
+        ({**RECORD, "assignees": [{"name": "no id"}]}, "assignee_ids"),
+        ({**RECORD, "assignees": "not a list"}, "assignee_ids"),
+        ({k: v for k, v in RECORD.items() if k != "parent"}, "parent_id"),
+        ({**RECORD, "parent": {"name": "no id"}}, "parent_id"),
+        ("not a record", "content"),
+    ],
+)
+def test_missing_value_that_must_be_resent_raises(record: Any, field: str) -> None:
+    with pytest.raises(UsageError) as info:
+        build_replace_body(record, {}, FIELDS)
+    assert repr(field) in str(info.value)
+    # Passing the value explicitly makes the write safe again.
+    given_all = {"content": "x", "assignee_ids": [1], "parent_id": 1}
+    assert build_replace_body(record, given_all, FIELDS)[field] == given_all[field]
+
+
+def test_nested_paths() -> None:
+    fields = (ReplaceField("codes", "codes", "groups[].items[].code"),)
+    record = {"groups": [{"items": [{"code": "a"}, {"code": "b"}]}, {"items": []}]}
+    assert build_replace_body(record, {}, fields) == {"codes": [["a", "b"], []]}
+
+
+@given(
+    current=st.dictionaries(st.sampled_from(["a", "b", "c"]), st.integers() | st.none()),
+    passed=st.dictionaries(st.sampled_from(["a", "b", "c"]), st.integers() | st.none()),
+)
+def test_overlay_property(current: dict[str, Any], passed: dict[str, Any]) -> None:
+    fields = [ReplaceField(k, k.upper(), k) for k in ("a", "b", "c")]
+    record = copy.deepcopy(current)
+    try:
+        body = build_replace_body(record, passed, fields)
+    except UsageError:
+        assert any(passed.get(k) is None and k not in current for k in "abc")
+        return
+    assert record == current  # the record is not modified
+    for k in "abc":
+        expected = passed[k] if passed.get(k) is not None else current[k]
+        assert body[k.upper()] == expected
+
+
+# -- the generated update twins, on the wire -------------------------------------------------
+
+
+def _ids(case: dict[str, Any]) -> str:
+    return f"{case['service']}.{case['twin']}"
+
+
+def _record(case: dict[str, Any]) -> dict[str, Any]:
+    """A record from the read operation carrying each field's sample value at its source."""
+    record: dict[str, Any] = {"id": 1}
+    for field in case["fields"]:
+        if not field["source"]:
+            continue
+        value = field["sample"]
+        parts = field["source"].split(".")
+        if len(parts) == 1:
+            record[parts[0]] = value
+        elif parts[0].endswith("[]"):
+            record[parts[0][:-2]] = [{parts[1]: v} for v in value]
+        else:
+            record[parts[0]] = {parts[1]: value}
+    return record
+
+
+def _new_value(sample: Any) -> Any:
+    if isinstance(sample, bool):
+        return not sample
+    if isinstance(sample, int):
+        return sample + 1
+    if isinstance(sample, list):
+        return [*sample, sample[0]]
+    return f"new-{sample}"
+
+
+def _server(case: dict[str, Any], record: dict[str, Any]) -> Recorder:
+    def respond(request: httpx.Request, n: int) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(200, json=record)
+        return httpx.Response(200, json={"id": 1, "updated": True})
+
+    return Recorder(respond)
+
+
+def _resent(case: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for f in case["fields"] if f["source"] and not f["preserved"]]
+
+
+def test_there_are_replace_cases() -> None:
+    assert len(REPLACE_CASES) >= 6
+    assert any(f["preserved"] for c in REPLACE_CASES for f in c["fields"])
+
+
+@pytest.mark.parametrize("case", REPLACE_CASES, ids=_ids)
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_update_keeps_fields_not_passed(case: dict[str, Any], mode: str) -> None:
+    record = _record(case)
+    changed = _resent(case)[0]
+    new_value = _new_value(changed["sample"])
+    recorder = _server(case, record)
+    kwargs = {**case["kwargs"], changed["name"]: new_value}
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(side_effect=recorder)
+        result = await _run(mode, case, case["twin"], kwargs)
+    assert result == {"id": 1, "updated": True}
+    read, write = recorder.requests
+    assert (read.method, read.url.path) == ("GET", case["read_path"])
+    assert (write.method, write.url.path) == (case["http"], case["path"])
+    expected = {f["wire"]: f["sample"] for f in _resent(case)}
+    expected[changed["wire"]] = new_value
+    assert body_json(write) == expected
+
+
+def _optional(case: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for f in case["fields"] if f["preserved"] or not f["source"]]
+
+
+@pytest.mark.parametrize("case", [c for c in REPLACE_CASES if _optional(c)], ids=_ids)
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_update_sends_preserved_and_unsourced_fields_only_when_passed(
+    case: dict[str, Any], mode: str
+) -> None:
+    optional = _optional(case)
+    record = _record(case)
+    kwargs = {**case["kwargs"], **{f["name"]: f["sample"] for f in optional}}
+    recorder = _server(case, record)
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(side_effect=recorder)
+        await _run(mode, case, case["twin"], case["kwargs"])
+        await _run(mode, case, case["twin"], kwargs)
+    without, with_ = body_json(recorder.requests[1]), body_json(recorder.requests[3])
+    for f in optional:
+        assert f["wire"] not in without
+        assert with_[f["wire"]] == f["sample"]
+
+
+@pytest.mark.parametrize("case", REPLACE_CASES, ids=_ids)
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_update_refuses_when_the_record_lacks_a_value(
+    case: dict[str, Any], mode: str
+) -> None:
+    missing = _resent(case)[-1]
+    record = _record(case)
+    del record[missing["source"].split(".")[0].removesuffix("[]")]
+    recorder = _server(case, record)
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(side_effect=recorder)
+        with pytest.raises(UsageError) as info:
+            await _run(mode, case, case["twin"], case["kwargs"])
+    assert repr(missing["name"]) in str(info.value)
+    assert [r.method for r in recorder.requests] == ["GET"]  # nothing was written
+
+
+@pytest.mark.parametrize("case", REPLACE_CASES, ids=_ids)
+async def test_raw_replace_sends_exactly_what_is_passed(case: dict[str, Any]) -> None:
+    required = {f["name"]: f["sample"] for f in case["fields"]}
+    recorder = _server(case, {})
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(side_effect=recorder)
+        await _run("sync", case, case["method"], {**case["kwargs"], **required})
+    (write,) = recorder.requests
+    assert body_json(write) == {f["wire"]: f["sample"] for f in case["fields"]}
+
+
+async def _run(mode: str, case: dict[str, Any], method: str, kwargs: dict[str, Any]) -> Any:
+    if mode == "sync":
+        with Client(access_token="t", config=CONFIG) as client:
+            service = getattr(client.for_account(ACCOUNT_ID), case["service"])
+            return getattr(service, method)(**kwargs)
+    async with AsyncClient(access_token="t", config=CONFIG) as aclient:
+        service = getattr(aclient.for_account(ACCOUNT_ID), case["service"])
+        return await getattr(service, method)(**kwargs)

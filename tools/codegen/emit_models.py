@@ -1,0 +1,77 @@
+"""Emit `_generated/models.py`: one `TypedDict` per model."""
+
+from __future__ import annotations
+
+import keyword
+
+from ._text import BUILTIN_TYPE_NAMES, HEADER, docstring, py_str, py_type, uses_literal
+from .spec import Model, ModelField, Spec
+
+_TYPING_NAMES = frozenset({"Literal", "NotRequired", "TypedDict"})
+
+
+def _annotation(f: ModelField) -> str:
+    t = py_type(f.type)
+    if f.nullable:
+        t = f"{t} | None"
+    return t if f.required else f"NotRequired[{t}]"
+
+
+def _needs_functional(model: Model, model_names: set[str]) -> bool:
+    """Class syntax only works when every key is an identifier that shadows nothing we use."""
+    taken = BUILTIN_TYPE_NAMES | _TYPING_NAMES | model_names
+    return any(
+        not f.name.isidentifier() or keyword.iskeyword(f.name) or f.name in taken
+        for f in model.fields
+    )
+
+
+def _model_doc(model: Model, indent: int) -> list[str]:
+    attrs = [(f.name, f.doc) for f in model.fields if f.doc]
+    return docstring(
+        model.summary, indent=indent, body=model.description, sections=[("Attributes", attrs)]
+    )
+
+
+def emit_models(spec: Spec) -> str:
+    names = {m.name for m in spec.models}
+    literal = any(uses_literal(f.type) for m in spec.models for f in m.fields)
+    not_required = any(not f.required for m in spec.models for f in m.fields)
+    typing_names = sorted(
+        (["Literal"] if literal else []) + (["NotRequired"] if not_required else []) + ["TypedDict"]
+    )
+    out = [
+        HEADER,
+        '"""The JSON models of the Basecamp API, as `TypedDict`s.',
+        "",
+        "Keys are the JSON field names. Keys the API may leave out are `NotRequired`; values that",
+        "may be `null` are typed `... | None`. Dates and times are ISO 8601 strings.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        f"from typing import {', '.join(typing_names)}",
+        "",
+        "__all__ = [" + ", ".join(py_str(m.name) for m in spec.models) + "]",
+    ]
+    for model in spec.models:
+        out += ["", ""]
+        if _needs_functional(model, names):
+            # Functional syntax: values are strings, so forward references need no ordering.
+            out.append(f"{model.name} = TypedDict(")
+            out.append(f"    {py_str(model.name)},")
+            out.append("    {")
+            out += [f"        {py_str(f.name)}: {py_str(_annotation(f))}," for f in model.fields]
+            out.append("    },")
+            out.append(")")
+            doc = _model_doc(model, 0)
+            doc[0] = f"{model.name}.__doc__ = " + doc[0]
+            out += doc
+            continue
+        out.append(f"class {model.name}(TypedDict):")
+        out += _model_doc(model, 4)
+        if model.fields:
+            out.append("")
+        out += [f"    {f.name}: {_annotation(f)}" for f in model.fields]
+    out.append("")
+    return "\n".join(out)

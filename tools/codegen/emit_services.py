@@ -1,0 +1,372 @@
+"""Emit one `_generated/<accessor>.py` module per service: a sync and an async class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ._text import BUILTIN_TYPE_NAMES, HEADER, docstring, py_str, py_type, sentence, uses_literal
+from .spec import Operation, Service, Spec, TypeRef
+
+RAISES = ("basecamp.BasecampError", "When the request fails; the subclass says why.")
+MAX_ITEMS_DOC = "Stop after this many items; `.meta.truncated` tells whether more existed."
+PAGE_DOC = "Fetch only this page number and follow no links."
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    annotation: str
+    required: bool
+    doc: str
+
+
+class _Module:
+    """Collects what one service module needs to import."""
+
+    def __init__(self, service: Service, spec: Spec) -> None:
+        self.service = service
+        self.shadowed = frozenset(service.method_names) & BUILTIN_TYPE_NAMES
+        self.models: set[str] = set()
+        self.core: set[str] = set()
+        self.literal = False
+        self.cast = False
+        self.builtins = False
+        self.runtime: set[str] = set()
+        classes = {service.class_name, "Async" + service.class_name}
+        self.alias = {m.name: f"_{m.name}" for m in spec.models if m.name in classes}
+        self.operations = spec.operations
+
+    def t(self, text: str) -> str:
+        if "builtins." in text:
+            self.builtins = True
+        return text
+
+    def model(self, name: str) -> str:
+        self.models.add(name)
+        return self.alias.get(name, name)
+
+    def builtin(self, name: str) -> str:
+        return self.t(f"builtins.{name}" if name in self.shadowed else name)
+
+
+def _type(mod: _Module, ref: TypeRef) -> str:
+    if uses_literal(ref):
+        mod.literal = True
+    for name in ref.models():
+        mod.model(name)
+    return mod.t(py_type(ref, mod.shadowed, mod.alias))
+
+
+def _doc_for(doc: str, wire: str, where: str) -> str:
+    return doc or f"Sent as `{wire}` in the {where}."
+
+
+def _args(mod: _Module, op: Operation, *, optional_body: bool = False) -> list[Arg]:
+    required: list[Arg] = []
+    optional: list[Arg] = []
+    for p in op.path_params:
+        required.append(Arg(p.name, _type(mod, p.type), True, _doc_for(p.doc, p.wire, "path")))
+    if op.body_kind in ("binary", "multipart"):
+        required.append(Arg("content", "bytes", True, "The file's bytes."))
+        if op.body_kind == "multipart":
+            required.append(
+                Arg("filename", mod.builtin("str"), True, "The file name; CR and LF are removed.")
+            )
+        required.append(
+            Arg("content_type", mod.builtin("str"), True, "The MIME type, e.g. `image/png`.")
+        )
+    for p in op.query_params:
+        arg = Arg(p.name, _type(mod, p.type), p.required, _doc_for(p.doc, p.wire, "query"))
+        (required if p.required else optional).append(arg)
+    for f in op.body:
+        is_required = f.required and not optional_body
+        doc = _doc_for(f.doc, f.wire, "body")
+        if optional_body and f.name in op.preserved:
+            doc = sentence(doc) + " Left as it is unless you pass it."
+        elif optional_body and f.source:
+            doc = sentence(doc) + " Keeps its current value unless you pass it."
+        arg = Arg(f.name, _type(mod, f.type), is_required, doc)
+        (required if is_required else optional).append(arg)
+    return required + optional
+
+
+def _signature(name: str, args: list[Arg], returns: str, *, is_async: bool) -> str:
+    parts = ["self"]
+    if args:
+        parts.append("*")
+    for a in args:
+        parts.append(
+            f"{a.name}: {a.annotation}" if a.required else f"{a.name}: {a.annotation} | None = None"
+        )
+    prefix = "async def" if is_async else "def"
+    return f"    {prefix} {name}({', '.join(parts)}) -> {returns}:"
+
+
+def _dict(items: list[tuple[str, str]]) -> str:
+    return "{" + ", ".join(f"{py_str(k)}: {v}" for k, v in items) + "}"
+
+
+def _request_kwargs(op: Operation, *, json: str | None = None) -> list[str]:
+    out: list[str] = []
+    if op.path_params:
+        out.append("path=" + _dict([(p.name, p.name) for p in op.path_params]))
+    if op.query_params:
+        out.append("query=" + _dict([(p.wire, p.name) for p in op.query_params]))
+    if json is not None:
+        out.append(f"json={json}")
+    elif op.body_kind == "json":
+        out.append("json=" + _dict([(f.wire, f.name) for f in op.body]))
+    elif op.body_kind == "binary":
+        out += ["content=content", "content_type=content_type"]
+    elif op.body_kind == "multipart":
+        field = py_str(op.multipart_field or "file")
+        out.append(f"files={{{field}: multipart_file(filename, content, content_type)}}")
+    return out
+
+
+def _returns(mod: _Module, op: Operation) -> tuple[str, str | None, str]:
+    """(annotation, cast target or None, Returns doc) for a single `_call`."""
+    kind = op.response_kind
+    if kind == "none":
+        return "None", None, ""
+    if kind == "binary":
+        return "bytes", "bytes", "The response body, as raw bytes."
+    if kind == "object":
+        t = f"{mod.builtin('dict')}[{mod.builtin('str')}, {mod.builtin('object')}]"
+        return t, t, "The decoded JSON object."
+    assert op.response_model is not None
+    model = mod.model(op.response_model)
+    if kind == "model":
+        return model, model, f"The `{op.response_model}`."
+    t = f"{mod.builtin('list')}[{model}]"
+    return t, t, f"The `{op.response_model}` items."
+
+
+def _call(target: str, kwargs: list[str], aw: str) -> str:
+    return f"{aw}self._account._call({', '.join([target, *kwargs])})"
+
+
+def _finish(mod: _Module, expr: str, cast_to: str | None) -> list[str]:
+    if cast_to is None:
+        return [f"        {expr}"]
+    mod.cast = True
+    return [f"        return cast({py_str(cast_to)}, {expr})"]
+
+
+def _doc_lines(
+    op: Operation, args: list[Arg], returns: str, raises: list[tuple[str, str]]
+) -> list[str]:
+    return docstring(
+        op.summary,
+        indent=8,
+        body=op.description,
+        sections=[
+            ("Args", [(a.name, a.doc) for a in args]),
+            ("Returns", returns),
+            ("Raises", raises),
+        ],
+    )
+
+
+def _methods(mod: _Module, op: Operation, *, is_async: bool) -> list[list[str]]:
+    spec_ops = mod.operations
+    aw = "await " if is_async else ""
+    methods: list[list[str]] = []
+    args = _args(mod, op)
+
+    if op.paginated:
+        assert op.item_type is not None
+        model = _type(mod, op.item_type)
+        item_doc = op.item_type.model or "item"
+        mod.core.add("ListResult")
+        all_args = [
+            *args,
+            Arg("max_items", mod.builtin("int"), False, MAX_ITEMS_DOC),
+            Arg("page", mod.builtin("int"), False, PAGE_DOC),
+        ]
+        kwargs = [*_request_kwargs(op), "max_items=max_items", "page=page"]
+        returns = (
+            f"The `{item_doc}` items, as a `ListResult` whose `.meta` has `total_count`"
+            " and `truncated`."
+        )
+        methods.append(
+            [
+                _signature(op.method, all_args, f"ListResult[{model}]", is_async=is_async),
+                *_doc_lines(op, all_args, returns, [RAISES]),
+                f"        return {aw}self._account._list({', '.join([op.const, *kwargs])})",
+            ]
+        )
+        pager = "AsyncPager" if is_async else "Pager"
+        mod.core.add(pager)
+        iter_args = all_args[:-1]
+        kwargs = [*_request_kwargs(op), "max_items=max_items"]
+        returns = f"A lazy `{pager}` over the `{item_doc}` items; it fetches pages as you iterate."
+        iter_doc = docstring(
+            sentence(op.summary) + " Lazily, page by page.",
+            indent=8,
+            body=op.description,
+            sections=[
+                ("Args", [(a.name, a.doc) for a in iter_args]),
+                ("Returns", returns),
+                ("Raises", [("basecamp.BasecampError", "While iterating, when a page fails.")]),
+            ],
+        )
+        methods.append(
+            [
+                _signature(f"iter_{op.method}", iter_args, f"{pager}[{model}]", is_async=False),
+                *iter_doc,
+                f"        return self._account._pager({', '.join([op.const, *kwargs])})",
+            ]
+        )
+        return methods
+
+    if op.body_kind == "multipart":
+        mod.runtime.add("multipart_file")
+    annotation, cast_to, returns = _returns(mod, op)
+    methods.append(
+        [
+            _signature(op.method, args, annotation, is_async=is_async),
+            *_doc_lines(op, args, returns, [RAISES]),
+            *_finish(mod, _call(op.const, _request_kwargs(op), aw), cast_to),
+        ]
+    )
+
+    if op.twin:
+        mod.runtime.add("build_replace_body")
+        twin_args = _args(mod, op, optional_body=True)
+        read_path = "{" + ", ".join(f"{py_str(p.name)}: {p.name}" for p in op.path_params) + "}"
+        given = _dict([(f.name, f.name) for f in op.body])
+        body = (
+            f"Safe twin of `{op.method}`: it reads the current record ({op.read}), overlays only"
+            f" the arguments you pass (not `None`), and sends the full record back with"
+            f" `{op.method}` ({op.id}), so fields you leave out keep their values. To clear a"
+            f" field, call `{op.method}` yourself."
+        )
+        doc = docstring(
+            "Change only the fields you pass; the others keep their current values.",
+            indent=8,
+            body=body,
+            sections=[
+                ("Args", [(a.name, a.doc) for a in twin_args]),
+                ("Returns", returns),
+                (
+                    "Raises",
+                    [
+                        (
+                            "basecamp.UsageError",
+                            "When the current record lacks a value that must be sent back; nothing"
+                            " is written.",
+                        ),
+                        RAISES,
+                    ],
+                ),
+            ],
+        )
+        read_const = spec_ops[op.read or ""].const
+        methods.append(
+            [
+                _signature(op.twin, twin_args, annotation, is_async=is_async),
+                *doc,
+                f"        record = {aw}self._account._call({read_const}, path={read_path})",
+                f"        body = build_replace_body(record, {given}, {op.const}_FIELDS)",
+                *_finish(mod, _call(op.const, _request_kwargs(op, json="body"), aw), cast_to),
+            ]
+        )
+    return methods
+
+
+def _class(mod: _Module, *, is_async: bool) -> list[str]:
+    service = mod.service
+    name = ("Async" if is_async else "") + service.class_name
+    base = "AsyncService" if is_async else "Service"
+    bases = [base]
+    if service.extension:
+        bases.insert(0, f"{name}Extension")
+    summary = service.summary
+    body = service.description
+    tail = f"Reach it as `account.{service.name}`."
+    if is_async:
+        tail = (
+            f"The async twin of `{service.class_name}`: reach it as `account.{service.name}` on"
+            " an `AsyncAccountClient`."
+        )
+    lines = [
+        f"class {name}({', '.join(bases)}):",
+        *docstring(summary, indent=4, body="\n\n".join(x for x in (body, tail) if x)),
+        "",
+        "    __slots__ = ()",
+    ]
+    for op in service.operations:
+        for method in _methods(mod, op, is_async=is_async):
+            lines += ["", *method]
+    return lines
+
+
+def emit_service(service: Service, spec: Spec) -> str:
+    mod = _Module(service, spec)
+    classes = [*_class(mod, is_async=False), "", "", *_class(mod, is_async=True)]
+
+    bound = [op.id for op in service.operations]
+    bound += [op.read for op in service.operations if op.read and op.read not in bound]
+    consts = [f"{spec.operations[i].const} = OPERATIONS[{py_str(i)}]" for i in bound]
+    for op in service.operations:
+        if op.twin:
+            mod.runtime.add("ReplaceField")
+            fields = [
+                f"ReplaceField({py_str(f.name)}, {py_str(f.wire)}, {py_str(f.source)}, "
+                f"preserved={f.name in op.preserved})"
+                for f in op.body
+            ]
+            consts += ["", f"{op.const}_FIELDS = ("]
+            consts += [f"    {f}," for f in fields]
+            consts.append(")")
+
+    typing_names = []
+    type_only = sorted(mod.core) or mod.models
+    if type_only:
+        typing_names.append("TYPE_CHECKING")
+    if mod.literal:
+        typing_names.append("Literal")
+    if mod.cast:
+        typing_names.append("cast")
+
+    out = [
+        HEADER,
+        *docstring(service.summary, indent=0, body=f"Reach it as `account.{service.name}`."),
+        "",
+        "from __future__ import annotations",
+        "",
+    ]
+    if mod.builtins:
+        out.append("import builtins")
+    if typing_names:
+        out.append(f"from typing import {', '.join(typing_names)}")
+    out.append("")
+    out.append("from .._base import AsyncService, Service")
+    if service.extension:
+        cls = service.class_name
+        out.append(f"from .._extensions.{service.name} import Async{cls}Extension, {cls}Extension")
+    if mod.runtime:
+        out.append(f"from .._runtime import {', '.join(sorted(mod.runtime))}")
+    out.append("from .operations import OPERATIONS")
+    if type_only:
+        out += ["", "if TYPE_CHECKING:"]
+        if mod.core:
+            out.append(f"    from basecamp import {', '.join(sorted(mod.core))}")
+            if mod.models:
+                out.append("")
+        if mod.models:
+            names = sorted(f"{m} as {mod.alias[m]}" if m in mod.alias else m for m in mod.models)
+            out.append(f"    from .models import {', '.join(names)}")
+    cls = service.class_name
+    out += [
+        "",
+        f"__all__ = [{py_str('Async' + cls)}, {py_str(cls)}]",
+        "",
+        *consts,
+        "",
+        "",
+        *classes,
+        "",
+    ]
+    return "\n".join(out)

@@ -1,0 +1,456 @@
+"""The code generator (tools/codegen): validation, output shape, determinism and --check.
+
+Most tests run against the small definition in `codegen_fixture/`, copied into a temporary
+repository root, so they do not depend on how far `spec/` has grown.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+TOOLS = Path(__file__).resolve().parents[1]
+REPO = TOOLS.parent
+FIXTURE = Path(__file__).resolve().parent / "codegen_fixture"
+sys.path.insert(0, str(TOOLS))
+
+from codegen import generate, main, plan  # noqa: E402
+from codegen.spec import SpecError, load_spec  # noqa: E402
+
+SERVICES = "packages/basecamp-services/src/basecamp/services"
+README = "packages/basecamp-services/README.md"
+
+
+def _make_root(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURE / "spec", root / "spec")
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    readme = root / README
+    readme.parent.mkdir(parents=True)
+    readme.write_text(
+        "# title\n\nintro\n\n<!-- services:start -->\n<!-- services:end -->\n\ntail\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return _make_root(tmp_path)
+
+
+def _edit(root: Path, rel: str, change: Callable[[str], str]) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    changed = change(text)
+    assert changed != text, "the edit did not apply"
+    path.write_text(changed, encoding="utf-8")
+
+
+def _problems(root: Path) -> str:
+    with pytest.raises(SpecError) as info:
+        load_spec(root)
+    return str(info.value)
+
+
+# -- validation -----------------------------------------------------------------------------
+
+
+def test_fixture_is_valid(root: Path) -> None:
+    spec = load_spec(root)
+    assert [s.name for s in spec.services] == ["my_things", "widgets"]
+    assert "ReplaceWidget" in spec.operations
+
+
+WIDGETS = "spec/services/widgets.toml"
+MODELS = "spec/models/fixture.toml"
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "message"),
+    [
+        (
+            WIDGETS,
+            'summary = "Fetch one widget."',
+            'summary = "x"\nsumary = "y"',
+            "unknown key 'sumary'",
+        ),
+        (
+            WIDGETS,
+            '  doc = "The widget."',
+            '  doc = "The widget."\n  colour = "red"',
+            "unknown key 'colour'",
+        ),
+        (
+            WIDGETS,
+            'response = "model:Widget"',
+            'response = "model:Gadget"',
+            "unknown response model 'Gadget'",
+        ),
+        (WIDGETS, 'type = "list[int]"', 'type = "list[Gizmo]"', "unknown model 'Gizmo'"),
+        (WIDGETS, 'type = "list[int]"', 'type = "lisst[int]"', "unknown type 'lisst[int]'"),
+        (WIDGETS, 'id = "GetWidgetStats"', 'id = "GetWidget"', "duplicate operation id"),
+        (WIDGETS, 'method = "stats"', 'method = "get"', "method 'get' of GetWidgetStats clashes"),
+        (
+            WIDGETS,
+            'method = "stats"',
+            'method = "iter_list"',
+            "'iter_' and '_' prefixes are reserved",
+        ),
+        (
+            WIDGETS,
+            'method = "put_blob"',
+            'method = "update"',
+            "method 'update' of PutWidgetBlob clashes with ReplaceWidget",
+        ),
+        (
+            WIDGETS,
+            "/widgets/{widget_id}/stats.json",
+            "/widgets/{widgetid}/stats.json",
+            "placeholder {widgetid} has no path param",
+        ),
+        (
+            WIDGETS,
+            "/widgets/{widget_id}/stats.json",
+            "/widgets/stats.json",
+            "path param 'widget_id' does not appear in 'path'",
+        ),
+        (
+            WIDGETS,
+            '"/{account_id}/widgets/{widget_id}/blob"',
+            '"/widgets/{widget_id}/blob"',
+            "must start with '/{account_id}/'",
+        ),
+        (
+            WIDGETS,
+            'http = "PUT"\npath = "/{account_id}/widgets/{widget_id}/blob"',
+            'http = "PATCH"\npath = "/{account_id}/widgets/{widget_id}/blob"',
+            "'http' must be one of",
+        ),
+        (
+            WIDGETS,
+            'read = "GetWidget"',
+            'read = "GetGadget"',
+            "'read' names unknown operation 'GetGadget'",
+        ),
+        (
+            WIDGETS,
+            'read = "GetWidget"',
+            'read = "GetWidgetStats"',
+            "must be a GET returning model:X",
+        ),
+        (WIDGETS, 'read = "GetWidget"\n', "", "need 'read'"),
+        (
+            WIDGETS,
+            'preserved_on_omission = ["notify"]',
+            'preserved_on_omission = ["nope"]',
+            "unknown body field 'nope'",
+        ),
+        (WIDGETS, 'source = "owners[].id"', 'source = "owners[.id"', "invalid 'source'"),
+        (
+            WIDGETS,
+            'method = "replace"',
+            'method = "overwrite"',
+            "named 'replace' or 'replace_<noun>'",
+        ),
+        (
+            WIDGETS,
+            "  repeat = true",
+            '  repeat = true\n  required = "yes"',
+            "'required' must be true or false",
+        ),
+        (
+            WIDGETS,
+            'type = "list[str]"\n  repeat = true',
+            'type = "str"\n  repeat = true',
+            "'repeat' is only for query params of type list[T]",
+        ),
+        (
+            WIDGETS,
+            'enum = ["active", "archived"]',
+            'enum = ["active", "active"]',
+            "'enum' must be a non-empty list of distinct strings",
+        ),
+        (WIDGETS, 'items_key = "events"', 'items_key = "nothing"', "has no list field 'nothing'"),
+        (WIDGETS, 'multipart_field = "image"\n', "", "need 'multipart_field'"),
+        (WIDGETS, 'name = "tags"', 'name = "page"', "'page' is reserved"),
+        (
+            WIDGETS,
+            'name = "tags"',
+            'name = "class"',
+            "'class' is not a valid snake_case Python name",
+        ),
+        (WIDGETS, 'name = "owner_ids"', 'name = "name"', "duplicate parameter name 'name'"),
+        (WIDGETS, 'response = "object"', 'response = "dict"', "invalid 'response' 'dict'"),
+        (WIDGETS, 'name = "widgets"', 'name = "gadgets"', "must match the file name 'widgets'"),
+        (
+            WIDGETS,
+            'http = "GET"\npath = "/{account_id}/widgets/{widget_id}/stats.json"',
+            'http = "GET"\nbody = "binary"\npath = "/{account_id}/widgets/{widget_id}/stats.json"',
+            "a GET request cannot have a body",
+        ),
+        (MODELS, "\n[Person]\n", "\n[person]\n", "model names must be PascalCase"),
+        (MODELS, 'type = "list[Person]"', 'type = "list[People]"', "unknown model 'People'"),
+        (
+            MODELS,
+            '  nullable = true\n  doc = "When',
+            '  nullable = "yes"\n  doc = "When',
+            "'nullable' must be true or false",
+        ),
+        (MODELS, "\n[Person]\n", "\n[Person]\nsummary2 = 1\n", "unknown key 'summary2'"),
+    ],
+)
+def test_invalid_definitions_are_reported(
+    root: Path, rel: str, old: str, new: str, message: str
+) -> None:
+    _edit(root, rel, lambda text: text.replace(old, new, 1))
+    problems = _problems(root)
+    assert message in problems
+    assert rel in problems  # every message names its file
+
+
+def test_all_problems_are_reported_together(root: Path) -> None:
+    _edit(root, WIDGETS, lambda t: t.replace('response = "object"', 'response = "nope"'))
+    _edit(root, MODELS, lambda t: t.replace('type = "list[Person]"', 'type = "list[Nobody]"'))
+    with pytest.raises(SpecError) as info:
+        load_spec(root)
+    assert len(info.value.problems) == 2
+
+
+def test_invalid_toml_is_reported(root: Path) -> None:
+    (root / "spec/services/broken.toml").write_text("[service\nname=", encoding="utf-8")
+    assert "spec/services/broken.toml: invalid TOML" in _problems(root)
+
+
+def test_extension_flag_and_module_must_agree(root: Path) -> None:
+    _edit(
+        root,
+        WIDGETS,
+        lambda t: t.replace('summary = "Widgets', 'extension = true\nsummary = "Widgets'),
+    )
+    with pytest.raises(SpecError, match=r"_extensions/widgets.py is missing"):
+        plan(root, load_spec(root))
+
+
+def test_cli_reports_invalid_spec_with_exit_2(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(root, WIDGETS, lambda t: t.replace('response = "object"', 'response = "nope"'))
+    assert main(["--root", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert "spec/ is invalid (1 problems):" in err
+    assert "invalid 'response' 'nope'" in err
+
+
+# -- output ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def out(root: Path) -> dict[str, str]:
+    return plan(root, load_spec(root))
+
+
+def test_outputs_are_only_the_documented_locations(out: dict[str, str]) -> None:
+    gen = f"{SERVICES}/_generated"
+    assert sorted(out) == sorted(
+        [
+            README,
+            "packages/basecamp-core/src/basecamp/_generated/__init__.py",
+            "packages/basecamp-core/src/basecamp/_generated/accessors.py",
+            "packages/basecamp-services/tests/_generated/cases.py",
+            f"{gen}/__init__.py",
+            f"{gen}/_exports.py",
+            f"{gen}/_index.py",
+            f"{gen}/models.py",
+            f"{gen}/my_things.py",
+            f"{gen}/operations.py",
+            f"{gen}/widgets.py",
+        ]
+    )
+    for rel, text in out.items():
+        if rel.endswith(".py"):
+            assert text.startswith(
+                "# Generated by tools/generate.py (make generate) from spec/. Do not edit.\n"
+            ), rel
+
+
+def test_models(out: dict[str, str]) -> None:
+    models = out[f"{SERVICES}/_generated/models.py"]
+    assert "class Widget(TypedDict):" in models
+    assert "    due_on: NotRequired[str | None]" in models
+    assert '    kind: NotRequired[Literal["big", "small"]]' in models
+    assert "    owners: list[Person]" in models
+    # keys that are keywords, not identifiers or shadow a builtin: functional syntax
+    assert 'Person = TypedDict(\n    "Person",' in models
+    assert '"from": "NotRequired[str]"' in models
+    assert '"avatar-url": "NotRequired[str | None]"' in models
+    assert 'MyThings = TypedDict(\n    "MyThings",' in models
+    assert 'Person.__doc__ = """A person.' in models
+
+
+def test_service_module(out: dict[str, str]) -> None:
+    widgets = out[f"{SERVICES}/_generated/widgets.py"]
+    assert "class Widgets(Service):" in widgets
+    assert "class AsyncWidgets(AsyncService):" in widgets
+    # `list` is a method here, so list types are spelled builtins.list
+    assert "tags: builtins.list[str] | None = None" in widgets
+    assert ") -> ListResult[Widget]:" in widgets
+    assert ") -> Pager[Widget]:" in widgets
+    assert ") -> AsyncPager[Widget]:" in widgets
+    assert "    def iter_list(" in widgets
+    assert "    async def iter_list(" not in widgets
+    assert 'query={"tags[]": tags, "status": status}' in widgets
+    # full replace: raw method, safe twin, field table
+    assert (
+        "    def replace(\n        self,\n        *,\n        widget_id: int,\n        name: str,\n"
+        in widgets
+    )
+    assert "    def update(" in widgets
+    assert "name: str | None = None" in widgets
+    assert 'ReplaceField("owner_ids", "owner_ids", "owners[].id", preserved=False)' in widgets
+    assert 'ReplaceField("notify", "notify", "", preserved=True)' in widgets
+    assert "build_replace_body(" in widgets
+    # uploads and other response kinds
+    assert 'files={"image": multipart_file(filename, content, content_type)}' in widgets
+    assert "content=content," in widgets
+    assert "content_type=content_type" in widgets
+    assert '"bytes",' in widgets
+    assert '"dict[str, object]",' in widgets
+    assert ") -> bytes:" in widgets
+    # items_key: a page object whose items are typed
+    assert "def feed(" in widgets
+    assert "day: str" in widgets
+    things = out[f"{SERVICES}/_generated/my_things.py"]
+    assert "from .models import MyThings as _MyThings\n" in things
+    assert ") -> _MyThings:" in things
+    assert ") -> list[Widget]:" in things
+
+
+def test_registry(out: dict[str, str]) -> None:
+    ops = out[f"{SERVICES}/_generated/operations.py"]
+    assert "OPERATIONS: Mapping[str, Operation] = MappingProxyType(" in ops
+    assert "from basecamp import Operation, Param, RetrySettings" in ops
+    assert "_RETRY_1 = RetrySettings(3, 1000, (429, 503))" in ops
+    assert 'Param("tags", "tags[]", "query", False)' in ops
+    assert 'Param("name", "name", "body", True)' in ops
+    assert 'items_key="events"' in ops
+
+
+def test_accessors_and_index(out: dict[str, str]) -> None:
+    acc = out["packages/basecamp-core/src/basecamp/_generated/accessors.py"]
+    assert "class AccountServices:" in acc
+    assert "class AsyncAccountServices:" in acc
+    assert "    def widgets(self) -> Widgets:" in acc
+    assert "    def widgets(self) -> AsyncWidgets:" in acc
+    assert 'return cast("AsyncWidgets", self._service("widgets", "AsyncWidgets"))' in acc
+    # runtime imports: typing only (core may be vendored)
+    runtime = [line for line in acc.splitlines() if line.startswith(("import ", "from "))]
+    assert runtime == [
+        "from __future__ import annotations",
+        "from typing import TYPE_CHECKING, Any, cast",
+    ]
+    index = out[f"{SERVICES}/_generated/_index.py"]
+    assert '"AsyncMyThings": "my_things",' in index
+    assert '"OPERATIONS": "operations",' in index
+
+
+def test_readme_table(out: dict[str, str]) -> None:
+    readme = out[README]
+    assert readme.startswith("# title\n\nintro\n\n<!-- services:start -->")
+    assert readme.endswith("<!-- services:end -->\n\ntail\n")
+    assert "| `my_things` | get, items |" in readme
+    assert (
+        "| `widgets` | list, iter_list, get, replace, update, upload_image, put_blob, stats, "
+        "feed, iter_feed |" in readme
+    )
+
+
+def test_readme_without_markers_is_an_error(root: Path) -> None:
+    (root / README).write_text("# no markers\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="services:start"):
+        plan(root, load_spec(root))
+
+
+def test_output_is_deterministic(root: Path, tmp_path: Path) -> None:
+    first = plan(root, load_spec(root))
+    other = _make_root(tmp_path / "again")
+    assert plan(other, load_spec(other)) == first
+
+
+# -- writing and --check ---------------------------------------------------------------------
+
+
+def test_generate_then_check(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(root), "--check"]) == 1  # nothing generated yet
+    assert main(["--root", str(root)]) == 0
+    assert main(["--root", str(root), "--check"]) == 0
+    assert generate(root, check=True) == ([], [])
+    capsys.readouterr()
+
+    # a hand edit to a generated file
+    _edit(root, f"{SERVICES}/_generated/widgets.py", lambda t: t + "# edited\n")
+    # the spec changes so the README table is stale too
+    _edit(root, WIDGETS, lambda t: t.replace('method = "stats"', 'method = "statistics"'))
+    # a service was removed: its module is an orphan
+    (root / f"{SERVICES}/_generated/gadgets.py").write_text("# old\n", encoding="utf-8")
+    assert main(["--root", str(root), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert f"stale:   {SERVICES}/_generated/widgets.py" in err
+    assert f"stale:   {README}" in err
+    assert f"orphan:  {SERVICES}/_generated/gadgets.py" in err
+    assert "models.py" not in err
+
+    assert main(["--root", str(root)]) == 0
+    assert not (root / f"{SERVICES}/_generated/gadgets.py").exists()
+    assert main(["--root", str(root), "--check"]) == 0
+
+
+def test_script_entry_point(root: Path) -> None:
+    args = [sys.executable, str(TOOLS / "generate.py"), "--root", str(root)]
+    run = subprocess.run([*args, "--check"], capture_output=True, text=True, check=False)
+    assert run.returncode == 1
+    assert "out of date" in run.stderr
+    assert subprocess.run(args, capture_output=True, check=False).returncode == 0
+    run = subprocess.run([*args, "--check"], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+
+
+# -- the generated fixture code type-checks --------------------------------------------------
+
+
+def test_generated_fixture_passes_mypy_strict(root: Path) -> None:
+    pytest.importorskip("mypy")
+    # The hand-written halves of core and services, with the fixture's generated code.
+    for package in ("basecamp-core", "basecamp-services"):
+        shutil.copytree(
+            REPO / "packages" / package / "src",
+            root / "packages" / package / "src",
+            ignore=shutil.ignore_patterns("_generated", "__pycache__"),
+        )
+    shutil.rmtree(root / f"{SERVICES}/_extensions")
+    (root / f"{SERVICES}/_extensions").mkdir()
+    (root / f"{SERVICES}/_extensions/__init__.py").write_text("", encoding="utf-8")
+    assert main(["--root", str(root)]) == 0
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--config-file",
+            str(root / "pyproject.toml"),
+            "packages/basecamp-core/src",
+            "packages/basecamp-services/src",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
