@@ -7,8 +7,9 @@ generated twin), because refreshing needs I/O and a lock of the right kind.
 from __future__ import annotations
 
 import json
+import re
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Collection, MutableMapping
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -34,6 +35,9 @@ MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024
 AUTH_ERROR_CODES = frozenset(
     {"invalid_grant", "invalid_client", "unauthorized_client", "access_denied"}
 )
+
+# RFC 6749 error codes are short lowercase words: anything else may be an echoed secret.
+_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
 
 RefreshCallback = Callable[[str, str | None, float | None], None]
 """`on_refresh(access_token, refresh_token, expires_at)`: persist the new tokens."""
@@ -144,11 +148,13 @@ def parse_token_response(
     *,
     previous_refresh_token: str | None = None,
     now: float | None = None,
+    secrets: Collection[str] = (),
 ) -> TokenGrant:
     """Turn a token-endpoint response into a `TokenGrant`, or a typed error.
 
     A response without a new refresh token keeps `previous_refresh_token`. Error messages name
-    the OAuth error code only, never the body, which may echo secrets.
+    the OAuth error code only, never the body, which may echo secrets; a code that is not a plain
+    lowercase word, or that equals one of `secrets` (what we sent), is left out too.
 
     Raises:
         AuthError: The grant or client was rejected (401, `invalid_grant`, ...).
@@ -160,7 +166,9 @@ def parse_token_response(
         data = None
     if not 200 <= status < 300:
         code = data.get("error") if isinstance(data, dict) else None
-        code = code if isinstance(code, str) and code.isascii() and len(code) < 64 else None
+        sent = {*secrets, previous_refresh_token}
+        code = code if isinstance(code, str) and _ERROR_CODE.fullmatch(code) else None
+        code = None if code in sent else code
         label = f" ({code})" if code else ""
         if status == 401 or code in AUTH_ERROR_CODES:
             return_error: Exception = AuthError(

@@ -51,8 +51,13 @@ def _check_int(name: str, value: object, minimum: int) -> None:
 def _check_number(name: str, value: object, *, positive: bool) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise UsageError(f"Config.{name} must be a number of seconds, got {type(value).__name__}.")
-    if not math.isfinite(value):
-        raise UsageError(f"Config.{name} must be finite, got {value}.")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        finite = False
+    if not finite:
+        shown = value if isinstance(value, float) else "an int too large for a float"
+        raise UsageError(f"Config.{name} must be finite, got {shown}.")
     if positive and value <= 0:
         raise UsageError(f"Config.{name} must be positive, got {value}.")
     if not positive and value < 0:

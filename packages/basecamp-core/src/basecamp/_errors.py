@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 __all__ = [
     "AmbiguousError",
@@ -75,9 +75,10 @@ def truncate_message(message: str, limit: int = MAX_MESSAGE_BYTES) -> str:
         `message` itself when it fits, else its longest prefix that fits, ending in `…` when there
         is room for it.
     """
-    encoded = message.encode("utf-8")
+    # Lone surrogates (legal in JSON strings) cannot be UTF-8 encoded: they become "?".
+    encoded = message.encode("utf-8", errors="replace")
     if len(encoded) <= limit:
-        return message
+        return encoded.decode("utf-8")
     ellipsis = "…".encode()
     budget = limit - len(ellipsis) if limit >= len(ellipsis) else limit
     cut = encoded[:budget].decode("utf-8", errors="ignore")
@@ -271,12 +272,20 @@ def _field_errors(data: Mapping[str, object]) -> dict[str, list[str]]:
     return result
 
 
+def _redact(text: str, secrets: Collection[str]) -> str:
+    for secret in secrets:
+        if secret and secret in text:
+            text = text.replace(secret, "<redacted>")
+    return text
+
+
 def error_from_response(
     status: int,
     body: bytes,
     *,
     request_id: str | None = None,
     retry_after: float | None = None,
+    redact: Collection[str] = (),
 ) -> BasecampError:
     """Map a non-2xx response to the matching typed error. Pure: no I/O.
 
@@ -288,6 +297,8 @@ def error_from_response(
         body: The response body (already size-capped by the transport).
         request_id: The `X-Request-Id` response header, if present.
         retry_after: The parsed `Retry-After` delay in seconds, if present.
+        redact: Secrets the request carried (the access token): a server that echoes one in its
+            message or field errors gets it replaced by `<redacted>`.
 
     Returns:
         The error to raise. It is returned, not raised, so callers can decide.
@@ -298,13 +309,19 @@ def error_from_response(
         for key in ("error", "message"):
             candidate = data.get(key)
             if isinstance(candidate, str) and candidate.strip():
-                message = candidate.strip()
+                message = _redact(candidate.strip(), redact)
                 break
     cls = _STATUS_CLASSES.get(status)
     if cls is ValidationError:
+        errors = _field_errors(data or {})
+        if redact:
+            errors = {
+                _redact(key, redact): [_redact(m, redact) for m in messages]
+                for key, messages in errors.items()
+            }
         return ValidationError(
             message,
-            errors=_field_errors(data or {}),
+            errors=errors,
             http_status=status,
             request_id=request_id,
         )

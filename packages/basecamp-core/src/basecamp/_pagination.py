@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Generic, TypeVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from ._errors import ApiError
 
@@ -119,8 +119,11 @@ def resolve_next_url(link: str, *, current_url: str, base_url: str) -> str:
     """
     if any(c in link for c in "\r\n\t"):
         raise ApiError("Refused a pagination link that contains control characters.")
-    absolute = urljoin(current_url, link)
-    scheme, host, port = _origin(absolute)
+    try:
+        absolute = urljoin(current_url, link)
+        scheme, host, port = _origin(absolute)
+    except ValueError:  # e.g. a malformed IPv6 literal: "https://[::1/"
+        raise ApiError("Refused a pagination link that is not a valid URL.") from None
     base_scheme, base_host, base_port = _origin(base_url)
     if base_scheme == "https" and scheme == "http":
         raise ApiError("Refused a pagination link that downgrades https to http.")
@@ -130,7 +133,10 @@ def resolve_next_url(link: str, *, current_url: str, base_url: str) -> str:
             f"Refused a pagination link to {shown}: links must stay on the API origin.",
             hint="Credentials are only ever sent to the configured base_url.",
         )
-    return absolute
+    # Rebuild on the configured origin: the same origin spelled another way (":443", upper
+    # case, "user@") must neither fail the shells' base_url prefix check nor carry userinfo.
+    parts = urlsplit(absolute)
+    return urlunsplit((*urlsplit(base_url)[:2], parts.path, parts.query, ""))
 
 
 class PageWalk:

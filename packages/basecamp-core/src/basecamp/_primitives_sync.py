@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import threading
+import queue
 from threading import Lock
 from time import sleep as sleep
 
@@ -11,18 +11,25 @@ __all__ = ["Gate", "Lock", "deadline", "sleep"]
 
 
 class Gate:
-    """Bounds how many requests are in flight at once, across threads."""
+    """Bounds how many requests are in flight at once, across threads.
 
-    __slots__ = ("_semaphore",)
+    A queue holding `limit` tokens: a request takes one and puts it back. `queue.SimpleQueue` is
+    written in C, so this costs a fraction of a `threading.Semaphore` (a Python-level condition
+    variable) on every request.
+    """
+
+    __slots__ = ("_tokens",)
 
     def __init__(self, limit: int) -> None:
-        self._semaphore = threading.BoundedSemaphore(limit)
+        self._tokens: queue.SimpleQueue[None] = queue.SimpleQueue()
+        for _ in range(limit):
+            self._tokens.put(None)
 
     def __enter__(self) -> None:
-        self._semaphore.acquire()
+        self._tokens.get()
 
     def __exit__(self, *exc_info: object) -> None:
-        self._semaphore.release()
+        self._tokens.put(None)
 
 
 def deadline(seconds: float) -> contextlib.nullcontext[None]:

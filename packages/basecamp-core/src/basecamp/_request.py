@@ -50,6 +50,8 @@ def validate_account_id(account_id: object) -> str:
 
 
 def _path_value(name: str, value: object) -> str:
+    if type(value) is int:  # the common case (ids): digits need no encoding
+        return str(value)
     if value is None:
         raise UsageError(f"Missing path parameter {name!r}.")
     if isinstance(value, bool):
@@ -57,6 +59,8 @@ def _path_value(name: str, value: object) -> str:
     text = str(value)
     if not text:
         raise UsageError(f"Path parameter {name!r} must not be empty.")
+    if text.isascii() and text.isalnum():  # e.g. the account id: nothing to encode
+        return text
     # safe="" so "/", "?", "#", "%" and ".." cannot change the route.
     encoded = quote(text, safe="")
     if encoded in (".", ".."):

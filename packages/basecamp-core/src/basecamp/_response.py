@@ -3,10 +3,52 @@
 from __future__ import annotations
 
 import json
+import zlib
 
 from ._errors import ApiError
 
-__all__ = ["decode_json", "expect_list", "expect_object"]
+__all__ = ["BoundedDecoder", "decode_json", "expect_list", "expect_object"]
+
+# Content-Encoding -> zlib wbits. 32 + MAX_WBITS accepts a zlib or a gzip header.
+_WBITS = {
+    "gzip": 16 + zlib.MAX_WBITS,
+    "x-gzip": 16 + zlib.MAX_WBITS,
+    "deflate": 32 + zlib.MAX_WBITS,
+}
+
+
+class BoundedDecoder:
+    """Decompresses a gzip or deflate body piece by piece, never producing more than asked.
+
+    httpx inflates each network read whole: one 64 KiB read of a gzip bomb is ~64 MiB in memory
+    before any size check can run. Feeding the raw bytes through `decode(data, room)` instead
+    keeps the output of every call within `room` bytes.
+    """
+
+    __slots__ = ("_zlib",)
+
+    def __init__(self, wbits: int) -> None:
+        self._zlib = zlib.decompressobj(wbits)
+
+    @classmethod
+    def for_encoding(cls, content_encoding: str | None) -> BoundedDecoder | None:
+        """A decoder for a single gzip or deflate encoding; `None` for anything else."""
+        wbits = _WBITS.get((content_encoding or "").strip().lower())
+        return cls(wbits) if wbits is not None else None
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        """Decompress `data`, returning at most `room` (at least 1) bytes.
+
+        Output beyond `room` is not produced at all: a caller that asks for one byte more than
+        its limit and gets it knows the body is too large.
+
+        Raises:
+            ApiError: The data is not valid compressed data.
+        """
+        try:
+            return self._zlib.decompress(data, max(room, 1))
+        except zlib.error:
+            raise ApiError("The response body is not valid compressed data.") from None
 
 
 def decode_json(body: bytes, content_type: str | None, *, request_id: str | None = None) -> object:

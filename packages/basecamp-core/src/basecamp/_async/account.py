@@ -22,7 +22,7 @@ from typing import IO, Any, Generic, TypeVar, cast
 from urllib.parse import urlencode
 
 from .._download import DownloadInfo, DownloadResult, filename_from
-from .._errors import ApiError, UsageError
+from .._errors import ApiError, NetworkError, UsageError
 from .._generated.accessors import AsyncAccountServices
 from .._operation import Operation
 from .._pagination import ListMeta, ListResult, PageWalk, parse_total_count
@@ -252,6 +252,11 @@ class AsyncAccountClient(AsyncAccountServices):
         idempotent: bool,
     ) -> object:
         url = self._url(path)
+        if self.client.hooks is None:  # nothing to report: skip building the operation record
+            reply = await self.client._request(
+                method, url, params=encode_query(params), body=body, idempotent=idempotent
+            )
+            return reply.json() if reply.body.strip() else None
         info = OperationInfo(_RAW, method.lower(), f"{method} {path}", method != "GET")
         async with self._operation(info):
             reply = await self.client._request(
@@ -358,25 +363,16 @@ class AsyncAccountClient(AsyncAccountServices):
             body = _multipart(files, data)
         else:
             body = encode_json_body(json) if json is not None else NO_BODY
+        if self.client.hooks is None:  # nothing to report: skip building the operation record
+            reply = await self.client._request(
+                op.http_method, url, params=encode_query(query), body=body, idempotent=op.idempotent
+            )
+            return _call_result(op, reply)
         async with self._operation(_operation_info(op, path)):
             reply = await self.client._request(
-                op.http_method,
-                url,
-                params=encode_query(query),
-                body=body,
-                idempotent=op.idempotent,
+                op.http_method, url, params=encode_query(query), body=body, idempotent=op.idempotent
             )
-            kind = op.response_kind
-            if kind == "none":
-                return None
-            if kind == "binary":
-                return reply.body
-            decoded = reply.json()
-            if kind == "list":
-                return expect_list(decoded, op.operation_id, key=op.items_key)
-            if not isinstance(decoded, dict):
-                raise ApiError(f"Expected {op.operation_id} to return a JSON object.")
-            return decoded
+            return _call_result(op, reply)
 
     async def _list(
         self,
@@ -462,7 +458,11 @@ class AsyncAccountClient(AsyncAccountServices):
         """Hop 1: the authenticated request to the API. Returns the storage URL, or the reply
         itself when the API served the bytes directly."""
         reply = await self.client._request(
-            "GET", self._url(url), idempotent=True, accept_redirect=True
+            "GET",
+            self._url(url),
+            idempotent=True,
+            accept_redirect=True,
+            body_limit=self.client.config.max_download_bytes,
         )
         if 300 <= reply.status < 400:
             location: str | None = reply.headers.get("location")
@@ -494,7 +494,13 @@ class AsyncAccountClient(AsyncAccountServices):
         if isinstance(hop, Reply):
             reply = hop
         else:
-            reply = await self.client._request("GET", hop, idempotent=True, authenticated=False)
+            reply = await self.client._request(
+                "GET",
+                hop,
+                idempotent=True,
+                authenticated=False,
+                body_limit=self.client.config.max_download_bytes,
+            )
         return DownloadResult(
             body=reply.body,
             content_type=reply.headers.get("content-type"),
@@ -518,8 +524,7 @@ class AsyncAccountClient(AsyncAccountServices):
             accept_redirect=False,
             stream=True,
         ) as reply:
-            assert reply.response is not None
-            yield reply, reply.response.aiter_bytes()
+            yield reply, _body_chunks(reply)
 
     async def download_to(
         self, url: str, destination: str | os.PathLike[str] | IO[bytes]
@@ -566,6 +571,33 @@ class AsyncAccountClient(AsyncAccountServices):
         async with self._open_download(url) as (_, chunks):
             async for chunk in chunks:
                 yield chunk
+
+
+def _call_result(op: Operation, reply: Reply) -> Any:
+    """What a generated service method returns for `reply`, by the operation's response kind."""
+    kind = op.response_kind
+    if kind == "none":
+        return None
+    if kind == "binary":
+        return reply.body
+    decoded = reply.json()
+    if kind == "list":
+        return expect_list(decoded, op.operation_id, key=op.items_key)
+    if not isinstance(decoded, dict):
+        raise ApiError(f"Expected {op.operation_id} to return a JSON object.")
+    return decoded
+
+
+async def _body_chunks(reply: Reply) -> AsyncIterator[bytes]:
+    """A streamed body's chunks; a connection that breaks mid-stream is a `NetworkError`."""
+    import httpx
+
+    assert reply.response is not None
+    try:
+        async for chunk in reply.response.aiter_bytes():
+            yield chunk
+    except httpx.HTTPError as exc:
+        raise NetworkError(f"The download broke off mid-stream ({type(exc).__name__}).") from None
 
 
 async def _single_chunk(body: bytes) -> AsyncIterator[bytes]:

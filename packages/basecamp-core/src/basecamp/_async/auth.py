@@ -154,6 +154,7 @@ class AsyncOAuthTokenProvider:
             client_secret=self._client_secret,
             legacy=self._legacy,
         )
+        unreachable: str | None = None
         try:
             async with (
                 httpx.AsyncClient(
@@ -168,11 +169,17 @@ class AsyncOAuthTokenProvider:
                         raise ApiError("The token endpoint's response is too large.")
                 status = response.status_code
         except httpx.HTTPError as exc:
-            raise NetworkError(
-                f"Could not reach the token endpoint ({type(exc).__name__})."
-            ) from None
+            unreachable = type(exc).__name__
+        if unreachable is not None:
+            # Raised outside the `except`: the httpx error (whose `.request` holds the form with
+            # the refresh token and client secret) must not ride along as `__context__`.
+            raise NetworkError(f"Could not reach the token endpoint ({unreachable}).")
         grant = parse_token_response(
-            status, bytes(body), previous_refresh_token=self._refresh_token, now=self._clock()
+            status,
+            bytes(body),
+            previous_refresh_token=self._refresh_token,
+            now=self._clock(),
+            secrets=(self._client_secret or "", self._access_token),
         )
         self._access_token = grant.access_token
         self._refresh_token = grant.refresh_token

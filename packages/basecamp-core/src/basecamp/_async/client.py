@@ -21,7 +21,7 @@ from .._config import Config
 from .._errors import ApiError, BasecampError, NetworkError, UsageError, error_from_response
 from .._primitives_async import Gate, deadline, sleep
 from .._request import NO_BODY, PreparedBody, check_header_value, redact_url, validate_account_id
-from .._response import decode_json, expect_object
+from .._response import BoundedDecoder, decode_json, expect_object
 from .._retry import decide_retry, parse_retry_after
 from .._version import __version__
 from ..hooks import BasecampHooks, RequestInfo, RequestResult, safe_call
@@ -65,7 +65,12 @@ class Reply:
 
     def json(self) -> object:
         """The body decoded as JSON, or `ApiError`."""
-        return decode_json(self.body, self.headers.get("content-type"), request_id=self.request_id)
+        content_type = self.headers.get("content-type")
+        try:
+            return decode_json(self.body, content_type)
+        except ApiError:
+            # Look the request id up only when there is an error to attach it to.
+            return decode_json(self.body, content_type, request_id=self.request_id)
 
 
 async def _read_capped(response: httpx.Response, limit: int, ends_at: float) -> bytes:
@@ -74,8 +79,11 @@ async def _read_capped(response: httpx.Response, limit: int, ends_at: float) -> 
     if declared.isdigit() and int(declared) > limit and "content-encoding" not in response.headers:
         raise ApiError(f"The response body is larger than the {limit}-byte limit.")
     body = bytearray()
-    async for chunk in response.aiter_bytes():
-        body += chunk
+    decoder = BoundedDecoder.for_encoding(response.headers.get("content-encoding"))
+    chunks = response.aiter_bytes() if decoder is None else response.aiter_raw()
+    async for chunk in chunks:
+        # Decompress at most one byte past the limit: a gzip bomb never inflates in memory.
+        body += chunk if decoder is None else decoder.decode(chunk, limit + 1 - len(body))
         if len(body) > limit:
             raise ApiError(f"The response body is larger than the {limit}-byte limit.")
         if time.monotonic() > ends_at:
@@ -131,12 +139,21 @@ class AsyncClient:
         if user_agent:
             agent = f"{check_header_value('User-Agent', user_agent)} {DEFAULT_USER_AGENT}"
         self._base_headers = {"User-Agent": agent, "Accept": "application/json"}
+        # Requests without credentials (download storage) carry httpx's defaults, not ours.
+        self._anonymous_headers = {
+            "User-Agent": f"python-httpx/{httpx.__version__}",
+            "Accept": "*/*",
+        }
         limit = self.config.max_concurrency
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(self.config.timeout),
             limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
             follow_redirects=False,
             transport=transport,
+            # Only encodings `_read_capped` can inflate within the size cap. The SDK's own headers
+            # are the pool's defaults, so a request adds only its credentials: merging headers
+            # that override defaults is a measurable part of a small GET's cost in httpx.
+            headers={"Accept-Encoding": "gzip, deflate", **self._base_headers},
         )
         self._gate = Gate(limit)
         self._closed = False
@@ -190,12 +207,16 @@ class AsyncClient:
 
     async def _authorize(self, headers: dict[str, str]) -> str | None:
         if self._provider is not None:
-            token = await self._provider.access_token()
+            # A provider's token is checked like a given one: it must not split the request.
+            token = check_token(await self._provider.access_token())
             headers["Authorization"] = f"Bearer {token}"
             return token
         assert self._auth is not None
+        headers.update(self._base_headers)  # a strategy sees the headers it always saw
         self._auth.authenticate(headers)
-        return None
+        # Not a token we can refresh, but a secret all the same: errors must never echo it.
+        credential = headers.get("Authorization", "").rpartition(" ")[2]
+        return credential or None
 
     async def _replace_rejected_token(self, used: str | None) -> bool:
         """After a 401: get a fresh token, refreshing only if nobody else already did."""
@@ -216,10 +237,13 @@ class AsyncClient:
         idempotent: bool,
         authenticated: bool = True,
         accept_redirect: bool = False,
+        body_limit: int | None = None,
     ) -> Reply:
         """Send a request with the retry policy and return the buffered, capped reply.
 
         This is the engine under every call; most code wants `AccountClient` instead.
+        `body_limit` caps an accepted body (default `max_response_bytes`); error bodies are
+        always capped at `max_response_bytes`.
         """
         async with self._open(
             method,
@@ -230,6 +254,7 @@ class AsyncClient:
             authenticated=authenticated,
             accept_redirect=accept_redirect,
             stream=False,
+            body_limit=body_limit,
         ) as reply:
             return reply
 
@@ -245,6 +270,7 @@ class AsyncClient:
         authenticated: bool,
         accept_redirect: bool,
         stream: bool,
+        body_limit: int | None = None,
     ) -> AsyncIterator[Reply]:
         if self._closed:
             raise UsageError("This client is closed.")
@@ -254,15 +280,17 @@ class AsyncClient:
         ):
             raise UsageError("Credentials are only sent to the API origin (base_url).")
         hooks = self._hooks
-        # Outside the API origin (download storage), hide the signed query string from hooks.
-        shown_url = url if url.startswith(config.base_url) else redact_url(url)
+        # Unauthenticated fetches (download storage) and anything off the API origin: hide the
+        # signed query string from hooks. A bare prefix test would also match look-alike hosts
+        # such as `https://3.basecampapi.com.example`, so the origin must end with "/".
+        on_api = authenticated and url.startswith(config.base_url + "/")
+        shown_url = url if on_api else redact_url(url)
         attempt = 0
         retries = 0
         replayed_after_401 = False
-        limit = config.max_download_bytes if stream else config.max_response_bytes
         while True:
             attempt += 1
-            headers = dict(self._base_headers) if authenticated else {}
+            headers = {} if authenticated else dict(self._anonymous_headers)
             token = await self._authorize(headers) if authenticated else None
             if body.content_type:
                 headers["Content-Type"] = body.content_type
@@ -289,6 +317,9 @@ class AsyncClient:
                         if accepted and stream:
                             reply = Reply(status, response.headers, b"", url, response)
                         else:
+                            limit = config.max_response_bytes
+                            if accepted and body_limit is not None:
+                                limit = body_limit
                             try:
                                 content = await _read_capped(
                                     response, limit, started + config.request_deadline
@@ -325,7 +356,11 @@ class AsyncClient:
                     return
                 retry_after = parse_retry_after(reply.headers.get("retry-after"))
                 failure = error_from_response(
-                    reply.status, reply.body, request_id=reply.request_id, retry_after=retry_after
+                    reply.status,
+                    reply.body,
+                    request_id=reply.request_id,
+                    retry_after=retry_after,
+                    redact=(token,) if token else (),
                 )
             if hooks is not None:
                 end = RequestResult(status_code, duration, failure, retry_after)

@@ -16,7 +16,7 @@ from typing import IO, Any, Generic, TypeVar, cast
 from urllib.parse import urlencode
 
 from .._download import DownloadInfo, DownloadResult, filename_from
-from .._errors import ApiError, UsageError
+from .._errors import ApiError, NetworkError, UsageError
 from .._generated.accessors import AccountServices
 from .._operation import Operation
 from .._pagination import ListMeta, ListResult, PageWalk, parse_total_count
@@ -198,6 +198,11 @@ class AccountClient(AccountServices):
         idempotent: bool,
     ) -> object:
         url = self._url(path)
+        if self.client.hooks is None:  # nothing to report: skip building the operation record
+            reply = self.client._request(
+                method, url, params=encode_query(params), body=body, idempotent=idempotent
+            )
+            return reply.json() if reply.body.strip() else None
         info = OperationInfo(_RAW, method.lower(), f"{method} {path}", method != "GET")
         with self._operation(info):
             reply = self.client._request(
@@ -302,25 +307,16 @@ class AccountClient(AccountServices):
             body = _multipart(files, data)
         else:
             body = encode_json_body(json) if json is not None else NO_BODY
+        if self.client.hooks is None:  # nothing to report: skip building the operation record
+            reply = self.client._request(
+                op.http_method, url, params=encode_query(query), body=body, idempotent=op.idempotent
+            )
+            return _call_result(op, reply)
         with self._operation(_operation_info(op, path)):
             reply = self.client._request(
-                op.http_method,
-                url,
-                params=encode_query(query),
-                body=body,
-                idempotent=op.idempotent,
+                op.http_method, url, params=encode_query(query), body=body, idempotent=op.idempotent
             )
-            kind = op.response_kind
-            if kind == "none":
-                return None
-            if kind == "binary":
-                return reply.body
-            decoded = reply.json()
-            if kind == "list":
-                return expect_list(decoded, op.operation_id, key=op.items_key)
-            if not isinstance(decoded, dict):
-                raise ApiError(f"Expected {op.operation_id} to return a JSON object.")
-            return decoded
+            return _call_result(op, reply)
 
     def _list(
         self,
@@ -403,7 +399,13 @@ class AccountClient(AccountServices):
     def _first_hop(self, url: str) -> str | Reply:
         """Hop 1: the authenticated request to the API. Returns the storage URL, or the reply
         itself when the API served the bytes directly."""
-        reply = self.client._request("GET", self._url(url), idempotent=True, accept_redirect=True)
+        reply = self.client._request(
+            "GET",
+            self._url(url),
+            idempotent=True,
+            accept_redirect=True,
+            body_limit=self.client.config.max_download_bytes,
+        )
         if 300 <= reply.status < 400:
             location: str | None = reply.headers.get("location")
             if not location:
@@ -434,7 +436,13 @@ class AccountClient(AccountServices):
         if isinstance(hop, Reply):
             reply = hop
         else:
-            reply = self.client._request("GET", hop, idempotent=True, authenticated=False)
+            reply = self.client._request(
+                "GET",
+                hop,
+                idempotent=True,
+                authenticated=False,
+                body_limit=self.client.config.max_download_bytes,
+            )
         return DownloadResult(
             body=reply.body,
             content_type=reply.headers.get("content-type"),
@@ -458,8 +466,7 @@ class AccountClient(AccountServices):
             accept_redirect=False,
             stream=True,
         ) as reply:
-            assert reply.response is not None
-            yield reply, reply.response.iter_bytes()
+            yield reply, _body_chunks(reply)
 
     def download_to(
         self, url: str, destination: str | os.PathLike[str] | IO[bytes]
@@ -506,6 +513,33 @@ class AccountClient(AccountServices):
         with self._open_download(url) as (_, chunks):
             for chunk in chunks:
                 yield chunk
+
+
+def _call_result(op: Operation, reply: Reply) -> Any:
+    """What a generated service method returns for `reply`, by the operation's response kind."""
+    kind = op.response_kind
+    if kind == "none":
+        return None
+    if kind == "binary":
+        return reply.body
+    decoded = reply.json()
+    if kind == "list":
+        return expect_list(decoded, op.operation_id, key=op.items_key)
+    if not isinstance(decoded, dict):
+        raise ApiError(f"Expected {op.operation_id} to return a JSON object.")
+    return decoded
+
+
+def _body_chunks(reply: Reply) -> Iterator[bytes]:
+    """A streamed body's chunks; a connection that breaks mid-stream is a `NetworkError`."""
+    import httpx
+
+    assert reply.response is not None
+    try:
+        for chunk in reply.response.iter_bytes():
+            yield chunk
+    except httpx.HTTPError as exc:
+        raise NetworkError(f"The download broke off mid-stream ({type(exc).__name__}).") from None
 
 
 def _single_chunk(body: bytes) -> Iterator[bytes]:

@@ -1,0 +1,244 @@
+"""Typed errors: classes, codes, exit codes, messages, truncation and the pure status mapping."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from basecamp import (
+    AmbiguousError,
+    ApiError,
+    AuthError,
+    BasecampError,
+    ErrorCode,
+    ExitCode,
+    ForbiddenError,
+    LimitExceededError,
+    NetworkError,
+    NotFoundError,
+    RateLimitError,
+    UsageError,
+    ValidationError,
+)
+from basecamp._errors import MAX_MESSAGE_BYTES, error_from_response, truncate_message
+
+
+@pytest.mark.parametrize(
+    ("cls", "code", "exit_code", "retryable"),
+    [
+        (UsageError, "usage", 1, False),
+        (NotFoundError, "not_found", 2, False),
+        (AuthError, "auth_required", 3, False),
+        (ForbiddenError, "forbidden", 4, False),
+        (RateLimitError, "rate_limit", 5, True),
+        (NetworkError, "network", 6, True),
+        (ApiError, "api_error", 7, False),
+        (AmbiguousError, "ambiguous", 8, False),
+        (ValidationError, "validation", 9, False),
+        (LimitExceededError, "limit_exceeded", 10, False),
+    ],
+)
+def test_class_codes(cls: type[BasecampError], code: str, exit_code: int, retryable: bool) -> None:
+    error = cls()
+    assert isinstance(error, BasecampError)
+    assert error.code == code
+    assert error.code is ErrorCode(code)
+    assert error.exit_code == exit_code
+    assert error.exit_code is ExitCode(exit_code)
+    assert error.retryable is retryable
+    assert error.message == cls.default_message
+    assert str(error) == cls.default_message
+
+
+def test_exit_code_ok() -> None:
+    assert ExitCode.OK == 0
+
+
+def test_hint_in_str_and_repr() -> None:
+    error = NotFoundError("Gone.", hint="Check the id.", http_status=404)
+    assert str(error) == "Gone. (Check the id.)"
+    assert repr(error) == "NotFoundError('Gone.', http_status=404)"
+    assert repr(UsageError("x")) == "UsageError('x')"
+
+
+@pytest.mark.parametrize(
+    ("status", "cls", "retryable"),
+    [
+        (400, ValidationError, False),
+        (401, AuthError, False),
+        (403, ForbiddenError, False),
+        (404, NotFoundError, False),
+        (422, ValidationError, False),
+        (429, RateLimitError, True),
+        (500, ApiError, True),
+        (502, ApiError, True),
+        (503, ApiError, True),
+        (504, ApiError, True),
+        (501, ApiError, False),
+        (507, LimitExceededError, False),
+        (409, ApiError, False),
+        (302, ApiError, False),
+    ],
+)
+def test_status_mapping(status: int, cls: type[BasecampError], retryable: bool) -> None:
+    error = error_from_response(status, b"", request_id="req-1")
+    assert type(error) is cls
+    assert error.http_status == status
+    assert error.retryable is retryable
+    assert error.request_id == "req-1"
+    assert error.message  # a default, never empty
+
+
+def test_api_error_default_message_names_status() -> None:
+    assert "HTTP 418" in error_from_response(418, b"").message
+
+
+@pytest.mark.parametrize("key", ["error", "message"])
+def test_message_from_body(key: str) -> None:
+    body = json.dumps({key: "  Project is archived  "}).encode()
+    assert error_from_response(404, body).message == "Project is archived"
+
+
+def test_error_key_wins_over_message() -> None:
+    body = json.dumps({"error": "first", "message": "second"}).encode()
+    assert error_from_response(500, body).message == "first"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not json",
+        b"<html>oops</html>",
+        b'["error"]',
+        b'{"error": ""}',
+        b'{"error": "   "}',
+        b'{"error": 5}',
+        b'{"error": {"nested": "x"}}',
+        b'{"message": null}',
+        b"\xff\xfe",
+        b"[" * 100_000,
+    ],
+)
+def test_unusable_body_gives_default(body: bytes) -> None:
+    error = error_from_response(404, body)
+    assert error.message == NotFoundError.default_message
+
+
+def test_falls_back_to_message_when_error_is_blank() -> None:
+    body = json.dumps({"error": "", "message": "use me"}).encode()
+    assert error_from_response(403, body).message == "use me"
+
+
+def test_validation_errors_carry_field_errors() -> None:
+    body = json.dumps(
+        {"error": "Invalid", "errors": {"content": ["can't be blank"], "due_on": "bad date"}}
+    ).encode()
+    error = error_from_response(422, body)
+    assert isinstance(error, ValidationError)
+    assert error.message == "Invalid"
+    assert error.errors == {"content": ["can't be blank"], "due_on": ["bad date"]}
+    assert error.exit_code == 9
+
+
+def test_validation_400_list_errors() -> None:
+    body = json.dumps({"errors": ["Name is missing", 3, {"x": 1}]}).encode()
+    error = error_from_response(400, body)
+    assert isinstance(error, ValidationError)
+    assert error.http_status == 400
+    assert error.errors == {"base": ["Name is missing", "3"]}
+    assert error.message == ValidationError.default_message
+
+
+def test_validation_without_errors() -> None:
+    error = error_from_response(422, b"nope")
+    assert isinstance(error, ValidationError)
+    assert error.errors == {}
+
+
+def test_retry_after_carried() -> None:
+    error = error_from_response(429, b"", retry_after=12.0)
+    assert isinstance(error, RateLimitError)
+    assert error.retry_after == 12.0
+    assert error_from_response(503, b"", retry_after=3.0).retry_after == 3.0
+
+
+def test_limit_exceeded_never_retryable() -> None:
+    error = error_from_response(507, b'{"error": "Storage full"}')
+    assert isinstance(error, LimitExceededError)
+    assert error.retryable is False
+    assert error.exit_code == 10
+    assert error.message == "Storage full"
+
+
+# -- truncation -------------------------------------------------------------------------------
+
+
+def test_short_message_untouched() -> None:
+    assert truncate_message("hello") == "hello"
+    text = "é" * 250  # exactly 500 bytes
+    assert truncate_message(text) == text
+
+
+@pytest.mark.parametrize("char", ["a", "é", "€", "😀"])
+def test_truncation_never_splits_a_character(char: str) -> None:
+    text = char * 1000
+    out = truncate_message(text)
+    encoded = out.encode("utf-8")
+    assert len(encoded) <= MAX_MESSAGE_BYTES
+    assert out.endswith("…")
+    body = out[:-1]
+    assert set(body) == {char}
+    # as long as possible: one more character would not fit
+    assert len(encoded) + len(char.encode()) > MAX_MESSAGE_BYTES
+
+
+def test_truncation_mixed_multibyte_boundary() -> None:
+    text = "a" + "😀" * 200  # 4-byte characters straddle the cut
+    out = truncate_message(text)
+    assert len(out.encode()) <= 500
+    out.encode("utf-8").decode("utf-8")  # valid UTF-8
+
+
+@pytest.mark.parametrize("limit", [0, 1, 2, 3, 4, 7])
+def test_truncation_small_limits(limit: int) -> None:
+    out = truncate_message("€€€€€€", limit)
+    assert len(out.encode()) <= limit
+
+
+def test_truncation_of_lone_surrogate() -> None:
+    # json.loads accepts "\ud800"; a message built from it must not crash the error path.
+    out = truncate_message("bad \ud800 text" * 100)
+    assert len(out.encode("utf-8")) <= 500
+
+
+def test_error_from_response_with_lone_surrogate_message() -> None:
+    error = error_from_response(500, b'{"error": "broken \\ud800 text"}')
+    assert isinstance(error, ApiError)
+    assert error.message.startswith("broken")
+    str(error).encode("utf-8")
+
+
+def test_long_body_message_is_truncated() -> None:
+    body = json.dumps({"error": "ü" * 2000}).encode()
+    error = error_from_response(422, body)
+    assert len(error.message.encode()) <= 500
+    assert error.message.endswith("…")
+
+
+def test_constructor_truncates_message_and_hint() -> None:
+    error = ApiError("x" * 2000, hint="y" * 2000)
+    assert len(error.message.encode()) <= 500
+    assert error.hint is not None
+    assert len(error.hint.encode()) <= 500
+
+
+def test_errors_are_exceptions_with_attributes() -> None:
+    error = RateLimitError(http_status=429, retry_after=5, request_id="abc")
+    with pytest.raises(BasecampError) as caught:
+        raise error
+    assert caught.value.retry_after == 5
+    assert caught.value.request_id == "abc"
+    assert ApiError(retryable=True).retryable is True
+    assert NetworkError(retryable=False).retryable is False

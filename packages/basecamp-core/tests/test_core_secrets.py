@@ -1,0 +1,138 @@
+"""Secrets never leak: no token in any message, repr, hook record or log line; no signed download
+query string in hooks or logs. Each test runs many paths and scans everything it captured."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import httpx
+import pytest
+import respx
+from core_testkit import ACCOUNT_URL, BASE_URL, TOKEN, RecordingHooks, Runner
+
+import basecamp.hooks
+from basecamp import BasecampError, Config
+
+REFRESH = "refresh-MARKER-91c3"
+SECRET = "client-secret-MARKER-4d2a"
+NEW_TOKEN = "new-access-MARKER-aa17"
+SIGNATURE = "sig-MARKER-b00b"
+MARKERS = (TOKEN, REFRESH, SECRET, NEW_TOKEN, SIGNATURE)
+
+
+def assert_clean(text: str) -> None:
+    for marker in MARKERS:
+        assert marker not in text, f"leaked {marker!r}"
+
+
+def describe(error: BaseException) -> str:
+    parts = [str(error), repr(error), repr(error.args)]
+    if isinstance(error, BasecampError):
+        parts += [error.message, repr(error.hint)]
+    cause = error.__cause__ or error.__context__
+    if cause is not None:
+        parts.append(describe(cause))
+    return "\n".join(parts)
+
+
+async def test_no_secret_anywhere(
+    runner: Runner, capsys: pytest.CaptureFixture[str], recording_hooks: RecordingHooks
+) -> None:
+    log = io.StringIO()
+    hooks = basecamp.hooks.chain_hooks(
+        recording_hooks, basecamp.hooks.console_hooks(), basecamp.hooks.console_hooks(log)
+    )
+
+    def token_endpoint(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"access_token": NEW_TOKEN, "expires_in": 3600})
+
+    provider = runner.oauth(
+        client_secret=SECRET,
+        refresh_token=REFRESH,
+        transport=httpx.MockTransport(token_endpoint),
+    )
+    config = Config(base_delay=0, max_jitter=0)
+    client = runner.client(token_provider=provider, hooks=hooks, config=config)
+    account = client.for_account(999)
+    errors: list[BaseException] = []
+
+    def respond_by_token(request: httpx.Request) -> httpx.Response:
+        if request.headers["Authorization"] != f"Bearer {NEW_TOKEN}":
+            return httpx.Response(401, json={"error": "expired"})
+        return httpx.Response(200, json=[{"id": 1}], headers={"X-Total-Count": "1"})
+
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as api:
+        api.get("/999/ok.json").mock(side_effect=respond_by_token)
+        api.get("/999/missing.json").respond(404, json={"error": f"no token {TOKEN[:3]}"})
+        api.get("/999/slow.json").respond(429, headers={"Retry-After": "600"})
+        api.get("/999/down.json").respond(503)
+        api.get("/999/net.json").mock(side_effect=httpx.ConnectError(f"Bearer {TOKEN}"))
+        api.post("/999/bad.json").respond(422, json={"errors": {"name": ["bad"]}})
+        api.get("/999/blob").respond(
+            302, headers={"Location": f"https://storage.example/f.bin?X-Sig={SIGNATURE}"}
+        )
+        api.get("https://storage.example/f.bin").respond(200, content=b"bytes")
+        api.get("/999/foreign").respond(
+            302, headers={"Location": f"https://storage.example/gone.bin?X-Sig={SIGNATURE}"}
+        )
+        api.get("https://storage.example/gone.bin").respond(403, content=b"denied")
+
+        assert await runner.call(account.get("/ok.json")) == [{"id": 1}]
+        assert await runner.call(account.paginate("/ok.json")) == [{"id": 1}]
+        assert (await runner.call(account.download_url(f"{ACCOUNT_URL}/blob"))).body == b"bytes"
+        await runner.call(account.download_to(f"{ACCOUNT_URL}/blob", io.BytesIO()))
+        for call in (
+            lambda: account.get("/missing.json"),
+            lambda: account.get("/slow.json"),
+            lambda: account.get("/down.json"),
+            lambda: account.get("/net.json"),
+            lambda: account.post("/bad.json", json={"token": "x"}),
+            lambda: account.download_url(f"{ACCOUNT_URL}/foreign"),
+            lambda: account.get("https://evil.example/steal"),
+        ):
+            with pytest.raises(BasecampError) as caught:
+                await runner.call(call())
+            errors.append(caught.value)
+
+    assert len(errors) == 7
+    captured = capsys.readouterr()
+    assert captured.err  # the console hooks did write
+    assert_clean(captured.out + captured.err)
+    assert_clean(log.getvalue())
+    assert_clean(repr(recording_hooks.calls))
+    for error in errors:
+        assert_clean(describe(error))
+    for obj in (client, account, provider, client.authorization, config):
+        assert_clean(repr(obj))
+        assert_clean(str(obj))
+
+
+async def test_signed_url_redacted_in_hook_records(
+    runner: Runner, recording_hooks: RecordingHooks
+) -> None:
+    with respx.mock(base_url=BASE_URL) as api:
+        api.get("/999/blob").respond(
+            302, headers={"Location": f"https://storage.example/f.bin?X-Sig={SIGNATURE}"}
+        )
+        storage = api.get("https://storage.example/f.bin").mock(
+            side_effect=[httpx.Response(503), httpx.Response(200, content=b"ok")]
+        )
+        account = runner.account(hooks=recording_hooks, config=Config(base_delay=0, max_jitter=0))
+        await runner.call(account.download_url("/blob"))
+        assert storage.call_count == 2
+        assert storage.calls.last.request.url.params["X-Sig"] == SIGNATURE  # sent, not shown
+    assert_clean(repr(recording_hooks.calls))
+    urls = {c[1].url for c in recording_hooks.calls if c[0] in ("request_start", "retry")}
+    assert "https://storage.example/f.bin" in urls
+
+
+def test_token_endpoint_errors_do_not_echo_body() -> None:
+    from basecamp._auth import parse_token_response
+
+    body = json.dumps(
+        {"error": "invalid_grant", "error_description": f"{REFRESH} {SECRET}"}
+    ).encode()
+    with pytest.raises(BasecampError) as caught:
+        parse_token_response(400, body)
+    assert_clean(describe(caught.value))
