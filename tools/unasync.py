@@ -57,21 +57,25 @@ ASYNC_PREFIX_RE = re.compile(r"\bAsync([A-Z]\w*)")
 REMOVE_RE = re.compile(
     r"^[ \t]*# unasync: remove-start\n.*?^[ \t]*# unasync: remove-end\n", re.DOTALL | re.MULTILINE
 )
+# Docstrings of async classes say "for asyncio"; the sync twin's simply drop the phrase.
+ASYNCIO_PHRASE_RE = re.compile(r" for asyncio\b")
 DOCSTRING_RE = re.compile(r'\A"""(.*?)"""\n', re.DOTALL)
 
 
 def transform(source: str, module: str) -> str:
     """Rewrite one async module's text into its sync twin (before formatting)."""
     text = REMOVE_RE.sub("", source)
+    for pattern, replacement in KEYWORDS:
+        text = pattern.sub(replacement, text)
+    text = NAME_RE.sub(lambda m: NAMES[m.group(1)], text)
+    text = ASYNC_PREFIX_RE.sub(r"\1", text)
+    text = ASYNCIO_PHRASE_RE.sub("", text)
+    # After the renames, so the source module keeps its real (`_async`) name.
     text = DOCSTRING_RE.sub(
         f'"""The sync twin of `{module}`; see that module for the design."""\n',
         text,
         count=1,
     )
-    for pattern, replacement in KEYWORDS:
-        text = pattern.sub(replacement, text)
-    text = NAME_RE.sub(lambda m: NAMES[m.group(1)], text)
-    text = ASYNC_PREFIX_RE.sub(r"\1", text)
     return HEADER.format(module=module) + text
 
 

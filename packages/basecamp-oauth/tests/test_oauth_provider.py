@@ -113,9 +113,19 @@ def test_legacy_format_and_explicit_endpoint(kit: ModuleType) -> None:
 
 
 @respx.mock
-def test_default_endpoint_is_launchpad_with_the_standard_format(kit: ModuleType) -> None:
+def test_default_endpoint_is_launchpad_with_its_legacy_format(kit: ModuleType) -> None:
     route = respx.post(LAUNCHPAD_TOKEN).respond(json={"access_token": kit.NEW_ACCESS})
     assert _expired(kit).provider(client_id=kit.CLIENT_ID).access_token() == kit.NEW_ACCESS
+    form = _form(route.calls.last.request)
+    assert form["type"] == "refresh"
+    assert "grant_type" not in form
+
+
+@respx.mock
+def test_other_endpoints_default_to_the_standard_format(kit: ModuleType) -> None:
+    route = respx.post(kit.TOKEN_URL).respond(json={"access_token": kit.NEW_ACCESS})
+    provider = _expired(kit).provider(client_id=kit.CLIENT_ID, token_endpoint=kit.TOKEN_URL)
+    assert provider.access_token() == kit.NEW_ACCESS
     assert _form(route.calls.last.request)["grant_type"] == "refresh_token"
 
 

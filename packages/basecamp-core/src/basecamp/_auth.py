@@ -28,6 +28,7 @@ __all__ = [
     "expires_soon",
     "parse_token_response",
     "refresh_form",
+    "safe_error_code",
 ]
 
 LAUNCHPAD_TOKEN_URL = "https://launchpad.37signals.com/authorization/token"  # noqa: S105
@@ -142,6 +143,21 @@ def refresh_form(
     return form
 
 
+def safe_error_code(value: object, secrets: Collection[str | None] = ()) -> str | None:
+    """An OAuth `error` value that is safe to put in a message, else `None`.
+
+    RFC 6749 error codes are short lowercase words; anything else, or a value equal to something
+    we sent (a server may reflect it back), could be a secret.
+
+    Args:
+        value: The `error` member of a response.
+        secrets: What we sent that must never be echoed.
+    """
+    if not isinstance(value, str) or not _ERROR_CODE.fullmatch(value) or value in secrets:
+        return None
+    return value
+
+
 def parse_token_response(
     status: int,
     body: bytes,
@@ -165,10 +181,8 @@ def parse_token_response(
     except (ValueError, UnicodeDecodeError, RecursionError):
         data = None
     if not 200 <= status < 300:
-        code = data.get("error") if isinstance(data, dict) else None
-        sent = {*secrets, previous_refresh_token}
-        code = code if isinstance(code, str) and _ERROR_CODE.fullmatch(code) else None
-        code = None if code in sent else code
+        raw = data.get("error") if isinstance(data, dict) else None
+        code = safe_error_code(raw, (*secrets, previous_refresh_token))
         label = f" ({code})" if code else ""
         if status == 401 or code in AUTH_ERROR_CODES:
             return_error: Exception = AuthError(

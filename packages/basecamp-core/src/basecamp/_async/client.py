@@ -92,7 +92,7 @@ async def _read_capped(response: httpx.Response, limit: int, ends_at: float) -> 
 
 
 class AsyncClient:
-    """The async Basecamp client. One per process or task group; it pools connections.
+    """The Basecamp client for asyncio. Create one and share it: it pools connections.
 
     Pass exactly one of `access_token`, `token_provider` or `auth`.
 

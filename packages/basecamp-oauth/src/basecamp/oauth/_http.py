@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from basecamp import BasecampError, NetworkError, UsageError
-from basecamp._auth import AUTH_ERROR_CODES, MAX_TOKEN_RESPONSE_BYTES
+from basecamp._auth import AUTH_ERROR_CODES, MAX_TOKEN_RESPONSE_BYTES, safe_error_code
 from basecamp._version import __version__
 
 from ._errors import OAuthError, OAuthRejectedError
@@ -43,9 +42,6 @@ REQUEST_HEADERS = {
     "Accept-Encoding": "identity",
     "User-Agent": f"basecamp-python-oauth/{__version__}",
 }
-# RFC 6749 error codes are short ASCII words. Letters and underscores only, so a server that
-# echoes one of our secrets as the "error" cannot smuggle it into a message.
-_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,18 +125,6 @@ def json_object(body: bytes) -> dict[str, object] | None:
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
-
-
-def safe_error_code(value: object, secrets: Collection[str] = ()) -> str | None:
-    """An OAuth `error` value that is safe to put in a message, else `None`.
-
-    Args:
-        value: The `error` member of a response.
-        secrets: What we sent that must never be echoed (a server may reflect it back).
-    """
-    if not isinstance(value, str) or not _ERROR_CODE.fullmatch(value) or value in secrets:
-        return None
-    return value
 
 
 def status_error(reply: Reply, *, what: str) -> OAuthError:

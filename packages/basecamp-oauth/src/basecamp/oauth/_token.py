@@ -154,7 +154,7 @@ class OAuthToken:
         client_secret: str | None = None,
         config: OAuthConfig | None = None,
         token_endpoint: str | None = None,
-        use_legacy_format: bool = False,
+        use_legacy_format: bool | None = None,
         on_refresh: Callable[[OAuthToken], None] | None = None,
         skew: float = 60.0,
         timeout: float = 30.0,
@@ -170,7 +170,8 @@ class OAuthToken:
             client_secret: Your app's client secret, if it has one.
             config: Discovered metadata; refresh uses its `token_endpoint`.
             token_endpoint: The token endpoint, when you have no `config`.
-            use_legacy_format: Refresh with Launchpad's legacy `type=refresh`.
+            use_legacy_format: Refresh with Launchpad's legacy `type=refresh`. By default core
+                decides: legacy for Launchpad's token endpoint, RFC 6749 elsewhere.
             on_refresh: Called with the new `OAuthToken` after each refresh: persist it here.
             skew: Refresh when the token expires within this many seconds.
             timeout: Seconds allowed for a refresh request.
@@ -200,7 +201,7 @@ class OAuthToken:
         client_secret: str | None = None,
         config: OAuthConfig | None = None,
         token_endpoint: str | None = None,
-        use_legacy_format: bool = False,
+        use_legacy_format: bool | None = None,
         on_refresh: Callable[[OAuthToken], None] | None = None,
         skew: float = 60.0,
         timeout: float = 30.0,
@@ -213,7 +214,8 @@ class OAuthToken:
             client_secret: Your app's client secret, if it has one.
             config: Discovered metadata; refresh uses its `token_endpoint`.
             token_endpoint: The token endpoint, when you have no `config`.
-            use_legacy_format: Refresh with Launchpad's legacy `type=refresh`.
+            use_legacy_format: Refresh with Launchpad's legacy `type=refresh`. By default core
+                decides: legacy for Launchpad's token endpoint, RFC 6749 elsewhere.
             on_refresh: Called with the new `OAuthToken` after each refresh: persist it here.
             skew: Refresh when the token expires within this many seconds.
             timeout: Seconds allowed for a refresh request.

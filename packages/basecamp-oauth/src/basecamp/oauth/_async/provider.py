@@ -19,7 +19,7 @@ def make_provider(
     client_id: str,
     client_secret: str | None,
     token_endpoint: str,
-    use_legacy_format: bool,
+    use_legacy_format: bool | None,
     on_refresh: Callable[[OAuthToken], None] | None,
     skew: float,
     timeout: float,
