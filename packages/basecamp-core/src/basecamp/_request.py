@@ -111,8 +111,12 @@ def encode_json_body(body: Mapping[str, object] | None) -> PreparedBody:
     if body is None:
         return PreparedBody()
     cleaned = {k: v for k, v in body.items() if v is not None}
-    content = jsonlib.dumps(cleaned, separators=(",", ":"), ensure_ascii=False).encode()
-    return PreparedBody(content=content, content_type="application/json")
+    try:
+        text = jsonlib.dumps(cleaned, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        # NaN and infinities are not JSON; objects json cannot encode are a caller mistake.
+        raise UsageError(f"The request body is not valid JSON: {type(exc).__name__}.") from None
+    return PreparedBody(content=text.encode(), content_type="application/json")
 
 
 def check_header_value(name: str, value: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 import threading
 import time
 from collections.abc import Generator, Iterator, Mapping
@@ -109,18 +109,35 @@ class Pager(Generic[T]):
     def _walk_from(self, walk: PageWalk, url: str | None) -> Generator[list[T], None]:
         client = self._account.client
         hooks = client.hooks
-        while url is not None:
-            if walk.pages and hooks is not None:
-                safe_call(hooks.on_paginate, url, walk.pages + 1)
-            reply = client._request("GET", url, idempotent=True)
-            items = cast(list[T], expect_list(reply.json(), "list response", key=self._items_key))
-            kept = walk.take(len(items))
-            url = walk.advance(
-                link_header=reply.headers.get("link"),
-                total_count=reply.headers.get("x-total-count"),
-                current_url=url,
-            )
-            yield items[:kept] if kept < len(items) else items
+        # A lazy walk is one operation for the hooks: from its first page to its end (or the
+        # caller's `break`, which is not an error).
+        info = self._info if hooks is not None else None
+        if hooks is not None and info is not None:
+            safe_call(hooks.on_operation_start, info)
+        started = time.monotonic()
+        error: BaseException | None = None
+        try:
+            while url is not None:
+                if walk.pages and hooks is not None:
+                    safe_call(hooks.on_paginate, url, walk.pages + 1)
+                reply = client._request("GET", url, idempotent=True)
+                items = expect_list(reply.json(), "list response", key=self._items_key)
+                kept = walk.take(len(items))
+                url = walk.advance(
+                    link_header=reply.headers.get("link"),
+                    total_count=reply.headers.get("x-total-count"),
+                    current_url=url,
+                )
+                yield cast(list[T], items[:kept] if kept < len(items) else items)
+        except GeneratorExit:
+            raise
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            if hooks is not None and info is not None:
+                duration = (time.monotonic() - started) * 1000
+                safe_call(hooks.on_operation_end, info, OperationResult(duration, error))
 
     def pages(self) -> Generator[list[T], None]:
         """Yield each page's items as a list, following `Link: rel="next"`."""
@@ -363,7 +380,7 @@ class AccountClient(AccountServices):
             if _check_count("page", page) is not None:
                 # An explicit page: exactly that one page, no links followed.
                 limit = _check_count("max_items", max_items)
-                params = [*params, ("page", str(page))]
+                params = [*(p for p in params if p[0] != "page"), ("page", str(page))]
                 reply = self.client._request("GET", url, params=params, idempotent=True)
                 items = expect_list(reply.json(), "list response", key=items_key)
                 truncated = limit is not None and len(items) > limit
@@ -415,6 +432,9 @@ class AccountClient(AccountServices):
             target = urljoin(reply.url, location)
             if not target.startswith(("https://", "http://")):
                 raise ApiError("The download redirect points to an unsupported URL scheme.")
+            if target.startswith("http://") and reply.url.startswith("https://"):
+                # The signed URL is a bearer credential for the file: never send it in clear.
+                raise ApiError("Refused a download redirect that downgrades https to http.")
             return target
         return reply
 
@@ -487,7 +507,10 @@ class AccountClient(AccountServices):
         with self._open_download(url) as (reply, chunks):
             if isinstance(destination, str | os.PathLike):
                 target = Path(destination)
-                fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+                # Created like any new file (O_EXCL: never clobbers), so it follows the umask.
+                temp_name = target.parent / f".{target.name}.{secrets.token_hex(8)}.part"
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+                fd = os.open(temp_name, flags, 0o666)
                 try:
                     with os.fdopen(fd, "wb") as handle:
                         for chunk in chunks:
