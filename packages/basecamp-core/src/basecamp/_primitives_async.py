@@ -9,7 +9,9 @@ import asyncio
 from asyncio import Lock, Semaphore
 from asyncio import sleep as sleep
 
-__all__ = ["Gate", "Lock", "deadline", "sleep"]
+import httpx
+
+__all__ = ["Gate", "Lock", "deadline", "http_transport", "sleep"]
 
 
 class Gate:
@@ -30,3 +32,8 @@ class Gate:
 def deadline(seconds: float) -> asyncio.Timeout:
     """Cancel the enclosed block after `seconds` of wall time (raises `TimeoutError`)."""
     return asyncio.timeout(seconds)
+
+
+def http_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
+    """httpx's own transport; `deadline` cancels the whole request, so nothing more is needed."""
+    return httpx.AsyncHTTPTransport(limits=limits)

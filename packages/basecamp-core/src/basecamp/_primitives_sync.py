@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import ssl
+import time
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from threading import Lock
 from time import sleep as sleep
+from typing import Any
 
-__all__ = ["Gate", "Lock", "deadline", "sleep"]
+import httpcore
+import httpx
+
+__all__ = ["Gate", "Lock", "deadline", "http_transport", "sleep"]
 
 
 class Gate:
@@ -32,8 +40,94 @@ class Gate:
         self._tokens.put(None)
 
 
-def deadline(seconds: float) -> contextlib.nullcontext[None]:
-    """Threads cannot be cancelled from outside, so the sync shell checks the deadline between
-    body chunks instead (see `_read_capped`); this context manager does nothing."""
-    del seconds
-    return contextlib.nullcontext()
+# When the current thread's request must be over (time.monotonic()), if it is under a deadline.
+_ENDS_AT: ContextVar[float | None] = ContextVar("basecamp_request_deadline", default=None)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Bound the enclosed request to `seconds` of wall time.
+
+    A thread cannot be cancelled from outside, so the bound is enforced where the time is spent:
+    every socket read of the default transport (see `http_transport`) waits at most until the
+    deadline, and body chunks are checked against it too (`_read_capped`). A server that trickles
+    its headers one byte at a time is therefore cut off, as in the async shell.
+    """
+    token = _ENDS_AT.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _ENDS_AT.reset(token)
+
+
+def _remaining(timeout: float | None) -> float | None:
+    ends_at = _ENDS_AT.get()
+    if ends_at is None:
+        return timeout
+    left = ends_at - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("The request took longer than the request deadline.")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose reads and writes never wait past the thread's request deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _remaining(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _remaining(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout))
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.SyncBackend):
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = super().connect_tcp(host, port, _remaining(timeout), local_address, socket_options)
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            super().connect_unix_socket(path, _remaining(timeout), socket_options)
+        )
+
+
+def http_transport(limits: httpx.Limits) -> httpx.BaseTransport:
+    """httpx's own transport, with socket reads bounded by `deadline`.
+
+    httpx has no public hook for the network backend, so the pool's backend is swapped before
+    any connection exists. Should a future httpx lay its pool out differently, the plain
+    transport is used and the deadline falls back to the checks between body chunks.
+    """
+    transport = httpx.HTTPTransport(limits=limits)
+    pool = getattr(transport, "_pool", None)
+    if isinstance(pool, httpcore.ConnectionPool) and hasattr(pool, "_network_backend"):
+        pool._network_backend = _DeadlineBackend()
+    return transport

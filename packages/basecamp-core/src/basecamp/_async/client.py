@@ -19,7 +19,7 @@ import httpx
 from .._auth import AsyncTokenProvider, AuthStrategy, check_token
 from .._config import Config
 from .._errors import ApiError, BasecampError, NetworkError, UsageError, error_from_response
-from .._primitives_async import Gate, deadline, sleep
+from .._primitives_async import Gate, deadline, http_transport, sleep
 from .._request import NO_BODY, PreparedBody, check_header_value, redact_url, validate_account_id
 from .._response import BoundedDecoder, decode_json, expect_object
 from .._retry import decide_retry, parse_retry_after
@@ -147,9 +147,9 @@ class AsyncClient:
         limit = self.config.max_concurrency
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(self.config.timeout),
-            limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
             follow_redirects=False,
-            transport=transport,
+            transport=transport
+            or http_transport(httpx.Limits(max_connections=limit, max_keepalive_connections=limit)),
             # Only encodings `_read_capped` can inflate within the size cap. The SDK's own headers
             # are the pool's defaults, so a request adds only its credentials: merging headers
             # that override defaults is a measurable part of a small GET's cost in httpx.
