@@ -271,11 +271,14 @@ async def test_oversized_after_decompression_is_api_error(
         await runner.call(runner.account(config=config).get("/bomb.json"))
 
 
-async def test_oversized_error_body_is_api_error(runner: Runner, api: respx.MockRouter) -> None:
+async def test_oversized_error_body_keeps_its_status(runner: Runner, api: respx.MockRouter) -> None:
+    # The status says what happened; an error body past the cap is cut, not turned into a
+    # different error (a 404 stays NotFoundError, a 503 stays retryable).
     config = Config(max_response_bytes=2048, max_retries=0)
     api.get("/999/x.json").respond(404, content=b"x" * 10_000)
-    with pytest.raises(ApiError, match="limit"):
+    with pytest.raises(NotFoundError) as caught:
         await runner.call(runner.account(config=config).get("/x.json"))
+    assert len(caught.value.message.encode()) <= 500
 
 
 # -- error mapping end to end -----------------------------------------------------------------

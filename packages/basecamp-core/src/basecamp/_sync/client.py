@@ -71,10 +71,17 @@ class Reply:
             return decode_json(self.body, content_type, request_id=self.request_id)
 
 
-def _read_capped(response: httpx.Response, limit: int, ends_at: float) -> bytes:
-    """Read a body, decompressed, refusing more than `limit` bytes and stopping at `ends_at`."""
+def _read_capped(
+    response: httpx.Response, limit: int, ends_at: float, *, truncate: bool = False
+) -> bytes:
+    """Read a body, decompressed, within `limit` bytes and before `ends_at`.
+
+    Past the limit a body is refused with `ApiError`, or with `truncate` (error bodies, whose
+    status already says what happened) cut to its first `limit` bytes and the rest left unread.
+    """
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit and "content-encoding" not in response.headers:
+    too_long = declared.isdigit() and int(declared) > limit
+    if too_long and not truncate and "content-encoding" not in response.headers:
         raise ApiError(f"The response body is larger than the {limit}-byte limit.")
     body = bytearray()
     decoder = BoundedDecoder.for_encoding(response.headers.get("content-encoding"))
@@ -83,6 +90,8 @@ def _read_capped(response: httpx.Response, limit: int, ends_at: float) -> bytes:
         # Decompress at most one byte past the limit: a gzip bomb never inflates in memory.
         body += chunk if decoder is None else decoder.decode(chunk, limit + 1 - len(body))
         if len(body) > limit:
+            if truncate:
+                return bytes(body[:limit])
             raise ApiError(f"The response body is larger than the {limit}-byte limit.")
         if time.monotonic() > ends_at:
             raise NetworkError("The response took longer than the request deadline.")
@@ -320,7 +329,10 @@ class Client:
                                 limit = body_limit
                             try:
                                 content = _read_capped(
-                                    response, limit, started + config.request_deadline
+                                    response,
+                                    limit,
+                                    started + config.request_deadline,
+                                    truncate=not accepted,
                                 )
                             finally:
                                 response.close()
