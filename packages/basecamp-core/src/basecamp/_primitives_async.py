@@ -28,6 +28,14 @@ class Gate:
     async def __aexit__(self, *exc_info: object) -> None:
         self._semaphore.release()
 
+    async def acquire(self) -> None:
+        """Take a place, waiting for one if all are taken."""
+        await self._semaphore.acquire()
+
+    def release(self) -> None:
+        """Give a place back."""
+        self._semaphore.release()
+
 
 def deadline(seconds: float) -> asyncio.Timeout:
     """Cancel the enclosed block after `seconds` of wall time (raises `TimeoutError`)."""

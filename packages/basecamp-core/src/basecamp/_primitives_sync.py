@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import ssl
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextvars import ContextVar
 from threading import Lock
 from time import sleep as sleep
@@ -39,13 +38,35 @@ class Gate:
     def __exit__(self, *exc_info: object) -> None:
         self._tokens.put(None)
 
+    def acquire(self) -> None:
+        """Take a place, waiting for one if all are taken."""
+        self._tokens.get()
+
+    def release(self) -> None:
+        """Give a place back."""
+        self._tokens.put(None)
+
 
 # When the current thread's request must be over (time.monotonic()), if it is under a deadline.
 _ENDS_AT: ContextVar[float | None] = ContextVar("basecamp_request_deadline", default=None)
 
 
-@contextlib.contextmanager
-def deadline(seconds: float) -> Iterator[None]:
+class _Deadline:
+    """The context manager `deadline` returns (a class: cheaper than a generator per request)."""
+
+    __slots__ = ("_seconds", "_token")
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+
+    def __enter__(self) -> None:
+        self._token = _ENDS_AT.set(time.monotonic() + self._seconds)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _ENDS_AT.reset(self._token)
+
+
+def deadline(seconds: float) -> _Deadline:
     """Bound the enclosed request to `seconds` of wall time.
 
     A thread cannot be cancelled from outside, so the bound is enforced where the time is spent:
@@ -53,11 +74,7 @@ def deadline(seconds: float) -> Iterator[None]:
     deadline, and body chunks are checked against it too (`_read_capped`). A server that trickles
     its headers one byte at a time is therefore cut off, as in the async shell.
     """
-    token = _ENDS_AT.set(time.monotonic() + seconds)
-    try:
-        yield
-    finally:
-        _ENDS_AT.reset(token)
+    return _Deadline(seconds)
 
 
 def _remaining(timeout: float | None) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json as jsonlib
 import re
 from collections.abc import Mapping
@@ -68,13 +69,24 @@ def _path_value(name: str, value: object) -> str:
     return encoded
 
 
+@functools.lru_cache(maxsize=1024)
+def _template_parts(template: str) -> tuple[str, ...]:
+    """A template split at its placeholders: literal, name, literal, name, ..., literal."""
+    return tuple(_PLACEHOLDER.split(template))
+
+
 def expand_path(template: str, values: Mapping[str, object]) -> str:
     """Fill a path template's `{name}` placeholders with percent-encoded values.
 
     Raises:
         UsageError: A placeholder has no value, or a value is empty.
     """
-    return _PLACEHOLDER.sub(lambda m: _path_value(m.group(1), values.get(m.group(1))), template)
+    # The templates are a fixed set (one per operation), so their parsing is cached.
+    parts = list(_template_parts(template))
+    for index in range(1, len(parts), 2):
+        name = parts[index]
+        parts[index] = _path_value(name, values.get(name))
+    return "".join(parts)
 
 
 def _query_value(value: object) -> str:

@@ -51,20 +51,24 @@ class BoundedDecoder:
             raise ApiError("The response body is not valid compressed data.") from None
 
 
+# The usual Content-Type values, accepted without parsing them.
+_PLAIN_JSON = frozenset({"application/json", "application/json; charset=utf-8"})
+
+
 def decode_json(body: bytes, content_type: str | None, *, request_id: str | None = None) -> object:
     """Decode a 2xx JSON body.
 
     Raises:
         ApiError: The body is empty, not JSON, or declared as something other than JSON.
     """
-    if content_type:
+    if content_type and content_type not in _PLAIN_JSON:
         media = content_type.split(";", 1)[0].strip().lower()
         if media and media != "application/json" and not media.endswith("+json"):
             raise ApiError(
                 f"Expected a JSON response but the server sent {media[:80]!r}.",
                 request_id=request_id,
             )
-    if not body.strip():
+    if not body or body.isspace():  # as `not body.strip()`, without copying the body
         raise ApiError("Expected a JSON response but the body was empty.", request_id=request_id)
     try:
         return json.loads(body)

@@ -85,19 +85,23 @@ async def _read_capped(
     too_long = declared.isdigit() and int(declared) > limit
     if too_long and not truncate and "content-encoding" not in response.headers:
         raise ApiError(f"The response body is larger than the {limit}-byte limit.")
-    body = bytearray()
+    # Chunks are joined once at the end: growing one buffer would copy a large body repeatedly.
+    parts: list[bytes] = []
+    size = 0
     decoder = BoundedDecoder.for_encoding(response.headers.get("content-encoding"))
     chunks = response.aiter_bytes() if decoder is None else response.aiter_raw()
     async for chunk in chunks:
         # Decompress at most one byte past the limit: a gzip bomb never inflates in memory.
-        body += chunk if decoder is None else decoder.decode(chunk, limit + 1 - len(body))
-        if len(body) > limit:
+        part = chunk if decoder is None else decoder.decode(chunk, limit + 1 - size)
+        parts.append(part)
+        size += len(part)
+        if size > limit:
             if truncate:
-                return bytes(body[:limit])
+                return b"".join(parts)[:limit]
             raise ApiError(f"The response body is larger than the {limit}-byte limit.")
         if time.monotonic() > ends_at:
             raise NetworkError("The response took longer than the request deadline.")
-    return bytes(body)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 class AsyncClient:
@@ -165,6 +169,7 @@ class AsyncClient:
             headers={"Accept-Encoding": "gzip, deflate", **self._base_headers},
         )
         self._gate = Gate(limit)
+        self._checked_token: str | None = None
         self._closed = False
         self._authorization: AsyncAuthorization | None = None
 
@@ -216,8 +221,11 @@ class AsyncClient:
 
     async def _authorize(self, headers: dict[str, str]) -> str | None:
         if self._provider is not None:
-            # A provider's token is checked like a given one: it must not split the request.
-            token = check_token(await self._provider.access_token())
+            token = await self._provider.access_token()
+            if token is not self._checked_token:
+                # A provider's token is checked like a given one (once per token): it must not
+                # split the request.
+                self._checked_token = check_token(token)
             headers["Authorization"] = f"Bearer {token}"
             return token
         assert self._auth is not None
@@ -254,7 +262,7 @@ class AsyncClient:
         `body_limit` caps an accepted body (default `max_response_bytes`); error bodies are
         always capped at `max_response_bytes`.
         """
-        async with self._open(
+        return await self._send(
             method,
             url,
             params=params,
@@ -264,8 +272,7 @@ class AsyncClient:
             accept_redirect=accept_redirect,
             stream=False,
             body_limit=body_limit,
-        ) as reply:
-            return reply
+        )
 
     @asynccontextmanager
     async def _open(
@@ -281,6 +288,49 @@ class AsyncClient:
         stream: bool,
         body_limit: int | None = None,
     ) -> AsyncIterator[Reply]:
+        """`_request`, or with `stream` a reply whose 2xx response stays open until exit."""
+        reply = await self._send(
+            method,
+            url,
+            params=params,
+            body=body,
+            idempotent=idempotent,
+            authenticated=authenticated,
+            accept_redirect=accept_redirect,
+            stream=stream,
+            body_limit=body_limit,
+        )
+        if reply.response is None:
+            yield reply
+            return
+        # A streamed 2xx: `_send` handed it over still holding its place in the gate.
+        try:
+            yield reply
+        finally:
+            try:
+                await reply.response.aclose()
+            finally:
+                self._gate.release()
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: list[tuple[str, str]] | None,
+        body: PreparedBody,
+        idempotent: bool,
+        authenticated: bool,
+        accept_redirect: bool,
+        stream: bool,
+        body_limit: int | None = None,
+    ) -> Reply:
+        """The retry loop under `_request` and `_open`. It is not a context manager itself, so
+        a buffered request (the common case) does not pay for one.
+
+        With `stream`, a 2xx comes back with its response open and its place in the gate still
+        taken: the caller must close the response and then release the gate, as `_open` does.
+        """
         if self._closed:
             raise UsageError("This client is closed.")
         config = self.config
@@ -310,7 +360,9 @@ class AsyncClient:
             reply: Reply | None = None
             failure: BasecampError
             connect_failed = False
-            async with self._gate:
+            await self._gate.acquire()
+            keep_gate = False
+            try:
                 try:
                     async with deadline(config.request_deadline):
                         request = self._http.build_request(
@@ -347,15 +399,15 @@ class AsyncClient:
                 except (httpx.HTTPError, TimeoutError) as exc:
                     failure = self._network_error(exc, idempotent=idempotent)
                 if reply is not None and reply.response is not None:
-                    # A streamed 2xx: hand the open response over, still inside the gate.
+                    # A streamed 2xx: hand the open response over, still holding the gate.
                     if hooks is not None:
                         result = RequestResult(reply.status, time.monotonic() - started)
                         safe_call(hooks.on_request_end, info, result)
-                    try:
-                        yield reply
-                    finally:
-                        await reply.response.aclose()
-                    return
+                    keep_gate = True
+                    return reply
+            finally:
+                if not keep_gate:
+                    self._gate.release()
             duration = time.monotonic() - started
             retry_after: float | None = None
             status_code: int | None = None
@@ -364,8 +416,7 @@ class AsyncClient:
                 if 200 <= reply.status < 300 or (accept_redirect and 300 <= reply.status < 400):
                     if hooks is not None:
                         safe_call(hooks.on_request_end, info, RequestResult(status_code, duration))
-                    yield reply
-                    return
+                    return reply
                 retry_after = parse_retry_after(reply.headers.get("retry-after"))
                 failure = error_from_response(
                     reply.status,
