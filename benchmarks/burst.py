@@ -1,6 +1,6 @@
 """Scenario 5: a burst of 500 `asyncio.gather`ed GETs on a fresh async client.
 
-SDK: a new `AsyncClient` (default `Config`, so at most `max_concurrency` = 32 requests in
+SDK: a new `AsyncClient` (default `Config`, so at most `max_concurrency` = 8 requests in
 flight; the rest wait at the SDK's gate) runs 500 `account.projects.get(...)` at once.
 Baseline: a new `httpx.AsyncClient()` with its default limits (100 connections, 20 kept alive)
 and the same headers runs 500 `get` + `raise_for_status()` + `json()` at once.

@@ -81,6 +81,8 @@ class Config:
             `RateLimitError` (or `ApiError` for 503) at once, with `retry_after` set.
         max_pages: Most pages a list call follows before stopping with `meta.truncated`.
         max_concurrency: Most requests one client has in flight at once; more wait their turn.
+            Basecamp rate-limits each token, so wider parallelism mostly buys 429s, and a
+            small pool is faster than a crowded one.
         max_response_bytes: Largest JSON or error body read, checked while streaming and after
             decompression.
         max_download_bytes: Largest buffered download (`download_url`). Streaming downloads are
@@ -97,7 +99,7 @@ class Config:
     max_backoff: float = 30.0
     max_retry_after: float = 60.0
     max_pages: int = 10_000
-    max_concurrency: int = 32
+    max_concurrency: int = 8
     max_response_bytes: int = 50 * 1024 * 1024
     max_download_bytes: int = 512 * 1024 * 1024
     launchpad_url: str = LAUNCHPAD_URL
