@@ -12,6 +12,8 @@ TOOLS_DIR := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS_DIR)/uv/bin/uv)
 # Never download interpreters: use the machine's Python 3.11+.
 export UV_PYTHON_DOWNLOADS := never
+# Trust the machine's certificate store (corporate proxies, custom CAs), as pip does.
+export UV_SYSTEM_CERTS ?= 1
 export UV_PYTHON ?= $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
 RUN := $(UV) run --locked
 PY_SRC := packages/basecamp-core/src packages/basecamp-oauth/src packages/basecamp-webhooks/src packages/basecamp-services/src packages/basecamp-testing/src
