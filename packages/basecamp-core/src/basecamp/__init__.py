@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ._async.account import AsyncAccountClient, AsyncPager
     from ._async.auth import AsyncOAuthTokenProvider, AsyncStaticTokenProvider
-    from ._async.client import AsyncClient
+    from ._async.client import AsyncClient, AuthorizationInfo
     from ._auth import AsyncTokenProvider, AuthStrategy, BearerAuth, TokenProvider
     from ._config import Config
-    from ._download import DownloadResult
+    from ._download import DownloadInfo, DownloadResult
     from ._errors import (
         AmbiguousError,
         ApiError,
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     )
     from ._operation import Operation, Param, RetrySettings
     from ._pagination import ListMeta, ListResult
+    from ._response import JSON
     from ._sync.account import AccountClient, Pager
     from ._sync.auth import OAuthTokenProvider, StaticTokenProvider
     from ._sync.client import Client
@@ -63,6 +64,9 @@ __all__ = [
     "Pager",
     "AsyncPager",
     "DownloadResult",
+    "DownloadInfo",
+    "AuthorizationInfo",
+    "JSON",
     # auth
     "AuthStrategy",
     "BearerAuth",
@@ -105,6 +109,9 @@ _LAZY = {
     "ListResult": "._pagination",
     "ListMeta": "._pagination",
     "DownloadResult": "._download",
+    "DownloadInfo": "._download",
+    "AuthorizationInfo": "._async.client",
+    "JSON": "._response",
     "Operation": "._operation",
     "Param": "._operation",
     "RetrySettings": "._operation",

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import zlib
+from typing import TypeAlias
 
 from ._errors import ApiError
 
-__all__ = ["BoundedDecoder", "decode_json", "expect_list", "expect_object"]
+__all__ = ["JSON", "BoundedDecoder", "decode_json", "expect_list", "expect_object"]
+
+JSON: TypeAlias = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
+"""Any JSON value, as the raw calls (`account.get(...)`) return it. Narrow it before use."""
 
 # Content-Encoding -> zlib wbits. 32 + MAX_WBITS accepts a zlib or a gzip header.
 _WBITS = {

@@ -34,7 +34,7 @@ from .._request import (
     expand_path,
     resolve_url,
 )
-from .._response import expect_list
+from .._response import JSON, expect_list
 from ..hooks import OperationInfo, OperationResult, safe_call
 from .client import AsyncClient, Reply
 
@@ -267,21 +267,21 @@ class AsyncAccountClient(AsyncAccountServices):
         params: Mapping[str, object] | None,
         body: PreparedBody,
         idempotent: bool,
-    ) -> object:
+    ) -> JSON:
         url = self._url(path)
         if self.client.hooks is None:  # nothing to report: skip building the operation record
             reply = await self.client._request(
                 method, url, params=encode_query(params), body=body, idempotent=idempotent
             )
-            return reply.json() if reply.body.strip() else None
+            return cast(JSON, reply.json()) if reply.body.strip() else None
         info = OperationInfo(_RAW, method.lower(), f"{method} {path}", method != "GET")
         async with self._operation(info):
             reply = await self.client._request(
                 method, url, params=encode_query(params), body=body, idempotent=idempotent
             )
-            return reply.json() if reply.body.strip() else None
+            return cast(JSON, reply.json()) if reply.body.strip() else None
 
-    async def get(self, path: str, *, params: Mapping[str, object] | None = None) -> Any:
+    async def get(self, path: str, *, params: Mapping[str, object] | None = None) -> JSON:
         """GET a path relative to the account (e.g. `/projects.json`) and return its JSON."""
         return await self._raw("GET", path, params=params, body=NO_BODY, idempotent=True)
 
@@ -292,7 +292,7 @@ class AsyncAccountClient(AsyncAccountServices):
         json: Mapping[str, object] | None = None,
         params: Mapping[str, object] | None = None,
         idempotent: bool = False,
-    ) -> Any:
+    ) -> JSON:
         """POST JSON to a path relative to the account. Not retried unless `idempotent=True`."""
         body = encode_json_body(json)
         return await self._raw("POST", path, params=params, body=body, idempotent=idempotent)
@@ -304,7 +304,7 @@ class AsyncAccountClient(AsyncAccountServices):
         json: Mapping[str, object] | None = None,
         params: Mapping[str, object] | None = None,
         idempotent: bool = True,
-    ) -> Any:
+    ) -> JSON:
         """PUT JSON to a path relative to the account and return the JSON answer, if any."""
         body = encode_json_body(json)
         return await self._raw("PUT", path, params=params, body=body, idempotent=idempotent)
@@ -315,7 +315,7 @@ class AsyncAccountClient(AsyncAccountServices):
         *,
         params: Mapping[str, object] | None = None,
         idempotent: bool = True,
-    ) -> Any:
+    ) -> JSON:
         """DELETE a path relative to the account; returns the JSON answer, if any."""
         return await self._raw("DELETE", path, params=params, body=NO_BODY, idempotent=idempotent)
 
@@ -326,7 +326,7 @@ class AsyncAccountClient(AsyncAccountServices):
         *,
         max_items: int | None = None,
         page: int | None = None,
-    ) -> ListResult[Any]:
+    ) -> ListResult[JSON]:
         """GET every page of a list and return the items, following `Link: rel="next"`.
 
         Args:
@@ -347,7 +347,7 @@ class AsyncAccountClient(AsyncAccountServices):
         params: Mapping[str, object] | None = None,
         *,
         max_items: int | None = None,
-    ) -> AsyncPager[Any]:
+    ) -> AsyncPager[JSON]:
         """Walk a list lazily, one page in memory at a time (`async for item in ...`)."""
         return AsyncPager(self, self._url(path), encode_query(params), max_items=max_items)
 

@@ -28,7 +28,7 @@ from .._request import (
     expand_path,
     resolve_url,
 )
-from .._response import expect_list
+from .._response import JSON, expect_list
 from ..hooks import OperationInfo, OperationResult, safe_call
 from .client import Client, Reply
 
@@ -213,21 +213,21 @@ class AccountClient(AccountServices):
         params: Mapping[str, object] | None,
         body: PreparedBody,
         idempotent: bool,
-    ) -> object:
+    ) -> JSON:
         url = self._url(path)
         if self.client.hooks is None:  # nothing to report: skip building the operation record
             reply = self.client._request(
                 method, url, params=encode_query(params), body=body, idempotent=idempotent
             )
-            return reply.json() if reply.body.strip() else None
+            return cast(JSON, reply.json()) if reply.body.strip() else None
         info = OperationInfo(_RAW, method.lower(), f"{method} {path}", method != "GET")
         with self._operation(info):
             reply = self.client._request(
                 method, url, params=encode_query(params), body=body, idempotent=idempotent
             )
-            return reply.json() if reply.body.strip() else None
+            return cast(JSON, reply.json()) if reply.body.strip() else None
 
-    def get(self, path: str, *, params: Mapping[str, object] | None = None) -> Any:
+    def get(self, path: str, *, params: Mapping[str, object] | None = None) -> JSON:
         """GET a path relative to the account (e.g. `/projects.json`) and return its JSON."""
         return self._raw("GET", path, params=params, body=NO_BODY, idempotent=True)
 
@@ -238,7 +238,7 @@ class AccountClient(AccountServices):
         json: Mapping[str, object] | None = None,
         params: Mapping[str, object] | None = None,
         idempotent: bool = False,
-    ) -> Any:
+    ) -> JSON:
         """POST JSON to a path relative to the account. Not retried unless `idempotent=True`."""
         body = encode_json_body(json)
         return self._raw("POST", path, params=params, body=body, idempotent=idempotent)
@@ -250,7 +250,7 @@ class AccountClient(AccountServices):
         json: Mapping[str, object] | None = None,
         params: Mapping[str, object] | None = None,
         idempotent: bool = True,
-    ) -> Any:
+    ) -> JSON:
         """PUT JSON to a path relative to the account and return the JSON answer, if any."""
         body = encode_json_body(json)
         return self._raw("PUT", path, params=params, body=body, idempotent=idempotent)
@@ -261,7 +261,7 @@ class AccountClient(AccountServices):
         *,
         params: Mapping[str, object] | None = None,
         idempotent: bool = True,
-    ) -> Any:
+    ) -> JSON:
         """DELETE a path relative to the account; returns the JSON answer, if any."""
         return self._raw("DELETE", path, params=params, body=NO_BODY, idempotent=idempotent)
 
@@ -272,7 +272,7 @@ class AccountClient(AccountServices):
         *,
         max_items: int | None = None,
         page: int | None = None,
-    ) -> ListResult[Any]:
+    ) -> ListResult[JSON]:
         """GET every page of a list and return the items, following `Link: rel="next"`.
 
         Args:
@@ -291,7 +291,7 @@ class AccountClient(AccountServices):
         params: Mapping[str, object] | None = None,
         *,
         max_items: int | None = None,
-    ) -> Pager[Any]:
+    ) -> Pager[JSON]:
         """Walk a list lazily, one page in memory at a time (`for item in ...`)."""
         return Pager(self, self._url(path), encode_query(params), max_items=max_items)
 
