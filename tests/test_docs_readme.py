@@ -32,11 +32,22 @@ def live_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBasecamp]:
         yield fake
 
 
-@pytest.mark.parametrize("index", range(len(BLOCKS)))
+SCRIPTS = [block for block in BLOCKS if "def test_" not in block]
+PLUGIN_EXAMPLES = [block for block in BLOCKS if "def test_" in block]
+
+
+def test_readme_plugin_example_passes_under_pytest(pytester: pytest.Pytester) -> None:
+    assert PLUGIN_EXAMPLES, "the README shows the pytest plugin"
+    pytester.makepyfile(*PLUGIN_EXAMPLES)
+    result = pytester.runpytest_subprocess("-q")
+    result.assert_outcomes(passed=len(PLUGIN_EXAMPLES))
+
+
+@pytest.mark.parametrize("index", range(len(SCRIPTS)))
 def test_readme_example_runs(
     index: int, live_fake: FakeBasecamp, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    exec(compile(BLOCKS[index], f"README.md[python block {index}]", "exec"), {})
+    exec(compile(SCRIPTS[index], f"README.md[python block {index}]", "exec"), {})
     out, err = capsys.readouterr()
     assert out or err, "every example prints something"
     assert live_fake.token not in out + err

@@ -1,0 +1,3 @@
+"""Workspace-level tests: docs and cross-package guarantees."""
+
+pytest_plugins = ["pytester"]
