@@ -169,7 +169,10 @@ async def test_no_secret_in_any_output_across_failure_scenarios(
 
 
 @pytest.mark.parametrize("path", ["/download", "/lookalike", "/storage-fails"])
-async def test_signed_download_query_never_reaches_hooks_or_errors(flavour: str, path: str) -> None:
+async def test_signed_download_query_never_reaches_hooks_or_errors(
+    flavour: str, path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # httpx's own request log lines included
     console = io.StringIO()
     recording = RecordingHooks()
     hooks = basecamp.hooks.chain_hooks(basecamp.hooks.console_hooks(console), recording)
@@ -181,7 +184,10 @@ async def test_signed_download_query_never_reaches_hooks_or_errors(flavour: str,
         transport=httpx.MockTransport(hostile_api),
     )
     assert any("blobs/" in r for r in recording.records)  # the storage hop was reported...
-    for text in [console.getvalue(), *recording.records, *exception_texts(outcome.error)]:
+    http_logs = [r.getMessage() for r in caplog.records if r.name.startswith("httpx")]
+    assert any("blobs/" in line for line in http_logs)  # ...and logged by httpx...
+    texts = [console.getvalue(), *recording.records, *exception_texts(outcome.error), *http_logs]
+    for text in texts:
         assert SIGNED_QUERY_MARKER not in text  # ...without its signed query string
 
 

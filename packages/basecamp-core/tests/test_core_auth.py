@@ -518,3 +518,23 @@ def test_parse_token_response_error_code_not_echoed_when_odd() -> None:
     with pytest.raises(ApiError) as caught:
         parse_token_response(400, body)
     assert TOKEN not in str(caught.value)
+
+
+def test_refresh_for_a_token_already_replaced_sends_nothing() -> None:
+    # Two threads refused the same token: the one that arrives after the other's refresh must
+    # not refresh again (the check happens under the provider's lock).
+    calls: list[httpx.Request] = []
+
+    def token_endpoint(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(200, json={"access_token": f"new-{len(calls)}", "expires_in": 3600})
+
+    provider = OAuthTokenProvider(
+        "old", "client", "secret", refresh_token="r", transport=httpx.MockTransport(token_endpoint)
+    )
+    assert provider.refresh(rejected="old")
+    assert provider.access_token() == "new-1"
+    assert provider.refresh(rejected="old")  # the late thread: "old" is already gone
+    assert len(calls) == 1
+    assert provider.refresh(rejected="new-1")  # the new token refused too: refresh again
+    assert len(calls) == 2

@@ -126,8 +126,12 @@ class AsyncOAuthTokenProvider:
                     await self._refresh_locked()
         return self._access_token
 
-    async def refresh(self) -> bool:
+    async def refresh(self, *, rejected: str | None = None) -> bool:
         """Refresh now. Concurrent callers share one refresh request.
+
+        Args:
+            rejected: The token the server just refused. When the current token is already a
+                different one (another caller refreshed first), no new refresh is sent.
 
         Returns:
             `True` when a new token is in place (by this call or one it waited for).
@@ -143,6 +147,8 @@ class AsyncOAuthTokenProvider:
         async with self._lock:
             if generation != self._generation:
                 return True  # another caller refreshed while we waited
+            if rejected is not None and rejected != self._access_token:
+                return True  # refreshed before we got here: the rejected token is already gone
             await self._refresh_locked()
         return True
 

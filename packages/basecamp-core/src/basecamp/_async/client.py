@@ -19,13 +19,14 @@ import httpx
 from .._auth import AsyncTokenProvider, AuthStrategy, check_token
 from .._config import Config
 from .._errors import ApiError, BasecampError, NetworkError, UsageError, error_from_response
+from .._logging import signed_url
 from .._primitives_async import Gate, deadline, http_transport, sleep
 from .._request import NO_BODY, PreparedBody, check_header_value, redact_url, validate_account_id
 from .._response import BoundedDecoder, decode_json, expect_object
 from .._retry import decide_retry, parse_retry_after
 from .._version import __version__
 from ..hooks import BasecampHooks, RequestInfo, RequestResult, safe_call
-from .auth import AsyncStaticTokenProvider
+from .auth import AsyncOAuthTokenProvider, AsyncStaticTokenProvider
 
 if TYPE_CHECKING:
     from .account import AsyncAccountClient
@@ -240,6 +241,10 @@ class AsyncClient:
         provider = self._provider
         if provider is None or not provider.refreshable:
             return False
+        if isinstance(provider, AsyncOAuthTokenProvider):
+            # Decided under the provider's lock, so two threads that were refused the same
+            # token cannot both refresh it.
+            return await provider.refresh(rejected=used)
         if used is not None and await provider.access_token() != used:
             return True
         return await provider.refresh()
@@ -372,7 +377,11 @@ class AsyncClient:
                             content=body.content,
                             headers=headers,
                         )
-                        response = await self._http.send(request, stream=True)
+                        if authenticated:
+                            response = await self._http.send(request, stream=True)
+                        else:  # a signed storage URL: keep its query out of httpx's log line
+                            with signed_url(url):
+                                response = await self._http.send(request, stream=True)
                         status = response.status_code
                         accepted = 200 <= status < 300 or (accept_redirect and 300 <= status < 400)
                         if accepted and stream:

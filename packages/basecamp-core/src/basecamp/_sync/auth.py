@@ -128,8 +128,12 @@ class OAuthTokenProvider:
                     self._refresh_locked()
         return self._access_token
 
-    def refresh(self) -> bool:
+    def refresh(self, *, rejected: str | None = None) -> bool:
         """Refresh now. Concurrent callers share one refresh request.
+
+        Args:
+            rejected: The token the server just refused. When the current token is already a
+                different one (another caller refreshed first), no new refresh is sent.
 
         Returns:
             `True` when a new token is in place (by this call or one it waited for).
@@ -145,6 +149,8 @@ class OAuthTokenProvider:
         with self._lock:
             if generation != self._generation:
                 return True  # another caller refreshed while we waited
+            if rejected is not None and rejected != self._access_token:
+                return True  # refreshed before we got here: the rejected token is already gone
             self._refresh_locked()
         return True
 
