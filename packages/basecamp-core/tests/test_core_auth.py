@@ -238,7 +238,7 @@ async def test_refresh_network_error(runner: Runner) -> None:
 async def test_refresh_oversized_response(runner: Runner) -> None:
     token = endpoint(runner, body=b"x" * (1024 * 1024 + 10))
     provider = runner.oauth(refresh_token=REFRESH, transport=token.transport)
-    with pytest.raises(ApiError, match="too large"):
+    with pytest.raises(ApiError, match="larger than"):
         await runner.call(provider.refresh())
 
 
@@ -537,4 +537,53 @@ def test_refresh_for_a_token_already_replaced_sends_nothing() -> None:
     assert provider.refresh(rejected="old")  # the late thread: "old" is already gone
     assert len(calls) == 1
     assert provider.refresh(rejected="new-1")  # the new token refused too: refresh again
+    assert len(calls) == 2
+
+
+def test_token_endpoint_must_be_https() -> None:
+    with pytest.raises(UsageError, match="token_endpoint must use https"):
+        OAuthTokenProvider("a", "c", "s", refresh_token="r", token_endpoint="http://idp.example/t")
+    # loopback stays allowed, for tests and local flows
+    OAuthTokenProvider("a", "c", "s", refresh_token="r", token_endpoint="http://127.0.0.1:9/t")
+
+
+def test_a_failed_refresh_is_shared_by_the_callers_that_waited_for_it() -> None:
+    import threading
+
+    calls: list[int] = []
+    gate = threading.Event()
+
+    def token_endpoint(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        gate.wait(2)  # hold the first refresh until every caller is queued on the lock
+        return httpx.Response(500, json={"error": "server_error"})
+
+    provider = OAuthTokenProvider(
+        "old",
+        "client",
+        "secret",
+        refresh_token="r",
+        expires_at=0.0,  # expired: every access_token() call wants a refresh
+        transport=httpx.MockTransport(token_endpoint),
+    )
+    errors: list[BaseException] = []
+
+    def caller() -> None:
+        try:
+            provider.access_token()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=caller) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    gate.set()
+    for thread in threads:
+        thread.join(5)
+    assert len(calls) == 1
+    assert len(errors) == 20
+    assert all(isinstance(error, ApiError) for error in errors)
+    # a caller arriving later may try again
+    with pytest.raises(ApiError):
+        provider.access_token()
     assert len(calls) == 2

@@ -155,7 +155,7 @@ def test_base_url_not_a_string() -> None:
         ("http://127.0.0.1:9", "http://127.0.0.1:9"),
         ("http://[::1]:8000", "http://[::1]:8000"),
         ("https://example.com/", "https://example.com"),
-        ("http://LOCALHOST:1", "http://LOCALHOST:1"),
+        ("http://LOCALHOST:1", "http://localhost:1"),
     ],
 )
 def test_base_url_accepted(url: str, expected: str) -> None:
@@ -172,3 +172,23 @@ def test_error_is_usage_error_with_exit_code() -> None:
         Config(max_pages=True)
     assert caught.value.exit_code == 1
     assert caught.value.code == "usage"
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [
+        ("https://3.basecampapi.com/api", "without a path"),
+        ("https://host:abc", "invalid port"),
+        ("https://host:99999", "invalid port"),
+        ("https://host?", "query string"),
+        ("https://host#", "query string"),
+        ("https://ho st", "control characters"),
+    ],
+)
+def test_base_url_must_be_a_clean_origin(url: str, fragment: str) -> None:
+    with pytest.raises(UsageError, match=fragment):
+        Config(base_url=url)
+
+
+def test_base_url_scheme_and_host_are_normalised() -> None:
+    assert Config(base_url="HTTPS://3.BasecampAPI.com/").base_url == "https://3.basecampapi.com"

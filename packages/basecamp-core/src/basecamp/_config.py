@@ -19,25 +19,52 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 def is_loopback_host(host: str | None) -> bool:
     """Whether `host` is a loopback name that may be spoken to over plain http."""
-    return (host or "").lower().strip("[]") in LOOPBACK_HOSTS
+    return (host or "").lower() in LOOPBACK_HOSTS
 
 
-def _check_url(name: str, value: object) -> str:
-    if not isinstance(value, str) or not value:
-        raise UsageError(f"Config.{name} must be a non-empty URL string.")
+def check_url(label: str, value: object, *, origin_only: bool = False) -> str:
+    """Validate an http(s) URL and return it normalised (lower-case scheme and host, no `/` at
+    the end).
+
+    Args:
+        label: How to name the value in an error, e.g. `Config.base_url`.
+        value: The URL.
+        origin_only: Refuse a path: the value must be an origin such as
+            `https://3.basecampapi.com`.
+
+    Raises:
+        UsageError: Not an absolute http(s) URL; plain http off loopback; credentials, a query
+            string, a fragment, a bad port, or (with `origin_only`) a path.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise UsageError(f"{label} must be a non-empty URL string.")
+    if "?" in value or "#" in value:
+        raise UsageError(f"{label} must not have a query string or fragment.")
+    if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in value):
+        raise UsageError(f"{label} must not contain spaces or control characters.")
     parts = urlsplit(value)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise UsageError(f"Config.{name} must be an absolute http(s) URL, got {value!r}.")
+    scheme = parts.scheme.lower()
+    host = parts.hostname
+    if scheme not in ("https", "http") or not host:
+        raise UsageError(f"{label} must be an absolute http(s) URL, got {value!r}.")
+    try:
+        port = parts.port
+    except ValueError:
+        raise UsageError(f"{label} has an invalid port, got {value!r}.") from None
     if parts.username or parts.password:
-        raise UsageError(f"Config.{name} must not carry credentials in the URL.")
-    if parts.query or parts.fragment:
-        raise UsageError(f"Config.{name} must not have a query string or fragment.")
-    if parts.scheme != "https" and not is_loopback_host(parts.hostname):
+        raise UsageError(f"{label} must not carry credentials in the URL.")
+    if scheme != "https" and not is_loopback_host(host):
         raise UsageError(
-            f"Config.{name} must use https (plain http is allowed only for localhost, "
+            f"{label} must use https (plain http is allowed only for localhost, "
             f"127.0.0.1 and ::1), got {value!r}."
         )
-    return value.rstrip("/")
+    path = parts.path.rstrip("/")
+    if origin_only and path:
+        raise UsageError(f"{label} must be an origin such as {DEFAULT_BASE_URL}, without a path.")
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc = f"{netloc}:{port}"
+    return f"{scheme}://{netloc}{path}"
 
 
 def _check_int(name: str, value: object, minimum: int) -> None:
@@ -105,8 +132,14 @@ class Config:
     launchpad_url: str = LAUNCHPAD_URL
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "base_url", _check_url("base_url", self.base_url))
-        object.__setattr__(self, "launchpad_url", _check_url("launchpad_url", self.launchpad_url))
+        object.__setattr__(
+            self, "base_url", check_url("Config.base_url", self.base_url, origin_only=True)
+        )
+        object.__setattr__(
+            self,
+            "launchpad_url",
+            check_url("Config.launchpad_url", self.launchpad_url, origin_only=True),
+        )
         _check_number("timeout", self.timeout, positive=True)
         _check_number("request_deadline", self.request_deadline, positive=True)
         _check_number("base_delay", self.base_delay, positive=False)

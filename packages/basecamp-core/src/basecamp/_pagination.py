@@ -136,7 +136,7 @@ def resolve_next_url(link: str, *, current_url: str, base_url: str) -> str:
     # Rebuild on the configured origin: the same origin spelled another way (":443", upper
     # case, "user@") must neither fail the shells' base_url prefix check nor carry userinfo.
     parts = urlsplit(absolute)
-    return urlunsplit((*urlsplit(base_url)[:2], parts.path, parts.query, ""))
+    return urlunsplit((*urlsplit(base_url)[:2], parts.path or "/", parts.query, ""))
 
 
 class PageWalk:

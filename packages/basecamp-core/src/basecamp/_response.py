@@ -13,12 +13,13 @@ __all__ = ["JSON", "BoundedDecoder", "decode_json", "expect_list", "expect_objec
 JSON: TypeAlias = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
 """Any JSON value, as the raw calls (`account.get(...)`) return it. Narrow it before use."""
 
-# Content-Encoding -> zlib wbits. 32 + MAX_WBITS accepts a zlib or a gzip header.
-_WBITS = {
-    "gzip": 16 + zlib.MAX_WBITS,
-    "x-gzip": 16 + zlib.MAX_WBITS,
-    "deflate": 32 + zlib.MAX_WBITS,
-}
+_GZIP = ("gzip", "x-gzip")
+_IDENTITY = ("", "identity")
+
+
+def _is_zlib_header(data: bytes) -> bool:
+    # RFC 1950: compression method 8, and the first two bytes are a multiple of 31.
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
 
 
 class BoundedDecoder:
@@ -26,22 +27,37 @@ class BoundedDecoder:
 
     httpx inflates each network read whole: one 64 KiB read of a gzip bomb is ~64 MiB in memory
     before any size check can run. Feeding the raw bytes through `decode(data, room)` instead
-    keeps the output of every call within `room` bytes.
+    keeps the output of every call within `room` bytes; input not yet inflated is kept for the
+    next call, so `decode(b"", room)` drains it.
     """
 
-    __slots__ = ("_zlib",)
+    __slots__ = ("_deflate", "_zlib")
 
-    def __init__(self, wbits: int) -> None:
-        self._zlib = zlib.decompressobj(wbits)
+    def __init__(self, *, deflate: bool) -> None:
+        self._deflate = deflate
+        self._zlib: zlib._Decompress | None = (
+            None if deflate else zlib.decompressobj(16 + zlib.MAX_WBITS)
+        )
 
     @classmethod
     def for_encoding(cls, content_encoding: str | None) -> BoundedDecoder | None:
-        """A decoder for a single gzip or deflate encoding; `None` for anything else."""
-        wbits = _WBITS.get((content_encoding or "").strip().lower())
-        return cls(wbits) if wbits is not None else None
+        """The decoder for a body's `Content-Encoding`; `None` when it is not encoded.
+
+        Raises:
+            ApiError: An encoding the SDK did not ask for (it asks for gzip and deflate only),
+                or several stacked ones, which a well-behaved server never sends.
+        """
+        codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
+        codings = [c for c in codings if c not in _IDENTITY]
+        if not codings:
+            return None
+        if len(codings) == 1 and codings[0] in (*_GZIP, "deflate"):
+            return cls(deflate=codings[0] == "deflate")
+        shown = ", ".join(codings)[:60]
+        raise ApiError(f"The response uses a Content-Encoding the SDK did not ask for: {shown}.")
 
     def decode(self, data: bytes, room: int) -> bytes:
-        """Decompress `data`, returning at most `room` (at least 1) bytes.
+        """Decompress `data` (after any input left from before), returning at most `room` bytes.
 
         Output beyond `room` is not produced at all: a caller that asks for one byte more than
         its limit and gets it knows the body is too large.
@@ -49,8 +65,15 @@ class BoundedDecoder:
         Raises:
             ApiError: The data is not valid compressed data.
         """
+        if self._zlib is None:
+            if not data:
+                return b""
+            # "deflate" is meant to be zlib-wrapped, but some servers send a raw stream.
+            wbits = zlib.MAX_WBITS if _is_zlib_header(data) else -zlib.MAX_WBITS
+            self._zlib = zlib.decompressobj(wbits)
+        tail = self._zlib.unconsumed_tail
         try:
-            return self._zlib.decompress(data, max(room, 1))
+            return self._zlib.decompress(tail + data if tail else data, max(room, 1))
         except zlib.error:
             raise ApiError("The response body is not valid compressed data.") from None
 

@@ -19,16 +19,17 @@ from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from importlib import import_module
 from pathlib import Path
 from typing import IO, Any, Generic, TypeVar, cast
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 from .._download import DownloadInfo, DownloadResult, filename_from
-from .._errors import ApiError, NetworkError, UsageError
+from .._errors import ApiError, UsageError
 from .._generated.accessors import AsyncAccountServices
 from .._operation import Operation
 from .._pagination import ListMeta, ListResult, PageWalk, parse_total_count
 from .._request import (
     NO_BODY,
     PreparedBody,
+    check_header_value,
     encode_json_body,
     encode_query,
     expand_path,
@@ -36,6 +37,7 @@ from .._request import (
 )
 from .._response import JSON, expect_list
 from ..hooks import OperationInfo, OperationResult, safe_call
+from .body import iter_decoded
 from .client import AsyncClient, Reply
 
 __all__ = ["AsyncAccountClient", "AsyncPager"]
@@ -43,6 +45,7 @@ __all__ = ["AsyncAccountClient", "AsyncPager"]
 T = TypeVar("T")
 _SERVICES_PACKAGE = __name__.rsplit(".", 2)[0] + ".services"
 _RAW = "raw"
+_DOWNLOAD = OperationInfo(_RAW, "download", "Download", is_mutation=False)
 
 
 def _check_count(name: str, value: object) -> int | None:
@@ -112,12 +115,14 @@ class AsyncPager(Generic[T]):
         self._walk = walk
         return walk, first_url
 
-    async def _walk_from(self, walk: PageWalk, url: str | None) -> AsyncGenerator[list[T], None]:
+    async def _walk_from(
+        self, walk: PageWalk, url: str | None, *, report: bool = True
+    ) -> AsyncGenerator[list[T], None]:
         client = self._account.client
         hooks = client.hooks
         # A lazy walk is one operation for the hooks: from its first page to its end (or the
         # caller's `break`, which is not an error).
-        info = self._info if hooks is not None else None
+        info = self._info if hooks is not None and report else None
         if hooks is not None and info is not None:
             safe_call(hooks.on_operation_start, info)
         started = time.monotonic()
@@ -182,34 +187,39 @@ class AsyncPager(Generic[T]):
 
     # unasync: remove-start
     async def _collect_concurrently(self, concurrency: int) -> ListResult[T]:
-        walk, first_url = self._start()
-        pages = self._walk_from(walk, first_url)
-        items = list(await anext(pages))
-        total, per_page = walk.total_count, len(items)
-        if total is None or per_page == 0 or total <= per_page or walk.truncated:
-            async for page in pages:  # no usable total: follow the links instead
-                items.extend(page)
-            return ListResult(items, walk.meta())
-        await pages.aclose()
-        available = -(-total // per_page)
-        last = min(available, self._account.client.config.max_pages)
-        if self._max_items is not None:
-            last = min(last, -(-self._max_items // per_page))
-        semaphore = asyncio.Semaphore(concurrency)
         client = self._account.client
+        async with client._operation(self._info):  # one operation, all pages inside it
+            walk, first_url = self._start()
+            pages = self._walk_from(walk, first_url, report=False)
+            items = list(await anext(pages))
+            total, per_page = walk.total_count, len(items)
+            if total is None or per_page == 0 or total <= per_page or walk.truncated:
+                async for page in pages:  # no usable total: follow the links instead
+                    items.extend(page)
+                return ListResult(items, walk.meta())
+            await pages.aclose()
+            available = -(-total // per_page)
+            last = min(available, client.config.max_pages)
+            if self._max_items is not None:
+                last = min(last, -(-self._max_items // per_page))
+            semaphore = asyncio.Semaphore(concurrency)
+            hooks = client.hooks
 
-        async def fetch(number: int) -> list[T]:
-            async with semaphore:
+            async def fetch(number: int) -> list[T]:
                 params = [*self._params, ("page", str(number))]
-                reply = await client._request("GET", self._url, params=params, idempotent=True)
-            return cast(list[T], expect_list(reply.json(), "list response", key=self._items_key))
+                async with semaphore:
+                    if hooks is not None:
+                        safe_call(hooks.on_paginate, f"{self._url}?{urlencode(params)}", number)
+                    reply = await client._request("GET", self._url, params=params, idempotent=True)
+                page = expect_list(reply.json(), "list response", key=self._items_key)
+                return cast(list[T], page)
 
-        for page in await asyncio.gather(*(fetch(n) for n in range(2, last + 1))):
-            kept = walk.take(len(page))
-            items.extend(page[:kept])
-        if last < available:
-            walk.truncated = True
-        return ListResult(items, walk.meta())
+            for page in await asyncio.gather(*(fetch(n) for n in range(2, last + 1))):
+                kept = walk.take(len(page))
+                items.extend(page[:kept])
+            if last < available:
+                walk.truncated = True
+            return ListResult(items, walk.meta())
 
     # unasync: remove-end
     def __repr__(self) -> str:
@@ -275,7 +285,7 @@ class AsyncAccountClient(AsyncAccountServices):
             )
             return cast(JSON, reply.json()) if reply.body.strip() else None
         info = OperationInfo(_RAW, method.lower(), f"{method} {path}", method != "GET")
-        async with self._operation(info):
+        async with self.client._operation(info):
             reply = await self.client._request(
                 method, url, params=encode_query(params), body=body, idempotent=idempotent
             )
@@ -375,7 +385,8 @@ class AsyncAccountClient(AsyncAccountServices):
         if content is not None:
             if not isinstance(content, bytes | bytearray | memoryview):
                 raise UsageError("content must be bytes.")
-            body = PreparedBody(bytes(content), content_type or "application/octet-stream")
+            media = check_header_value("Content-Type", content_type or "application/octet-stream")
+            body = PreparedBody(bytes(content), media)
         elif files is not None:
             body = _multipart(files, data)
         else:
@@ -385,7 +396,7 @@ class AsyncAccountClient(AsyncAccountServices):
                 op.http_method, url, params=encode_query(query), body=body, idempotent=op.idempotent
             )
             return _call_result(op, reply)
-        async with self._operation(_operation_info(op, path)):
+        async with self.client._operation(_operation_info(op, path)):
             reply = await self.client._request(
                 op.http_method, url, params=encode_query(query), body=body, idempotent=op.idempotent
             )
@@ -432,7 +443,7 @@ class AsyncAccountClient(AsyncAccountServices):
         items_key: str | None,
         info: OperationInfo,
     ) -> ListResult[Any]:
-        async with self._operation(info):
+        async with self.client._operation(info):
             if _check_count("page", page) is not None:
                 # An explicit page: exactly that one page, no links followed.
                 limit = _check_count("max_items", max_items)
@@ -451,57 +462,30 @@ class AsyncAccountClient(AsyncAccountServices):
             )
             return await pager.collect()
 
-    @contextlib.asynccontextmanager
-    async def _operation(self, info: OperationInfo) -> AsyncIterator[None]:
-        hooks = self.client.hooks
-        if hooks is None:
-            yield
-            return
-        safe_call(hooks.on_operation_start, info)
-        started = time.monotonic()
-        error: BaseException | None = None
-        try:
-            yield
-        except BaseException as exc:
-            error = exc
-            raise
-        finally:
-            duration = (time.monotonic() - started) * 1000
-            safe_call(hooks.on_operation_end, info, OperationResult(duration, error))
-
     # -- downloads -----------------------------------------------------------------------------
 
-    async def _first_hop(self, url: str) -> str | Reply:
-        """Hop 1: the authenticated request to the API. Returns the storage URL, or the reply
-        itself when the API served the bytes directly."""
-        reply = await self.client._request(
-            "GET",
-            self._url(url),
-            idempotent=True,
-            accept_redirect=True,
-            body_limit=self.client.config.max_download_bytes,
-        )
-        if 300 <= reply.status < 400:
-            location: str | None = reply.headers.get("location")
-            if not location:
-                raise ApiError("The download redirect has no Location header.")
-            from urllib.parse import urljoin
-
-            target = urljoin(reply.url, location)
-            if not target.startswith(("https://", "http://")):
-                raise ApiError("The download redirect points to an unsupported URL scheme.")
-            if target.startswith("http://") and reply.url.startswith("https://"):
-                # The signed URL is a bearer credential for the file: never send it in clear.
-                raise ApiError("Refused a download redirect that downgrades https to http.")
-            return target
-        return reply
+    @staticmethod
+    def _storage_url(reply: Reply) -> str:
+        """The storage URL a hop-1 redirect points to, checked before anything is sent to it."""
+        location: str | None = reply.headers.get("location")
+        if not location:
+            raise ApiError(
+                "The download redirect has no Location header.", http_status=reply.status
+            )
+        target = urljoin(reply.url, location)
+        if not target.startswith(("https://", "http://")):
+            raise ApiError("The download redirect points to an unsupported URL scheme.")
+        if target.startswith("http://") and reply.url.startswith("https://"):
+            # The signed URL is a bearer credential for the file: never send it in clear.
+            raise ApiError("Refused a download redirect that downgrades https to http.")
+        return target
 
     async def download_url(self, url: str) -> DownloadResult:
         """Download a file in two hops and return it in memory.
 
         Hop 1 goes, authenticated, to the API origin only and does not follow the redirect by
         itself. Hop 2 fetches the redirect target with no credentials and no SDK headers, and
-        follows no further redirects. For large files use `download_to`.
+        follows no further redirects. For large files use `download_to` or `iter_download`.
 
         Args:
             url: The file's `download_url` (or any URL on the API origin that redirects to it).
@@ -510,17 +494,19 @@ class AsyncAccountClient(AsyncAccountServices):
             UsageError: `url` is not on the API origin.
             ApiError: A hop answered with an error, or the file exceeds `max_download_bytes`.
         """
-        hop = await self._first_hop(url)
-        if isinstance(hop, Reply):
-            reply = hop
-        else:
+        limit = self.client.config.max_download_bytes
+        async with self.client._operation(_DOWNLOAD):
             reply = await self.client._request(
-                "GET",
-                hop,
-                idempotent=True,
-                authenticated=False,
-                body_limit=self.client.config.max_download_bytes,
+                "GET", self._url(url), idempotent=True, accept_redirect=True, body_limit=limit
             )
+            if 300 <= reply.status < 400:
+                reply = await self.client._request(
+                    "GET",
+                    self._storage_url(reply),
+                    idempotent=True,
+                    authenticated=False,
+                    body_limit=limit,
+                )
         return DownloadResult(
             body=reply.body,
             content_type=reply.headers.get("content-type"),
@@ -530,13 +516,26 @@ class AsyncAccountClient(AsyncAccountServices):
 
     @contextlib.asynccontextmanager
     async def _open_download(self, url: str) -> AsyncIterator[tuple[Reply, AsyncIterator[bytes]]]:
-        hop = await self._first_hop(url)
-        if isinstance(hop, Reply):
-            yield hop, _single_chunk(hop.body)
-            return
+        """Both hops, streamed: the body is never held whole, whichever hop serves it."""
         async with self.client._open(
             "GET",
-            hop,
+            self._url(url),
+            params=None,
+            body=NO_BODY,
+            idempotent=True,
+            authenticated=True,
+            accept_redirect=True,
+            stream=True,
+        ) as first:
+            assert first.response is not None
+            if not 300 <= first.status < 400:  # the API served the bytes itself
+                yield first, iter_decoded(first.response)
+                return
+            target = self._storage_url(first)
+        # Hop 1 is closed (and its place in the gate given back) before hop 2 starts.
+        async with self.client._open(
+            "GET",
+            target,
             params=None,
             body=NO_BODY,
             idempotent=True,
@@ -544,7 +543,8 @@ class AsyncAccountClient(AsyncAccountServices):
             accept_redirect=False,
             stream=True,
         ) as reply:
-            yield reply, _body_chunks(reply)
+            assert reply.response is not None
+            yield reply, iter_decoded(reply.response)
 
     async def download_to(
         self, url: str, destination: str | os.PathLike[str] | IO[bytes]
@@ -562,7 +562,7 @@ class AsyncAccountClient(AsyncAccountServices):
             The content type, size and file name of what was written.
         """
         written = 0
-        async with self._open_download(url) as (reply, chunks):
+        async with self.client._operation(_DOWNLOAD), self._open_download(url) as (reply, chunks):
             if isinstance(destination, str | os.PathLike):
                 target = Path(destination)
                 # Created like any new file (O_EXCL: never clobbers), so it follows the umask.
@@ -591,7 +591,7 @@ class AsyncAccountClient(AsyncAccountServices):
 
     async def iter_download(self, url: str) -> AsyncIterator[bytes]:
         """Yield a download's bytes chunk by chunk, in constant memory."""
-        async with self._open_download(url) as (_, chunks):
+        async with self.client._operation(_DOWNLOAD), self._open_download(url) as (_, chunks):
             async for chunk in chunks:
                 yield chunk
 
@@ -609,23 +609,6 @@ def _call_result(op: Operation, reply: Reply) -> Any:
     if not isinstance(decoded, dict):
         raise ApiError(f"Expected {op.operation_id} to return a JSON object.")
     return decoded
-
-
-async def _body_chunks(reply: Reply) -> AsyncIterator[bytes]:
-    """A streamed body's chunks; a connection that breaks mid-stream is a `NetworkError`."""
-    import httpx
-
-    assert reply.response is not None
-    try:
-        async for chunk in reply.response.aiter_bytes():
-            yield chunk
-    except httpx.HTTPError as exc:
-        raise NetworkError(f"The download broke off mid-stream ({type(exc).__name__}).") from None
-
-
-async def _single_chunk(body: bytes) -> AsyncIterator[bytes]:
-    if body:
-        yield body
 
 
 def _multipart(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 
@@ -16,8 +17,10 @@ from .._auth import (
     parse_token_response,
     refresh_form,
 )
-from .._errors import ApiError, NetworkError, UsageError
-from .._primitives_async import Lock
+from .._config import check_url
+from .._errors import BasecampError, NetworkError, UsageError
+from .._primitives_async import Lock, deadline, http_transport
+from .body import read_capped
 
 __all__ = ["AsyncOAuthTokenProvider", "AsyncStaticTokenProvider"]
 
@@ -93,7 +96,8 @@ class AsyncOAuthTokenProvider:
         self._refresh_token = refresh_token
         self._expires_at = expires_at
         self._on_refresh = on_refresh
-        self._token_endpoint = token_endpoint
+        # The form carries the refresh token and client secret: https only (loopback aside).
+        self._token_endpoint = check_url("token_endpoint", token_endpoint)
         self._legacy = (
             token_endpoint == LAUNCHPAD_TOKEN_URL
             if use_legacy_format is None
@@ -104,7 +108,9 @@ class AsyncOAuthTokenProvider:
         self._clock = clock
         self._transport = transport
         self._lock = Lock()
-        self._generation = 0
+        self._generation = 0  # successful refreshes
+        self._attempts = 0  # refresh attempts finished, failed or not
+        self._failure: BasecampError | None = None  # how the last attempt failed, if it did
 
     @property
     def refreshable(self) -> bool:
@@ -119,10 +125,10 @@ class AsyncOAuthTokenProvider:
     async def access_token(self) -> str:
         """Return a valid access token, refreshing first when it expires within the skew."""
         if self.refreshable and expires_soon(self._expires_at, skew=self._skew, now=self._clock()):
-            generation = self._generation
+            attempts = self._attempts
             async with self._lock:
-                still_stale = expires_soon(self._expires_at, skew=self._skew, now=self._clock())
-                if generation == self._generation and still_stale:
+                self._share_outcome(attempts)
+                if expires_soon(self._expires_at, skew=self._skew, now=self._clock()):
                     await self._refresh_locked()
         return self._access_token
 
@@ -143,16 +149,40 @@ class AsyncOAuthTokenProvider:
         """
         if not self.refreshable:
             return False
-        generation = self._generation
+        attempts = self._attempts
         async with self._lock:
-            if generation != self._generation:
+            if self._share_outcome(attempts):
                 return True  # another caller refreshed while we waited
             if rejected is not None and rejected != self._access_token:
                 return True  # refreshed before we got here: the rejected token is already gone
             await self._refresh_locked()
         return True
 
+    def _share_outcome(self, attempts_seen: int) -> bool:
+        """With the lock held: whether a refresh ran while the caller waited for the lock.
+
+        A success is shared (`True`); a failure is re-raised to every caller that waited for it,
+        so N callers and a failing endpoint still cost one request, not N in a row.
+        """
+        if self._attempts == attempts_seen:
+            return False
+        if self._failure is not None:
+            raise copy.copy(self._failure) from None
+        return True
+
     async def _refresh_locked(self) -> None:
+        try:
+            await self._exchange()
+        except BasecampError as exc:
+            self._failure = exc
+            raise
+        else:
+            self._failure = None
+        finally:
+            # Counted when the attempt ends: everyone who arrived while it ran shares its outcome.
+            self._attempts += 1
+
+    async def _exchange(self) -> None:
         assert self._refresh_token is not None
         form = refresh_form(
             refresh_token=self._refresh_token,
@@ -161,20 +191,22 @@ class AsyncOAuthTokenProvider:
             legacy=self._legacy,
         )
         unreachable: str | None = None
+        transport = self._transport or http_transport(httpx.Limits())
+        ends_at = time.monotonic() + self._timeout
         try:
             async with (
                 httpx.AsyncClient(
-                    timeout=self._timeout, follow_redirects=False, transport=self._transport
+                    timeout=self._timeout,
+                    follow_redirects=False,
+                    transport=transport,
+                    headers={"Accept-Encoding": "gzip, deflate"},
                 ) as http,
+                deadline(self._timeout),
                 http.stream("POST", self._token_endpoint, data=form) as response,
             ):
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-                    if len(body) > MAX_TOKEN_RESPONSE_BYTES:
-                        raise ApiError("The token endpoint's response is too large.")
+                body = await read_capped(response, MAX_TOKEN_RESPONSE_BYTES, ends_at)
                 status = response.status_code
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, TimeoutError) as exc:
             unreachable = type(exc).__name__
         if unreachable is not None:
             # Raised outside the `except`: the httpx error (whose `.request` holds the form with
@@ -182,7 +214,7 @@ class AsyncOAuthTokenProvider:
             raise NetworkError(f"Could not reach the token endpoint ({unreachable}).")
         grant = parse_token_response(
             status,
-            bytes(body),
+            body,
             previous_refresh_token=self._refresh_token,
             now=self._clock(),
             secrets=(self._client_secret or "", self._access_token),

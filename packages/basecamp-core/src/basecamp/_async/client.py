@@ -6,10 +6,10 @@ generates from it (`make generate`). Edit this file, never the twin.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, TypedDict, cast
@@ -22,11 +22,19 @@ from .._errors import ApiError, BasecampError, NetworkError, UsageError, error_f
 from .._logging import signed_url
 from .._primitives_async import Gate, deadline, http_transport, sleep
 from .._request import NO_BODY, PreparedBody, check_header_value, redact_url, validate_account_id
-from .._response import BoundedDecoder, decode_json, expect_object
+from .._response import decode_json, expect_object
 from .._retry import decide_retry, parse_retry_after
 from .._version import __version__
-from ..hooks import BasecampHooks, RequestInfo, RequestResult, safe_call
+from ..hooks import (
+    BasecampHooks,
+    OperationInfo,
+    OperationResult,
+    RequestInfo,
+    RequestResult,
+    safe_call,
+)
 from .auth import AsyncOAuthTokenProvider, AsyncStaticTokenProvider
+from .body import read_capped
 
 if TYPE_CHECKING:
     from .account import AsyncAccountClient
@@ -72,37 +80,6 @@ class Reply:
         except ApiError:
             # Look the request id up only when there is an error to attach it to.
             return decode_json(self.body, content_type, request_id=self.request_id)
-
-
-async def _read_capped(
-    response: httpx.Response, limit: int, ends_at: float, *, truncate: bool = False
-) -> bytes:
-    """Read a body, decompressed, within `limit` bytes and before `ends_at`.
-
-    Past the limit a body is refused with `ApiError`, or with `truncate` (error bodies, whose
-    status already says what happened) cut to its first `limit` bytes and the rest left unread.
-    """
-    declared = response.headers.get("content-length", "")
-    too_long = declared.isdigit() and int(declared) > limit
-    if too_long and not truncate and "content-encoding" not in response.headers:
-        raise ApiError(f"The response body is larger than the {limit}-byte limit.")
-    # Chunks are joined once at the end: growing one buffer would copy a large body repeatedly.
-    parts: list[bytes] = []
-    size = 0
-    decoder = BoundedDecoder.for_encoding(response.headers.get("content-encoding"))
-    chunks = response.aiter_bytes() if decoder is None else response.aiter_raw()
-    async for chunk in chunks:
-        # Decompress at most one byte past the limit: a gzip bomb never inflates in memory.
-        part = chunk if decoder is None else decoder.decode(chunk, limit + 1 - size)
-        parts.append(part)
-        size += len(part)
-        if size > limit:
-            if truncate:
-                return b"".join(parts)[:limit]
-            raise ApiError(f"The response body is larger than the {limit}-byte limit.")
-        if time.monotonic() > ends_at:
-            raise NetworkError("The response took longer than the request deadline.")
-    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 class AsyncClient:
@@ -218,6 +195,25 @@ class AsyncClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.config.base_url!r})"
 
+    @contextlib.asynccontextmanager
+    async def _operation(self, info: OperationInfo | None) -> AsyncIterator[None]:
+        """Report one SDK call to the operation hooks, with its duration and outcome."""
+        hooks = self._hooks
+        if hooks is None or info is None:
+            yield
+            return
+        safe_call(hooks.on_operation_start, info)
+        started = time.monotonic()
+        error: BaseException | None = None
+        try:
+            yield
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            duration = (time.monotonic() - started) * 1000
+            safe_call(hooks.on_operation_end, info, OperationResult(duration, error))
+
     # -- transport ---------------------------------------------------------------------------
 
     async def _authorize(self, headers: dict[str, str]) -> str | None:
@@ -279,7 +275,7 @@ class AsyncClient:
             body_limit=body_limit,
         )
 
-    @asynccontextmanager
+    @contextlib.asynccontextmanager
     async def _open(
         self,
         method: str,
@@ -391,7 +387,7 @@ class AsyncClient:
                             if accepted and body_limit is not None:
                                 limit = body_limit
                             try:
-                                content = await _read_capped(
+                                content = await read_capped(
                                     response,
                                     limit,
                                     started + config.request_deadline,
@@ -478,6 +474,9 @@ class AsyncClient:
         )
 
 
+_AUTHORIZATION = OperationInfo("authorization", "get", "GetAuthorization", is_mutation=False)
+
+
 class AsyncAuthorization:
     """Launchpad's `authorization.json`: the only credentialed request off the API origin."""
 
@@ -492,7 +491,8 @@ class AsyncAuthorization:
             ApiError: Launchpad answered with something unusable.
         """
         url = f"{self._client.config.launchpad_url}/authorization.json"
-        reply = await self._client._request("GET", url, idempotent=True)
+        async with self._client._operation(_AUTHORIZATION):
+            reply = await self._client._request("GET", url, idempotent=True)
         return cast(AuthorizationInfo, expect_object(reply.json(), "authorization"))
 
     def __repr__(self) -> str:

@@ -13,16 +13,17 @@ from collections.abc import Generator, Iterator, Mapping
 from importlib import import_module
 from pathlib import Path
 from typing import IO, Any, Generic, TypeVar, cast
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 from .._download import DownloadInfo, DownloadResult, filename_from
-from .._errors import ApiError, NetworkError, UsageError
+from .._errors import ApiError, UsageError
 from .._generated.accessors import AccountServices
 from .._operation import Operation
 from .._pagination import ListMeta, ListResult, PageWalk, parse_total_count
 from .._request import (
     NO_BODY,
     PreparedBody,
+    check_header_value,
     encode_json_body,
     encode_query,
     expand_path,
@@ -30,6 +31,7 @@ from .._request import (
 )
 from .._response import JSON, expect_list
 from ..hooks import OperationInfo, OperationResult, safe_call
+from .body import iter_decoded
 from .client import Client, Reply
 
 __all__ = ["AccountClient", "Pager"]
@@ -37,6 +39,7 @@ __all__ = ["AccountClient", "Pager"]
 T = TypeVar("T")
 _SERVICES_PACKAGE = __name__.rsplit(".", 2)[0] + ".services"
 _RAW = "raw"
+_DOWNLOAD = OperationInfo(_RAW, "download", "Download", is_mutation=False)
 
 
 def _check_count(name: str, value: object) -> int | None:
@@ -106,12 +109,14 @@ class Pager(Generic[T]):
         self._walk = walk
         return walk, first_url
 
-    def _walk_from(self, walk: PageWalk, url: str | None) -> Generator[list[T], None]:
+    def _walk_from(
+        self, walk: PageWalk, url: str | None, *, report: bool = True
+    ) -> Generator[list[T], None]:
         client = self._account.client
         hooks = client.hooks
         # A lazy walk is one operation for the hooks: from its first page to its end (or the
         # caller's `break`, which is not an error).
-        info = self._info if hooks is not None else None
+        info = self._info if hooks is not None and report else None
         if hooks is not None and info is not None:
             safe_call(hooks.on_operation_start, info)
         started = time.monotonic()
@@ -221,7 +226,7 @@ class AccountClient(AccountServices):
             )
             return cast(JSON, reply.json()) if reply.body.strip() else None
         info = OperationInfo(_RAW, method.lower(), f"{method} {path}", method != "GET")
-        with self._operation(info):
+        with self.client._operation(info):
             reply = self.client._request(
                 method, url, params=encode_query(params), body=body, idempotent=idempotent
             )
@@ -319,7 +324,8 @@ class AccountClient(AccountServices):
         if content is not None:
             if not isinstance(content, bytes | bytearray | memoryview):
                 raise UsageError("content must be bytes.")
-            body = PreparedBody(bytes(content), content_type or "application/octet-stream")
+            media = check_header_value("Content-Type", content_type or "application/octet-stream")
+            body = PreparedBody(bytes(content), media)
         elif files is not None:
             body = _multipart(files, data)
         else:
@@ -329,7 +335,7 @@ class AccountClient(AccountServices):
                 op.http_method, url, params=encode_query(query), body=body, idempotent=op.idempotent
             )
             return _call_result(op, reply)
-        with self._operation(_operation_info(op, path)):
+        with self.client._operation(_operation_info(op, path)):
             reply = self.client._request(
                 op.http_method, url, params=encode_query(query), body=body, idempotent=op.idempotent
             )
@@ -376,7 +382,7 @@ class AccountClient(AccountServices):
         items_key: str | None,
         info: OperationInfo,
     ) -> ListResult[Any]:
-        with self._operation(info):
+        with self.client._operation(info):
             if _check_count("page", page) is not None:
                 # An explicit page: exactly that one page, no links followed.
                 limit = _check_count("max_items", max_items)
@@ -393,57 +399,30 @@ class AccountClient(AccountServices):
             pager: Pager[Any] = Pager(self, url, params, max_items=max_items, items_key=items_key)
             return pager.collect()
 
-    @contextlib.contextmanager
-    def _operation(self, info: OperationInfo) -> Iterator[None]:
-        hooks = self.client.hooks
-        if hooks is None:
-            yield
-            return
-        safe_call(hooks.on_operation_start, info)
-        started = time.monotonic()
-        error: BaseException | None = None
-        try:
-            yield
-        except BaseException as exc:
-            error = exc
-            raise
-        finally:
-            duration = (time.monotonic() - started) * 1000
-            safe_call(hooks.on_operation_end, info, OperationResult(duration, error))
-
     # -- downloads -----------------------------------------------------------------------------
 
-    def _first_hop(self, url: str) -> str | Reply:
-        """Hop 1: the authenticated request to the API. Returns the storage URL, or the reply
-        itself when the API served the bytes directly."""
-        reply = self.client._request(
-            "GET",
-            self._url(url),
-            idempotent=True,
-            accept_redirect=True,
-            body_limit=self.client.config.max_download_bytes,
-        )
-        if 300 <= reply.status < 400:
-            location: str | None = reply.headers.get("location")
-            if not location:
-                raise ApiError("The download redirect has no Location header.")
-            from urllib.parse import urljoin
-
-            target = urljoin(reply.url, location)
-            if not target.startswith(("https://", "http://")):
-                raise ApiError("The download redirect points to an unsupported URL scheme.")
-            if target.startswith("http://") and reply.url.startswith("https://"):
-                # The signed URL is a bearer credential for the file: never send it in clear.
-                raise ApiError("Refused a download redirect that downgrades https to http.")
-            return target
-        return reply
+    @staticmethod
+    def _storage_url(reply: Reply) -> str:
+        """The storage URL a hop-1 redirect points to, checked before anything is sent to it."""
+        location: str | None = reply.headers.get("location")
+        if not location:
+            raise ApiError(
+                "The download redirect has no Location header.", http_status=reply.status
+            )
+        target = urljoin(reply.url, location)
+        if not target.startswith(("https://", "http://")):
+            raise ApiError("The download redirect points to an unsupported URL scheme.")
+        if target.startswith("http://") and reply.url.startswith("https://"):
+            # The signed URL is a bearer credential for the file: never send it in clear.
+            raise ApiError("Refused a download redirect that downgrades https to http.")
+        return target
 
     def download_url(self, url: str) -> DownloadResult:
         """Download a file in two hops and return it in memory.
 
         Hop 1 goes, authenticated, to the API origin only and does not follow the redirect by
         itself. Hop 2 fetches the redirect target with no credentials and no SDK headers, and
-        follows no further redirects. For large files use `download_to`.
+        follows no further redirects. For large files use `download_to` or `iter_download`.
 
         Args:
             url: The file's `download_url` (or any URL on the API origin that redirects to it).
@@ -452,17 +431,19 @@ class AccountClient(AccountServices):
             UsageError: `url` is not on the API origin.
             ApiError: A hop answered with an error, or the file exceeds `max_download_bytes`.
         """
-        hop = self._first_hop(url)
-        if isinstance(hop, Reply):
-            reply = hop
-        else:
+        limit = self.client.config.max_download_bytes
+        with self.client._operation(_DOWNLOAD):
             reply = self.client._request(
-                "GET",
-                hop,
-                idempotent=True,
-                authenticated=False,
-                body_limit=self.client.config.max_download_bytes,
+                "GET", self._url(url), idempotent=True, accept_redirect=True, body_limit=limit
             )
+            if 300 <= reply.status < 400:
+                reply = self.client._request(
+                    "GET",
+                    self._storage_url(reply),
+                    idempotent=True,
+                    authenticated=False,
+                    body_limit=limit,
+                )
         return DownloadResult(
             body=reply.body,
             content_type=reply.headers.get("content-type"),
@@ -472,13 +453,26 @@ class AccountClient(AccountServices):
 
     @contextlib.contextmanager
     def _open_download(self, url: str) -> Iterator[tuple[Reply, Iterator[bytes]]]:
-        hop = self._first_hop(url)
-        if isinstance(hop, Reply):
-            yield hop, _single_chunk(hop.body)
-            return
+        """Both hops, streamed: the body is never held whole, whichever hop serves it."""
         with self.client._open(
             "GET",
-            hop,
+            self._url(url),
+            params=None,
+            body=NO_BODY,
+            idempotent=True,
+            authenticated=True,
+            accept_redirect=True,
+            stream=True,
+        ) as first:
+            assert first.response is not None
+            if not 300 <= first.status < 400:  # the API served the bytes itself
+                yield first, iter_decoded(first.response)
+                return
+            target = self._storage_url(first)
+        # Hop 1 is closed (and its place in the gate given back) before hop 2 starts.
+        with self.client._open(
+            "GET",
+            target,
             params=None,
             body=NO_BODY,
             idempotent=True,
@@ -486,7 +480,8 @@ class AccountClient(AccountServices):
             accept_redirect=False,
             stream=True,
         ) as reply:
-            yield reply, _body_chunks(reply)
+            assert reply.response is not None
+            yield reply, iter_decoded(reply.response)
 
     def download_to(
         self, url: str, destination: str | os.PathLike[str] | IO[bytes]
@@ -504,7 +499,7 @@ class AccountClient(AccountServices):
             The content type, size and file name of what was written.
         """
         written = 0
-        with self._open_download(url) as (reply, chunks):
+        with self.client._operation(_DOWNLOAD), self._open_download(url) as (reply, chunks):
             if isinstance(destination, str | os.PathLike):
                 target = Path(destination)
                 # Created like any new file (O_EXCL: never clobbers), so it follows the umask.
@@ -533,7 +528,7 @@ class AccountClient(AccountServices):
 
     def iter_download(self, url: str) -> Iterator[bytes]:
         """Yield a download's bytes chunk by chunk, in constant memory."""
-        with self._open_download(url) as (_, chunks):
+        with self.client._operation(_DOWNLOAD), self._open_download(url) as (_, chunks):
             for chunk in chunks:
                 yield chunk
 
@@ -551,23 +546,6 @@ def _call_result(op: Operation, reply: Reply) -> Any:
     if not isinstance(decoded, dict):
         raise ApiError(f"Expected {op.operation_id} to return a JSON object.")
     return decoded
-
-
-def _body_chunks(reply: Reply) -> Iterator[bytes]:
-    """A streamed body's chunks; a connection that breaks mid-stream is a `NetworkError`."""
-    import httpx
-
-    assert reply.response is not None
-    try:
-        for chunk in reply.response.iter_bytes():
-            yield chunk
-    except httpx.HTTPError as exc:
-        raise NetworkError(f"The download broke off mid-stream ({type(exc).__name__}).") from None
-
-
-def _single_chunk(body: bytes) -> Iterator[bytes]:
-    if body:
-        yield body
 
 
 def _multipart(

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, TypedDict, cast
@@ -20,11 +20,19 @@ from .._errors import ApiError, BasecampError, NetworkError, UsageError, error_f
 from .._logging import signed_url
 from .._primitives_sync import Gate, deadline, http_transport, sleep
 from .._request import NO_BODY, PreparedBody, check_header_value, redact_url, validate_account_id
-from .._response import BoundedDecoder, decode_json, expect_object
+from .._response import decode_json, expect_object
 from .._retry import decide_retry, parse_retry_after
 from .._version import __version__
-from ..hooks import BasecampHooks, RequestInfo, RequestResult, safe_call
+from ..hooks import (
+    BasecampHooks,
+    OperationInfo,
+    OperationResult,
+    RequestInfo,
+    RequestResult,
+    safe_call,
+)
 from .auth import OAuthTokenProvider, StaticTokenProvider
+from .body import read_capped
 
 if TYPE_CHECKING:
     from .account import AccountClient
@@ -70,37 +78,6 @@ class Reply:
         except ApiError:
             # Look the request id up only when there is an error to attach it to.
             return decode_json(self.body, content_type, request_id=self.request_id)
-
-
-def _read_capped(
-    response: httpx.Response, limit: int, ends_at: float, *, truncate: bool = False
-) -> bytes:
-    """Read a body, decompressed, within `limit` bytes and before `ends_at`.
-
-    Past the limit a body is refused with `ApiError`, or with `truncate` (error bodies, whose
-    status already says what happened) cut to its first `limit` bytes and the rest left unread.
-    """
-    declared = response.headers.get("content-length", "")
-    too_long = declared.isdigit() and int(declared) > limit
-    if too_long and not truncate and "content-encoding" not in response.headers:
-        raise ApiError(f"The response body is larger than the {limit}-byte limit.")
-    # Chunks are joined once at the end: growing one buffer would copy a large body repeatedly.
-    parts: list[bytes] = []
-    size = 0
-    decoder = BoundedDecoder.for_encoding(response.headers.get("content-encoding"))
-    chunks = response.iter_bytes() if decoder is None else response.iter_raw()
-    for chunk in chunks:
-        # Decompress at most one byte past the limit: a gzip bomb never inflates in memory.
-        part = chunk if decoder is None else decoder.decode(chunk, limit + 1 - size)
-        parts.append(part)
-        size += len(part)
-        if size > limit:
-            if truncate:
-                return b"".join(parts)[:limit]
-            raise ApiError(f"The response body is larger than the {limit}-byte limit.")
-        if time.monotonic() > ends_at:
-            raise NetworkError("The response took longer than the request deadline.")
-    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 class Client:
@@ -216,6 +193,25 @@ class Client:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.config.base_url!r})"
 
+    @contextlib.contextmanager
+    def _operation(self, info: OperationInfo | None) -> Iterator[None]:
+        """Report one SDK call to the operation hooks, with its duration and outcome."""
+        hooks = self._hooks
+        if hooks is None or info is None:
+            yield
+            return
+        safe_call(hooks.on_operation_start, info)
+        started = time.monotonic()
+        error: BaseException | None = None
+        try:
+            yield
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            duration = (time.monotonic() - started) * 1000
+            safe_call(hooks.on_operation_end, info, OperationResult(duration, error))
+
     # -- transport ---------------------------------------------------------------------------
 
     def _authorize(self, headers: dict[str, str]) -> str | None:
@@ -277,7 +273,7 @@ class Client:
             body_limit=body_limit,
         )
 
-    @contextmanager
+    @contextlib.contextmanager
     def _open(
         self,
         method: str,
@@ -389,7 +385,7 @@ class Client:
                             if accepted and body_limit is not None:
                                 limit = body_limit
                             try:
-                                content = _read_capped(
+                                content = read_capped(
                                     response,
                                     limit,
                                     started + config.request_deadline,
@@ -476,6 +472,9 @@ class Client:
         )
 
 
+_AUTHORIZATION = OperationInfo("authorization", "get", "GetAuthorization", is_mutation=False)
+
+
 class Authorization:
     """Launchpad's `authorization.json`: the only credentialed request off the API origin."""
 
@@ -490,7 +489,8 @@ class Authorization:
             ApiError: Launchpad answered with something unusable.
         """
         url = f"{self._client.config.launchpad_url}/authorization.json"
-        reply = self._client._request("GET", url, idempotent=True)
+        with self._client._operation(_AUTHORIZATION):
+            reply = self._client._request("GET", url, idempotent=True)
         return cast(AuthorizationInfo, expect_object(reply.json(), "authorization"))
 
     def __repr__(self) -> str:
