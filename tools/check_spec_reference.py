@@ -2,9 +2,20 @@
 """Check the API definition in spec/ against the upstream reference data.
 
 The reference (an OpenAPI document plus a behavior model) is the source of facts: operation ids,
-HTTP methods, paths, parameters, body fields, pagination, idempotency and retry settings. This
-script verifies that spec/ agrees with those facts, that every referenced model exists, that the
-service layout is the agreed one, and that no summary or doc reuses the reference's prose.
+HTTP methods, paths, parameters, body fields, pagination, idempotency and retry settings, and the
+shape of every response. This script verifies that spec/ agrees with those facts, that every
+referenced model exists, that the service layout is the agreed one, and that no summary or doc
+reuses the reference's prose.
+
+Models are compared field by field with the reference schema(s) they stand for. The spec merges
+some schemas (one `ProjectRef` for the reference's per-resource bucket schemas), so the mapping is
+found by walking: each operation's response model is paired with the reference operation's
+response schema, each JSON body field of model type with the reference body property, and from
+there every model-typed field with the reference property of the same name, recursively. A spec
+model named like a reference schema is paired with it as well. Every model must pair with at
+least one schema and every field must be a property of one; `nullable` must match (nullable when
+any paired schema allows null, see NULLABLE_DESPITE_SCHEMA for the one exception) and the JSON
+type (string, integer, number, boolean, array, object; array items too) must agree.
 
 Usage:
     python3 tools/check_spec_reference.py [--spec-dir DIR] [--reference-dir DIR]
@@ -58,6 +69,23 @@ PLACEHOLDER = re.compile(r"\{([^}]*)\}")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 MODEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+# spec type -> JSON type; "any" (and unknown names) are not compared
+JSON_TYPES = {
+    "str": "string",
+    "date": "string",
+    "datetime": "string",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "object": "object",
+}
+# (model, field): the spec says nullable where the reference's schema does not, because the
+# reference's own notes on that property say the API sends null. Stale entries are reported.
+NULLABLE_DESPITE_SCHEMA = frozenset(
+    {
+        ("ScheduleEntry", "join_url"),  # "...or null when it has none"; left unmodelled upstream
+    }
+)
 
 Table = dict[str, Any]
 
@@ -145,12 +173,74 @@ def response_models(response: object, where: str, problems: Problems) -> list[st
     return []
 
 
+class RefSchema:
+    """A reference schema with `$ref`, `anyOf [X, null]`, `type: [X, "null"]` and `nullable`
+    resolved: `name` is the component it came from (None when inline)."""
+
+    def __init__(self, name: str | None, schema: Table, nullable: bool) -> None:
+        self.name = name
+        self.schema = schema
+        self.nullable = nullable
+
+    @property
+    def json_type(self) -> str | None:
+        kind = self.schema.get("type")
+        if isinstance(kind, list):
+            kinds = [k for k in kind if k != "null"]
+            kind = kinds[0] if len(kinds) == 1 else None
+        if kind is None and "properties" in self.schema:
+            kind = "object"
+        return kind if isinstance(kind, str) else None
+
+    @property
+    def properties(self) -> Table:
+        props: Table = self.schema.get("properties", {})
+        return props
+
+
+def resolve_schema(schema: Table, schemas: Table) -> RefSchema:
+    name: str | None = None
+    nullable = False
+    for _ in range(20):  # bounded: a $ref chain, never a cycle in practice
+        nullable = nullable or bool(schema.get("nullable"))
+        kind = schema.get("type")
+        if isinstance(kind, list) and "null" in kind:
+            nullable = True
+        options = schema.get("anyOf") or schema.get("oneOf")
+        if "$ref" in schema:
+            name = str(schema["$ref"]).rsplit("/", 1)[-1]
+            schema = schemas.get(name, {})
+        elif isinstance(options, list):
+            rest = [o for o in options if o.get("type") != "null"]
+            nullable = nullable or len(rest) < len(options)
+            if len(rest) != 1:
+                break
+            schema = rest[0]
+        else:
+            break
+    return RefSchema(name, schema, nullable)
+
+
+def success_schema(op: Table) -> Table | None:
+    """The JSON schema of the operation's 2xx response, if it has one."""
+    for code, response in op.get("responses", {}).items():
+        if code.startswith("2"):
+            content: Table = response.get("content") or {}
+            media: Table | None = content.get("application/json")
+            if media and "schema" in media:
+                schema: Table = media["schema"]
+                return schema
+    return None
+
+
 class ReferenceOp:
     """The facts the reference states about one operation."""
 
     def __init__(self, http: str, path: str, op: Table, behavior: Table, schemas: Table) -> None:
         self.http = http.upper()
         self.path = path
+        self.response = success_schema(op)
+        self.body_schema: Table | None = None
         self.pagination: Table | None = op.get("x-basecamp-pagination")
         self.write: Table | None = op.get("x-basecamp-write-semantics")
         multipart: Table = op.get("x-basecamp-multipart") or {}
@@ -173,6 +263,7 @@ class ReferenceOp:
                 schema: Table = content["schema"]
                 if "$ref" in schema:
                     schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+                self.body_schema = schema
                 required = set(schema.get("required", []))
                 self.body = {name: name in required for name in schema.get("properties", {})}
 
@@ -181,7 +272,7 @@ class ReferenceOp:
         return self.http == "GET" or bool(self.behavior.get("idempotent"))
 
 
-def load_reference(reference_dir: Path) -> tuple[dict[str, ReferenceOp], set[str]]:
+def load_reference(reference_dir: Path) -> tuple[dict[str, ReferenceOp], set[str], Table]:
     openapi = load_json(reference_dir / "openapi.json")
     behavior_model = load_json(reference_dir / "behavior-model.json")
     behaviors: Table = behavior_model["operations"]
@@ -192,18 +283,21 @@ def load_reference(reference_dir: Path) -> tuple[dict[str, ReferenceOp], set[str
             if http in HTTP_METHODS:
                 op_id: str = op["operationId"]
                 ops[op_id] = ReferenceOp(http, path, op, behaviors.get(op_id, {}), schemas)
-    return ops, reference_sentences(openapi, behavior_model)
+    return ops, reference_sentences(openapi, behavior_model), schemas
 
 
 class SpecChecker:
     def __init__(self, spec_dir: Path, reference_dir: Path) -> None:
         self.spec_dir = spec_dir
-        self.reference, self.sentences = load_reference(reference_dir)
+        self.reference, self.sentences, self.schemas = load_reference(reference_dir)
         self.problems = Problems()
         self.models: dict[str, Table] = {}
         self.model_refs: list[tuple[str, str]] = []
         self.operations: dict[str, tuple[str, Table]] = {}
         self.services: set[str] = set()
+        # spec model -> {label of a paired reference schema: that schema}
+        self.pairs: dict[str, dict[str, RefSchema]] = {}
+        self.nullable_exceptions_used: set[tuple[str, str]] = set()
 
     # -- prose ---------------------------------------------------------------
 
@@ -425,6 +519,116 @@ class SpecChecker:
         if op.get("retry") != expected:
             add(where, f"retry {op.get('retry')!r} != reference {expected!r}")
 
+    # -- models vs reference schemas ------------------------------------------
+
+    def pair(self, spec_type: str, schema: Table, label: str) -> None:
+        """Pair a spec type with a reference schema, then its model fields with properties."""
+        ref = resolve_schema(schema, self.schemas)
+        if spec_type.startswith("list[") and spec_type.endswith("]"):
+            items = ref.schema.get("items")
+            if ref.json_type == "array" and isinstance(items, dict):
+                self.pair(spec_type[5:-1], items, f"{ref.name or label}[]")
+            return
+        model = self.models.get(spec_type)
+        if model is None or ref.json_type != "object":
+            return
+        key = ref.name or label
+        paired = self.pairs.setdefault(spec_type, {})
+        if key in paired:
+            return
+        paired[key] = ref
+        properties = ref.properties
+        for field_name, field in model.get("fields", {}).items():
+            prop = properties.get(field_name)
+            if isinstance(prop, dict):
+                self.pair(str(field.get("type")), prop, f"{key}.{field_name}")
+
+    def pair_models(self) -> None:
+        for op_id, (_service, op) in sorted(self.operations.items()):
+            ref = self.reference.get(op_id)
+            if ref is None:
+                continue
+            response = op.get("response")
+            if isinstance(response, str) and ref.response is not None:
+                kind, _, model = response.partition(":")
+                if kind == "model":
+                    self.pair(model, ref.response, f"{op_id} response")
+                elif kind == "list":
+                    self.pair(f"list[{model}]", ref.response, f"{op_id} response")
+            body = op.get("body")
+            if isinstance(body, list) and ref.body_schema is not None:
+                properties: Table = ref.body_schema.get("properties", {})
+                for field in body:
+                    prop = properties.get(str(field.get("wire")))
+                    if isinstance(prop, dict):
+                        self.pair(str(field.get("type")), prop, f"{op_id} body.{field.get('wire')}")
+        for name in self.models:
+            if name in self.schemas:
+                self.pair(name, {"$ref": f"#/components/schemas/{name}"}, name)
+
+    def compare_type(self, where: str, spec_type: str, refs: list[tuple[str, RefSchema]]) -> None:
+        """The spec type's JSON type (and its items', for lists) against the reference's."""
+        is_list = spec_type.startswith("list[") and spec_type.endswith("]")
+        expected = "array" if is_list else JSON_TYPES.get(spec_type)
+        if expected is None and MODEL_NAME.match(spec_type):
+            expected = "object"
+        if expected is None:
+            return
+        typed = [(label, ref) for label, ref in refs if ref.json_type is not None]
+        wrong = sorted(
+            {f"{ref.json_type} ({label})" for label, ref in typed if ref.json_type != expected}
+        )
+        if wrong:
+            self.problems.add(
+                where, f"type {spec_type!r} is JSON {expected}, reference: {', '.join(wrong)}"
+            )
+            return
+        if is_list:
+            items = [
+                (f"{label}[]", resolve_schema(ref.schema["items"], self.schemas))
+                for label, ref in typed
+                if isinstance(ref.schema.get("items"), dict)
+            ]
+            self.compare_type(f"{where}[]", spec_type[5:-1], items)
+
+    def check_model_shapes(self) -> None:
+        self.pair_models()
+        for name, model in sorted(self.models.items()):
+            paired = self.pairs.get(name, {})
+            if not paired:
+                self.problems.add(f"models:{name}", "no reference schema pairs with this model")
+                continue
+            for field_name, field in model.get("fields", {}).items():
+                where = f"models:{name}.{field_name}"
+                refs = [
+                    (label, resolve_schema(ref.properties[field_name], self.schemas))
+                    for label, ref in sorted(paired.items())
+                    if isinstance(ref.properties.get(field_name), dict)
+                ]
+                if not refs:
+                    self.problems.add(where, f"not a property of {', '.join(sorted(paired))}")
+                    continue
+                self.compare_nullable(where, (name, field_name), field, refs)
+                self.compare_type(where, str(field.get("type")), refs)
+        for name, field_name in sorted(NULLABLE_DESPITE_SCHEMA - self.nullable_exceptions_used):
+            self.problems.add(
+                f"models:{name}.{field_name}", "stale NULLABLE_DESPITE_SCHEMA entry; remove it"
+            )
+
+    def compare_nullable(
+        self, where: str, key: tuple[str, str], field: Table, refs: list[tuple[str, RefSchema]]
+    ) -> None:
+        expected = any(ref.nullable for _label, ref in refs)
+        actual = bool(field.get("nullable"))
+        if key in NULLABLE_DESPITE_SCHEMA and actual and not expected:
+            self.nullable_exceptions_used.add(key)
+            return
+        if actual != expected:
+            sources = ", ".join(label for label, _ref in refs)
+            self.problems.add(
+                where, f"nullable should be {str(expected).lower()} (reference: {sources})"
+            )
+
     # -- wrap-up -------------------------------------------------------------
 
     def check_model_refs(self) -> None:
@@ -437,6 +641,7 @@ class SpecChecker:
         self.load_services()
         self.check_operations()
         self.check_model_refs()
+        self.check_model_shapes()
         if self.problems.items:
             print(f"spec has {len(self.problems.items)} problem(s):", file=sys.stderr)
             for item in self.problems.items:
@@ -444,7 +649,8 @@ class SpecChecker:
             return 1
         print(
             f"spec OK: {len(self.operations)} operations in {len(self.services)} services, "
-            f"{len(self.models)} models"
+            f"{len(self.models)} models ({len(self.pairs)} compared with"
+            f" {len({k for p in self.pairs.values() for k in p})} reference schemas)"
         )
         return 0
 

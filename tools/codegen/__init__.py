@@ -7,6 +7,7 @@ of outputs. Output is deterministic: the same spec always yields byte-identical 
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib.util
 import shutil
 import subprocess
@@ -71,9 +72,29 @@ def _format(root: Path, files: dict[str, str]) -> dict[str, str]:
 EXTENSIONS_DIR = "packages/basecamp-services/src/basecamp/services/_extensions"
 
 
-def check_extensions(root: Path, spec: Spec) -> None:
-    """`extension = true` and the hand-written `_extensions/<accessor>.py` must go together."""
+def _public_methods(tree: ast.Module, class_name: str) -> list[str] | None:
+    """The public method names `class_name` defines in `tree`, in order; None if no such class."""
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            return [
+                item.name
+                for item in node.body
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                and not item.name.startswith("_")
+            ]
+    return None
+
+
+def check_extensions(root: Path, spec: Spec) -> dict[str, tuple[str, ...]]:
+    """`extension = true` and the hand-written `_extensions/<accessor>.py` must go together.
+
+    Returns:
+        accessor -> the public methods its extension mixins add (read from the source, not
+        imported), for the README table. The sync and async mixins must add the same ones, and
+        none may share a name with a generated method (the generated one would hide it).
+    """
     problems = []
+    methods: dict[str, tuple[str, ...]] = {}
     written = {p.stem for p in (root / EXTENSIONS_DIR).glob("*.py") if p.stem != "__init__"}
     for service in spec.services:
         if service.extension and service.name not in written:
@@ -86,15 +107,30 @@ def check_extensions(root: Path, spec: Spec) -> None:
                 f"{service.file}: {EXTENSIONS_DIR}/{service.name}.py exists; set"
                 " `extension = true` in [service] so the generated classes use it"
             )
+        if not (service.extension and service.name in written):
+            continue
+        rel = f"{EXTENSIONS_DIR}/{service.name}.py"
+        tree = ast.parse((root / rel).read_text(encoding="utf-8"), filename=rel)
+        cls = f"{service.class_name}Extension"
+        sync, asyn = _public_methods(tree, cls), _public_methods(tree, "Async" + cls)
+        if sync is None or asyn is None:
+            problems.append(f"{rel}: needs classes {cls} and Async{cls}")
+            continue
+        if sorted(sync) != sorted(asyn):
+            problems.append(f"{rel}: {cls} and Async{cls} must add the same public methods")
+        for name in sorted(set(sync) & set(service.method_names)):
+            problems.append(f"{rel}: {cls}.{name} clashes with a generated method")
+        methods[service.name] = tuple(sync)
     for name in sorted(written - {s.name for s in spec.services}):
         problems.append(f"{EXTENSIONS_DIR}/{name}.py: no service named {name!r} in spec/services")
     if problems:
         raise SpecError(problems)
+    return methods
 
 
 def plan(root: Path, spec: Spec) -> dict[str, str]:
     """Every output file (path relative to `root`) and its exact content."""
-    check_extensions(root, spec)
+    extensions = check_extensions(root, spec)
     py: dict[str, str] = {
         f"{SERVICES_DIR}/__init__.py": emit_core_init().replace(
             "for core (the typed service accessors)", "for basecamp.services"
@@ -113,7 +149,7 @@ def plan(root: Path, spec: Spec) -> dict[str, str]:
     readme = root / README
     if not readme.exists():
         raise RuntimeError(f"{README} is missing; it must hold the services table markers")
-    out[README] = splice_readme(readme.read_text(encoding="utf-8"), spec, README)
+    out[README] = splice_readme(readme.read_text(encoding="utf-8"), spec, README, extensions)
     return dict(sorted(out.items()))
 
 

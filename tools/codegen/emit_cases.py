@@ -79,7 +79,7 @@ def _case(op: Operation) -> dict[str, Any]:
     }
     if op.body_kind == "binary":
         kwargs["content"] = b"\x00bytes\x01"
-        kwargs["content_type"] = "image/png"
+        kwargs["content_type"] = "image/png\r\n"
         case["content"] = kwargs["content"]
         case["content_type"] = "image/png"
     if op.body_kind == "multipart":

@@ -22,7 +22,9 @@ def _operation(op: Operation, retries: dict[Retry, str]) -> list[str]:
     params = [
         f"Param({py_str(p.name)}, {py_str(p.wire)}, {py_str(p.location)}, {p.required})"
         for p in op.params
-    ] + [f'Param({py_str(f.name)}, {py_str(f.wire)}, "body", {f.required})' for f in op.body]
+    ]
+    params += [f'Param({py_str(f.name)}, {py_str(f.wire)}, "body", {f.required})' for f in op.body]
+    params += [f'Param({py_str(n)}, {py_str(w)}, "body", True)' for n, w in op.upload_params]
     if params:
         args.append("params=(" + ", ".join(params) + ("," if len(params) == 1 else "") + ")")
     if op.idempotent:

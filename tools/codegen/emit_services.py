@@ -73,7 +73,12 @@ def _args(mod: _Module, op: Operation, *, optional_body: bool = False) -> list[A
                 Arg("filename", mod.builtin("str"), True, "The file name; CR and LF are removed.")
             )
         required.append(
-            Arg("content_type", mod.builtin("str"), True, "The MIME type, e.g. `image/png`.")
+            Arg(
+                "content_type",
+                mod.builtin("str"),
+                True,
+                "The MIME type, e.g. `image/png`; CR and LF are removed.",
+            )
         )
     for p in op.query_params:
         arg = Arg(p.name, _type(mod, p.type), p.required, _doc_for(p.doc, p.wire, "query"))
@@ -117,7 +122,7 @@ def _request_kwargs(op: Operation, *, json: str | None = None) -> list[str]:
     elif op.body_kind == "json":
         out.append("json=" + _dict([(f.wire, f.name) for f in op.body]))
     elif op.body_kind == "binary":
-        out += ["content=content", "content_type=content_type"]
+        out += ["content=content", "content_type=clean_header_text(content_type)"]
     elif op.body_kind == "multipart":
         field = py_str(op.multipart_field or "file")
         out.append(f"files={{{field}: multipart_file(filename, content, content_type)}}")
@@ -185,9 +190,15 @@ def _methods(mod: _Module, op: Operation, *, is_async: bool) -> list[list[str]]:
             Arg("page", mod.builtin("int"), False, PAGE_DOC),
         ]
         kwargs = [*_request_kwargs(op), "max_items=max_items", "page=page"]
+        from_page = (
+            f" (the `{op.items_key}` of each `{op.response_model}` page; its other keys are"
+            " not returned)"
+            if op.items_key
+            else ""
+        )
         returns = (
-            f"The `{item_doc}` items, as a `ListResult` whose `.meta` has `total_count`"
-            " and `truncated`."
+            f"The `{item_doc}` items{from_page}, as a `ListResult` whose `.meta` has"
+            " `total_count` and `truncated`."
         )
         methods.append(
             [
@@ -200,7 +211,10 @@ def _methods(mod: _Module, op: Operation, *, is_async: bool) -> list[list[str]]:
         mod.core.add(pager)
         iter_args = all_args[:-1]
         kwargs = [*_request_kwargs(op), "max_items=max_items"]
-        returns = f"A lazy `{pager}` over the `{item_doc}` items; it fetches pages as you iterate."
+        returns = (
+            f"A lazy `{pager}` over the `{item_doc}` items{from_page}; it fetches pages as you"
+            " iterate."
+        )
         iter_doc = docstring(
             sentence(op.summary) + " Lazily, page by page.",
             indent=8,
@@ -222,6 +236,8 @@ def _methods(mod: _Module, op: Operation, *, is_async: bool) -> list[list[str]]:
 
     if op.body_kind == "multipart":
         mod.runtime.add("multipart_file")
+    if op.body_kind == "binary":
+        mod.runtime.add("clean_header_text")
     annotation, cast_to, returns = _returns(mod, op)
     methods.append(
         [

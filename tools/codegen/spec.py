@@ -174,6 +174,26 @@ class Operation:
         return tuple(p for p in self.params if p.location == "query")
 
     @property
+    def upload_params(self) -> tuple[tuple[str, str], ...]:
+        """(Python name, wire name) of the upload inputs of a binary or multipart operation.
+
+        They go in the registry as required `body` params. A wire name in parentheses is not a
+        JSON key: `(body)` is the raw request body and `(Content-Type)` its header; for
+        multipart, the file part is the form field `multipart_field` (e.g. `logo`), and
+        `logo(filename)` / `logo(Content-Type)` are that part's file name and content type.
+        """
+        if self.body_kind == "binary":
+            return (("content", "(body)"), ("content_type", "(Content-Type)"))
+        if self.body_kind == "multipart":
+            part = self.multipart_field or "file"
+            return (
+                ("content", part),
+                ("filename", f"{part}(filename)"),
+                ("content_type", f"{part}(Content-Type)"),
+            )
+        return ()
+
+    @property
     def twin(self) -> str | None:
         """The safe `update` twin's method name, for full-replace operations."""
         if not self.replace:
@@ -379,12 +399,20 @@ def _load_params(p: _Problems, where: str, raw: object) -> tuple[Param, ...]:
             p.add(pwhere, "path params are always required")
         ptype = _parse_type(p, pwhere, table.get("type"), table.get("enum"))
         repeat = _flag(p, pwhere, table, "repeat", False)
-        if repeat and (location != "query" or ptype.kind != "list"):
+        wire = _text(p, pwhere, table, "wire", required=False) or name
+        is_list_query = location == "query" and ptype.kind == "list"
+        if repeat and not is_list_query:
             p.add(pwhere, "'repeat' is only for query params of type list[T]")
+        elif repeat and not wire.endswith("[]"):
+            # core repeats a list only under a key ending in `[]`; anything else goes out
+            # comma-separated, so `repeat` would be a false promise
+            p.add(pwhere, f"'repeat = true' needs a wire name ending in '[]', not {wire!r}")
+        elif is_list_query and wire.endswith("[]") and not repeat:
+            p.add(pwhere, f"wire name {wire!r} ends in '[]', so it repeats: set 'repeat = true'")
         out.append(
             Param(
                 name=name,
-                wire=_text(p, pwhere, table, "wire", required=False) or name,
+                wire=wire,
                 location=location,
                 type=ptype,
                 required=required,

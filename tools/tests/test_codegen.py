@@ -172,6 +172,18 @@ MODELS = "spec/models/fixture.toml"
         ),
         (
             WIDGETS,
+            'wire = "tags[]"',
+            'wire = "tags"',
+            "'repeat = true' needs a wire name ending in '[]', not 'tags'",
+        ),
+        (
+            WIDGETS,
+            'type = "list[str]"\n  repeat = true\n',
+            'type = "list[str]"\n',
+            "wire name 'tags[]' ends in '[]', so it repeats: set 'repeat = true'",
+        ),
+        (
+            WIDGETS,
             'enum = ["active", "archived"]',
             'enum = ["active", "active"]',
             "'enum' must be a non-empty list of distinct strings",
@@ -235,6 +247,54 @@ def test_extension_flag_and_module_must_agree(root: Path) -> None:
     )
     with pytest.raises(SpecError, match=r"_extensions/widgets.py is missing"):
         plan(root, load_spec(root))
+
+
+def _add_extension(root: Path, body: str) -> None:
+    _edit(
+        root,
+        WIDGETS,
+        lambda t: t.replace('summary = "Widgets', 'extension = true\nsummary = "Widgets'),
+    )
+    ext = root / f"{SERVICES}/_extensions/widgets.py"
+    ext.parent.mkdir(parents=True, exist_ok=True)
+    ext.write_text(body, encoding="utf-8")
+
+
+EXTENSION = """
+class WidgetsExtension:
+    def polish(self) -> None: ...
+    def _helper(self) -> None: ...
+
+
+class AsyncWidgetsExtension:
+    async def polish(self) -> None: ...
+"""
+
+
+def test_extension_methods_are_listed_in_the_readme_table(root: Path) -> None:
+    _add_extension(root, EXTENSION)
+    readme = plan(root, load_spec(root))[README]
+    assert "feed, iter_feed, polish |" in readme
+    assert "_helper" not in readme
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("    async def polish", "    async def shine", "must add the same public methods"),
+        (
+            "def polish(self) -> None: ...\n    def _h",
+            "def stats(self) -> None: ...\n    def _h",
+            "",
+        ),
+        ("class AsyncWidgetsExtension", "class AsyncWidgetsMixin", "needs classes"),
+    ],
+)
+def test_extension_mixins_are_checked(root: Path, old: str, new: str, message: str) -> None:
+    _add_extension(root, EXTENSION.replace(old, new))
+    with pytest.raises(SpecError, match=message or "WidgetsExtension.stats clashes") as info:
+        plan(root, load_spec(root))
+    assert "_extensions/widgets.py" in str(info.value)
 
 
 def test_cli_reports_invalid_spec_with_exit_2(
@@ -318,7 +378,9 @@ def test_service_module(out: dict[str, str]) -> None:
     # uploads and other response kinds
     assert 'files={"image": multipart_file(filename, content, content_type)}' in widgets
     assert "content=content," in widgets
-    assert "content_type=content_type" in widgets
+    assert "content_type=clean_header_text(content_type)" in widgets
+    assert "build_replace_body, clean_header_text, multipart_file\n" in widgets
+    assert "(the `events` of each `WidgetFeed` page" in " ".join(widgets.split())
     assert '"bytes",' in widgets
     assert '"dict[str, object]",' in widgets
     assert ") -> bytes:" in widgets
@@ -339,6 +401,16 @@ def test_registry(out: dict[str, str]) -> None:
     assert 'Param("tags", "tags[]", "query", False)' in ops
     assert 'Param("name", "name", "body", True)' in ops
     assert 'items_key="events"' in ops
+    # upload inputs are listed as body params; parenthesized wire names are not JSON keys
+    assert (
+        'Param("content", "image", "body", True), '
+        'Param("filename", "image(filename)", "body", True), '
+        'Param("content_type", "image(Content-Type)", "body", True)'
+    ) in " ".join(ops.split())
+    assert (
+        'Param("content", "(body)", "body", True), '
+        'Param("content_type", "(Content-Type)", "body", True)'
+    ) in " ".join(ops.split())
 
 
 def test_accessors_and_index(out: dict[str, str]) -> None:

@@ -11,7 +11,9 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,7 +53,7 @@ def test_registry_has_every_reference_operation_with_its_method_and_path() -> No
         assert _shape(operation.path) == _shape(path), operation_id
 
 
-def test_spec_checker_passes(capsys: pytest.CaptureFixture[str]) -> None:
+def _checker() -> Any:
     spec = importlib.util.spec_from_file_location(
         "check_spec_reference", ROOT / "tools" / "check_spec_reference.py"
     )
@@ -59,5 +61,55 @@ def test_spec_checker_passes(capsys: pytest.CaptureFixture[str]) -> None:
     assert spec.loader is not None
     checker = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(checker)
+    return checker
+
+
+def test_spec_checker_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    checker = _checker()
     assert checker.main(["--reference-dir", str(REFERENCE)]) == 0, capsys.readouterr().err
     assert "spec OK: 250 operations in 53 services" in capsys.readouterr().out
+
+
+def _replace_in_table(text: str, table: str, old: str, new: str) -> str:
+    start = text.index(f"[{table}]\n")
+    end = text.find("\n\n", start)
+    block = text[start:end]
+    assert old in block, (table, block)
+    return text[:start] + block.replace(old, new, 1) + text[end:]
+
+
+def test_spec_checker_compares_model_fields_with_the_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec_dir = tmp_path / "spec"
+    shutil.copytree(ROOT / "spec", spec_dir)
+    todos = spec_dir / "models" / "todos.toml"
+    text = todos.read_text(encoding="utf-8")
+    text = _replace_in_table(text, "Todo.fields.due_on", "\n  nullable = true", "")
+    text = _replace_in_table(text, "Todo.fields.position", 'type = "int"', 'type = "str"')
+    text = _replace_in_table(text, "Todo.fields.content", 'type = "str"', 'type = "list[str]"')
+    text += '\n  [Todo.fields.no_such_key]\n  type = "int"\n'
+    todos.write_text(text, encoding="utf-8")
+    common = spec_dir / "models" / "common.toml"
+    # ProjectRef merges the reference's bucket schemas; each is compared
+    common.write_text(
+        _replace_in_table(
+            common.read_text(encoding="utf-8"),
+            "ProjectRef.fields.id",
+            'type = "int"',
+            'type = "float"',
+        ),
+        encoding="utf-8",
+    )
+    checker = _checker()
+    assert checker.main(["--spec-dir", str(spec_dir), "--reference-dir", str(REFERENCE)]) == 1
+    err = capsys.readouterr().err
+    assert "models:Todo.due_on: nullable should be true (reference: Todo)" in err
+    assert "models:Todo.position: type 'str' is JSON string, reference: integer (Todo)" in err
+    assert "models:Todo.content: type 'list[str]' is JSON array, reference: string (Todo)" in err
+    assert "models:Todo.no_such_key: not a property of Todo" in err
+    assert (
+        "models:ProjectRef.id: type 'float' is JSON number, reference: "
+        "integer (RecordingBucket), integer (TodoBucket)"
+    ) in err
+    assert "spec has 5 problem(s)" in err

@@ -81,10 +81,38 @@ def test_operation_matches_spec(op_id: str) -> None:
             Param(f["name"], f.get("wire", f["name"]), "body", f.get("required", False))
             for f in body
         ]
+    elif body == "binary":
+        expected_params += [
+            Param("content", "(body)", "body", True),
+            Param("content_type", "(Content-Type)", "body", True),
+        ]
+    elif body == "multipart":
+        part = raw["multipart_field"]
+        expected_params += [
+            Param("content", part, "body", True),
+            Param("filename", f"{part}(filename)", "body", True),
+            Param("content_type", f"{part}(Content-Type)", "body", True),
+        ]
     assert list(op.params) == expected_params
 
     placeholders = set(re.findall(r"\{(\w+)\}", op.path)) - {"account_id"}
     assert set(op.path_params) == placeholders
+
+
+def test_upload_inputs_are_in_the_registry() -> None:
+    logo = OPERATIONS["UpdateAccountLogo"]
+    assert logo.body_kind == "multipart"
+    assert [(p.name, p.wire_name) for p in logo.params if p.location == "body"] == [
+        ("content", "logo"),
+        ("filename", "logo(filename)"),
+        ("content_type", "logo(Content-Type)"),
+    ]
+    attachment = OPERATIONS["CreateAttachment"]
+    assert attachment.body_kind == "binary"
+    assert [p for p in attachment.params if p.location == "body"] == [
+        Param("content", "(body)", "body", True),
+        Param("content_type", "(Content-Type)", "body", True),
+    ]
 
 
 def test_every_operation_has_its_method_on_both_classes() -> None:

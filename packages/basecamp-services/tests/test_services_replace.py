@@ -243,3 +243,301 @@ async def _run(mode: str, case: dict[str, Any], method: str, kwargs: dict[str, A
     async with AsyncClient(access_token="t", config=CONFIG) as aclient:
         service = getattr(aclient.for_account(ACCOUNT_ID), case["service"])
         return await getattr(service, method)(**kwargs)
+
+
+# -- hand-written records: each `update` against a realistic read-back -----------------------
+#
+# The cases above build their records from the definition's own `source` values, so a wrong
+# `source` would agree with itself. These records are written by hand in the shape the API
+# returns (recording fields, nested people and buckets, server URLs), and each test states the
+# exact PUT body that changing one field must send.
+
+BASE = f"https://3.basecampapi.com/{ACCOUNT_ID}"
+PERSON_ANNIE = {
+    "id": 1049715913,
+    "attachable_sgid": "BAh7CEkiCGdpZAY6BkVU",
+    "name": "Annie Bryan",
+    "email_address": "annie@example.com",
+    "personable_type": "User",
+    "title": "Central Markets Producer",
+    "created_at": "2024-09-18T19:52:36.000Z",
+    "updated_at": "2024-09-18T19:52:36.000Z",
+    "admin": False,
+    "owner": False,
+    "client": False,
+    "employee": True,
+    "time_zone": "America/Chicago",
+    "avatar_url": "https://bc3-production-assets-cdn.basecamp-static.com/avatar/annie",
+    "company": {"id": 1033447817, "name": "Honcho Design"},
+}
+PERSON_VICTOR = {**PERSON_ANNIE, "id": 1049715914, "name": "Victor Cooper"}
+PERSON_SAM = {**PERSON_ANNIE, "id": 1049715915, "name": "Sam Ortiz"}
+BUCKET = {"id": 2085958499, "name": "The Leto Laptop", "type": "Project"}
+
+
+def _recording(kind: str, record_id: int, path: str) -> dict[str, Any]:
+    """The fields every recording shares, with `url` the record's own API URL."""
+    return {
+        "id": record_id,
+        "status": "active",
+        "visible_to_clients": False,
+        "created_at": "2024-11-01T15:00:00.000Z",
+        "updated_at": "2024-11-02T09:30:00.000Z",
+        "title": "",
+        "inherits_status": True,
+        "type": kind,
+        "url": f"{BASE}/{path}/{record_id}.json",
+        "app_url": f"https://3.basecamp.com/{ACCOUNT_ID}/buckets/{BUCKET['id']}/{path}/{record_id}",
+        "bookmark_url": f"{BASE}/my/bookmarks/BAh7.json",
+        "subscription_url": f"{BASE}/recordings/{record_id}/subscription.json",
+        "comments_count": 2,
+        "comments_url": f"{BASE}/recordings/{record_id}/comments.json",
+        "parent": {
+            "id": 1069479338,
+            "title": "Things",
+            "type": "Vault",
+            "url": f"{BASE}/vaults/1069479338.json",
+            "app_url": f"https://3.basecamp.com/{ACCOUNT_ID}/buckets/2085958499/vaults/1069479338",
+        },
+        "bucket": BUCKET,
+        "creator": PERSON_VICTOR,
+        "boosts_count": 0,
+        "boosts_url": f"{BASE}/recordings/{record_id}/boosts.json",
+    }
+
+
+TODO = {
+    **_recording("Todo", 1069479520, "todos"),
+    "title": "Draft the launch email",
+    "position": 3,
+    "parent": {
+        "id": 1069479511,
+        "title": "Launch",
+        "type": "Todolist",
+        "url": f"{BASE}/todolists/1069479511.json",
+        "app_url": f"https://3.basecamp.com/{ACCOUNT_ID}/buckets/2085958499/todolists/1069479511",
+    },
+    "description": "<div>Keep it <strong>short</strong>.</div>",
+    "description_attachments": [],
+    "completed": False,
+    "content": "Draft the launch email",
+    "starts_on": "2025-01-20",
+    "due_on": "2025-01-31",
+    "assignees": [PERSON_ANNIE, PERSON_SAM],
+    "completion_subscribers": [PERSON_VICTOR],
+    "completion_url": f"{BASE}/todos/1069479520/completion.json",
+    "steps": [],
+}
+
+SCHEDULE_ENTRY = {
+    **_recording("Schedule::Entry", 1069479847, "schedule_entries"),
+    "title": "Kickoff call",
+    "summary": "Kickoff call",
+    "description": "<div>Agenda in the doc.</div>",
+    "description_attachments": [],
+    "all_day": False,
+    "starts_at": "2025-02-03T16:00:00.000Z",
+    "ends_at": "2025-02-03T17:00:00.000Z",
+    "participants": [PERSON_ANNIE, PERSON_VICTOR],
+    "join_url": "https://meet.example.com/kickoff",
+    "highlighted": True,
+}
+
+CLOUD_FILE = {
+    **_recording("CloudFile", 1069480001, "cloud_files"),
+    "title": "Brand assets",
+    "position": 1,
+    "description": "<div>Logos and fonts.</div>",
+    "description_attachments": [],
+    # the linked file, not this record's API URL
+    "url": "https://www.dropbox.com/s/abc123/brand-assets.zip",
+    "service": {
+        "name": "Dropbox",
+        "example_url": "https://www.dropbox.com/s/...",
+        "code": "dropbox",
+        "valid_patterns": ["https://www.dropbox.com/"],
+        "supporting_text": "Paste a Dropbox share link.",
+    },
+}
+
+GOOGLE_DOCUMENT = {
+    **_recording("GoogleDocument", 1069480002, "google_documents"),
+    "title": "Launch plan",
+    "position": 2,
+    "description": "<div>The plan of record.</div>",
+    "description_attachments": [],
+    "url": "https://docs.google.com/document/d/1AbC/edit",
+    "document_type": "doc",
+}
+
+DOCUMENT = {
+    **_recording("Document", 1069479400, "documents"),
+    "title": "Release notes",
+    "position": 4,
+    "content": "<div>Version 2 ships <em>Friday</em>.</div>",
+    "content_attachments": [],
+}
+
+TODOLIST = {
+    **_recording("Todolist", 1069479511, "todolists"),
+    "title": "Launch",
+    "position": 1,
+    "parent": {
+        "id": 1069479500,
+        "title": "To-dos",
+        "type": "Todoset",
+        "url": f"{BASE}/todosets/1069479500.json",
+        "app_url": f"https://3.basecamp.com/{ACCOUNT_ID}/buckets/2085958499/todosets/1069479500",
+    },
+    "description": "<div>Everything for launch day.</div>",
+    "description_attachments": [],
+    "completed": False,
+    "completed_ratio": "1/4",
+    "name": "Launch",
+    "todos_url": f"{BASE}/todolists/1069479511/todos.json",
+    "groups_url": f"{BASE}/todolists/1069479511/groups.json",
+    "app_todos_url": f"https://3.basecamp.com/{ACCOUNT_ID}/buckets/2085958499/todolists/1069479511/todos",
+    "color": None,
+    "comments_app_url": f"https://3.basecamp.com/{ACCOUNT_ID}/buckets/2085958499/todolists/1069479511#comments",
+}
+
+
+async def _update(
+    mode: str, service: str, method: str, record: dict[str, Any], kwargs: dict[str, Any]
+) -> tuple[httpx.Request, httpx.Request]:
+    recorder = Recorder(
+        lambda request, n: httpx.Response(200, json=record if request.method == "GET" else {})
+    )
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(side_effect=recorder)
+        await _run(mode, {"service": service}, method, kwargs)
+    read, write = recorder.requests
+    assert read.method == "GET"
+    assert write.method == "PUT"
+    assert read.url.path == write.url.path
+    return read, write
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_todo_update_resends_the_real_record(mode: str) -> None:
+    _read, write = await _update(
+        mode, "todos", "update", TODO, {"todo_id": TODO["id"], "due_on": "2025-02-07"}
+    )
+    assert write.url.path == f"/{ACCOUNT_ID}/todos/1069479520"
+    assert body_json(write) == {
+        "content": "Draft the launch email",
+        "description": "<div>Keep it <strong>short</strong>.</div>",
+        "assignee_ids": [1049715913, 1049715915],
+        "completion_subscriber_ids": [1049715914],
+        "due_on": "2025-02-07",
+        "starts_on": "2025-01-20",
+    }
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_todo_update_with_null_dates_leaves_them_empty(mode: str) -> None:
+    record = {**TODO, "starts_on": None, "due_on": None, "assignees": []}
+    _read, write = await _update(
+        mode, "todos", "update", record, {"todo_id": TODO["id"], "content": "Send it"}
+    )
+    # null is sent back as null, or omitted (core drops top-level nulls from JSON bodies):
+    # either way the replace leaves the dates empty, as they were
+    body = body_json(write)
+    assert body.pop("due_on", None) is None
+    assert body.pop("starts_on", None) is None
+    assert body == {
+        "content": "Send it",
+        "description": "<div>Keep it <strong>short</strong>.</div>",
+        "assignee_ids": [],
+        "completion_subscriber_ids": [1049715914],
+    }
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_schedule_entry_update_resends_the_real_record(mode: str) -> None:
+    _read, write = await _update(
+        mode,
+        "schedules",
+        "update_entry",
+        SCHEDULE_ENTRY,
+        {"entry_id": SCHEDULE_ENTRY["id"], "summary": "Kickoff call (moved)"},
+    )
+    assert write.url.path == f"/{ACCOUNT_ID}/schedule_entries/1069479847"
+    # participants, the join link and the highlight are kept by the server when omitted; the
+    # record's `url` (its API URL) must never be written into the join link
+    assert body_json(write) == {
+        "summary": "Kickoff call (moved)",
+        "starts_at": "2025-02-03T16:00:00.000Z",
+        "ends_at": "2025-02-03T17:00:00.000Z",
+        "description": "<div>Agenda in the doc.</div>",
+        "all_day": False,
+    }
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_cloud_file_update_resends_the_real_record(mode: str) -> None:
+    _read, write = await _update(
+        mode,
+        "cloud_files",
+        "update",
+        CLOUD_FILE,
+        {"cloud_file_id": CLOUD_FILE["id"], "title": "Brand assets 2025"},
+    )
+    assert write.url.path == f"/{ACCOUNT_ID}/cloud_files/1069480001"
+    assert body_json(write) == {
+        "url": "https://www.dropbox.com/s/abc123/brand-assets.zip",
+        "service": "dropbox",
+        "title": "Brand assets 2025",
+        "description": "<div>Logos and fonts.</div>",
+    }
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_google_document_update_resends_the_real_record(mode: str) -> None:
+    _read, write = await _update(
+        mode,
+        "google_documents",
+        "update",
+        GOOGLE_DOCUMENT,
+        {"google_document_id": GOOGLE_DOCUMENT["id"], "description": "<div>Final.</div>"},
+    )
+    assert write.url.path == f"/{ACCOUNT_ID}/google_documents/1069480002"
+    assert body_json(write) == {
+        "url": "https://docs.google.com/document/d/1AbC/edit",
+        "document_type": "doc",
+        "title": "Launch plan",
+        "description": "<div>Final.</div>",
+        "status": "active",
+    }
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_document_update_resends_the_real_record(mode: str) -> None:
+    _read, write = await _update(
+        mode,
+        "documents",
+        "update",
+        DOCUMENT,
+        {"document_id": DOCUMENT["id"], "title": "Release notes v2"},
+    )
+    assert write.url.path == f"/{ACCOUNT_ID}/documents/1069479400"
+    assert body_json(write) == {
+        "title": "Release notes v2",
+        "content": "<div>Version 2 ships <em>Friday</em>.</div>",
+    }
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_todolist_update_resends_the_real_record(mode: str) -> None:
+    _read, write = await _update(
+        mode,
+        "todolists",
+        "update",
+        TODOLIST,
+        {"todolist_id": TODOLIST["id"], "name": "Launch day"},
+    )
+    assert write.url.path == f"/{ACCOUNT_ID}/todolists/1069479511"
+    assert body_json(write) == {
+        "name": "Launch day",
+        "description": "<div>Everything for launch day.</div>",
+    }

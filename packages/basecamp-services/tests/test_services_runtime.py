@@ -62,6 +62,34 @@ def test_binary_upload_sends_raw_bytes() -> None:
     assert request.url.params["name"] == "a.png"
 
 
+def test_binary_upload_strips_cr_lf_from_content_type_like_multipart() -> None:
+    with respx.mock() as mock:
+        route = mock.post("https://3.basecampapi.com/999/attachments.json").mock(
+            return_value=httpx.Response(200, json={"attachable_sgid": "sgid"})
+        )
+        with Client(access_token="t", config=CONFIG) as client:
+            client.for_account(999).attachments.create(
+                name="a.png", content=b"\r\nPNG\n", content_type="image/png\r\nX-Evil: 1"
+            )
+    request = route.calls.last.request
+    assert request.headers["content-type"] == clean_header_text("image/png\r\nX-Evil: 1")
+    assert request.headers["content-type"] == "image/pngX-Evil: 1"
+    assert "x-evil" not in request.headers
+    assert request.content == b"\r\nPNG\n"  # the bytes themselves are untouched
+
+
+async def test_binary_campfire_upload_strips_cr_lf_from_content_type_async() -> None:
+    with respx.mock() as mock:
+        route = mock.post("https://3.basecampapi.com/999/chats/7/uploads.json").mock(
+            return_value=httpx.Response(201, json={"id": 1})
+        )
+        async with AsyncClient(access_token="t", config=CONFIG) as client:
+            await client.for_account(999).campfires.upload(
+                campfire_id=7, name="a.txt", content=b"hi", content_type="text/plain\n"
+            )
+    assert route.calls.last.request.headers["content-type"] == "text/plain"
+
+
 async def test_multipart_upload_strips_cr_lf_async() -> None:
     with respx.mock() as mock:
         route = mock.put("https://3.basecampapi.com/999/account/logo.json").mock(

@@ -71,7 +71,7 @@ CASES: list[dict[str, Any]] = [
         "service": "attachments",
         "method": "create",
         "http": "POST",
-        "kwargs": {"content": b"\x00bytes\x01", "content_type": "image/png", "name": "s1001"},
+        "kwargs": {"content": b"\x00bytes\x01", "content_type": "image/png\r\n", "name": "s1001"},
         "path": "/999/attachments.json",
         "query": [("name", "s1001")],
         "json": None,
@@ -121,7 +121,7 @@ CASES: list[dict[str, Any]] = [
         "kwargs": {
             "campfire_id": 1001,
             "content": b"\x00bytes\x01",
-            "content_type": "image/png",
+            "content_type": "image/png\r\n",
             "name": "s1002",
         },
         "path": "/999/chats/1001/uploads.json",

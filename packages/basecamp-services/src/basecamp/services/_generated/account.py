@@ -62,7 +62,7 @@ class Account(Service):
         Args:
             content: The file's bytes.
             filename: The file name; CR and LF are removed.
-            content_type: The MIME type, e.g. `image/png`.
+            content_type: The MIME type, e.g. `image/png`; CR and LF are removed.
 
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
@@ -121,7 +121,7 @@ class AsyncAccount(AsyncService):
         Args:
             content: The file's bytes.
             filename: The file name; CR and LF are removed.
-            content_type: The MIME type, e.g. `image/png`.
+            content_type: The MIME type, e.g. `image/png`; CR and LF are removed.
 
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.

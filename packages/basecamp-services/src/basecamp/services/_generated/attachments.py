@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from .._base import AsyncService, Service
+from .._runtime import clean_header_text
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class Attachments(Service):
 
         Args:
             content: The file's bytes.
-            content_type: The MIME type, e.g. `image/png`.
+            content_type: The MIME type, e.g. `image/png`; CR and LF are removed.
             name: File name to store the upload under, with extension.
 
         Returns:
@@ -47,7 +48,10 @@ class Attachments(Service):
         return cast(
             "Attachment",
             self._account._call(
-                _CREATE_ATTACHMENT, query={"name": name}, content=content, content_type=content_type
+                _CREATE_ATTACHMENT,
+                query={"name": name},
+                content=content,
+                content_type=clean_header_text(content_type),
             ),
         )
 
@@ -68,7 +72,7 @@ class AsyncAttachments(AsyncService):
 
         Args:
             content: The file's bytes.
-            content_type: The MIME type, e.g. `image/png`.
+            content_type: The MIME type, e.g. `image/png`; CR and LF are removed.
             name: File name to store the upload under, with extension.
 
         Returns:
@@ -80,6 +84,9 @@ class AsyncAttachments(AsyncService):
         return cast(
             "Attachment",
             await self._account._call(
-                _CREATE_ATTACHMENT, query={"name": name}, content=content, content_type=content_type
+                _CREATE_ATTACHMENT,
+                query={"name": name},
+                content=content,
+                content_type=clean_header_text(content_type),
             ),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, cast
 
 from .._base import AsyncService, Service
+from .._runtime import clean_header_text
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
@@ -298,7 +299,7 @@ class Campfires(Service):
         Args:
             campfire_id: The chat room.
             content: The file's bytes.
-            content_type: The MIME type, e.g. `image/png`.
+            content_type: The MIME type, e.g. `image/png`; CR and LF are removed.
             name: File name to show in the chat, with extension.
 
         Returns:
@@ -314,7 +315,7 @@ class Campfires(Service):
                 path={"campfire_id": campfire_id},
                 query={"name": name},
                 content=content,
-                content_type=content_type,
+                content_type=clean_header_text(content_type),
             ),
         )
 
@@ -745,7 +746,7 @@ class AsyncCampfires(AsyncService):
         Args:
             campfire_id: The chat room.
             content: The file's bytes.
-            content_type: The MIME type, e.g. `image/png`.
+            content_type: The MIME type, e.g. `image/png`; CR and LF are removed.
             name: File name to show in the chat, with extension.
 
         Returns:
@@ -761,7 +762,7 @@ class AsyncCampfires(AsyncService):
                 path={"campfire_id": campfire_id},
                 query={"name": name},
                 content=content,
-                content_type=content_type,
+                content_type=clean_header_text(content_type),
             ),
         )
 

@@ -418,7 +418,7 @@ class Card(TypedDict):
     content: NotRequired[str]
     description: NotRequired[str]
     description_attachments: list[RichTextAttachment]
-    due_on: NotRequired[str]
+    due_on: NotRequired[str | None]
     completed: NotRequired[bool]
     completed_at: NotRequired[str]
     comments_count: NotRequired[int]
@@ -1067,8 +1067,8 @@ class EverythingFile(TypedDict):
     filename: NotRequired[str]
     download_url: NotRequired[str]
     app_download_url: NotRequired[str]
-    width: NotRequired[int]
-    height: NotRequired[int]
+    width: NotRequired[int | None]
+    height: NotRequired[int | None]
     description: NotRequired[str]
     description_attachments: NotRequired[list[RichTextAttachment]]
     content: NotRequired[str]
@@ -2177,8 +2177,8 @@ class RichTextAttachment(TypedDict):
     content_type: str
     byte_size: int
     download_url: str
-    width: NotRequired[int]
-    height: NotRequired[int]
+    width: NotRequired[int | None]
+    height: NotRequired[int | None]
     previewable: bool
     preview_url: str
     thumbnail_url: str
@@ -2346,7 +2346,7 @@ class SearchResult(TypedDict):
     image_url: NotRequired[str]
     sound_url: NotRequired[str]
     subscribers: NotRequired[list[Person]]
-    color: NotRequired[str]
+    color: NotRequired[str | None]
     cards_count: NotRequired[int]
     comment_count: NotRequired[int]
     cards_url: NotRequired[str]
@@ -2358,8 +2358,8 @@ class SearchResult(TypedDict):
     content_type: NotRequired[str]
     byte_size: NotRequired[int]
     previewable: NotRequired[bool]
-    width: NotRequired[int]
-    height: NotRequired[int]
+    width: NotRequired[int | None]
+    height: NotRequired[int | None]
     preview_url: NotRequired[str]
     thumbnail_url: NotRequired[str]
     download_url: NotRequired[str]
@@ -2386,8 +2386,8 @@ class SearchResultAttachment(TypedDict):
     previewable: NotRequired[bool]
     preview_url: NotRequired[str]
     thumbnail_url: NotRequired[str]
-    width: NotRequired[int]
-    height: NotRequired[int]
+    width: NotRequired[int | None]
+    height: NotRequired[int | None]
     title: NotRequired[str]
     url: NotRequired[str]
 
@@ -2471,8 +2471,8 @@ class TimelineAttachment(TypedDict):
     byte_size: NotRequired[int]
     filename: NotRequired[str]
     download_url: NotRequired[str]
-    width: NotRequired[int]
-    height: NotRequired[int]
+    width: NotRequired[int | None]
+    height: NotRequired[int | None]
     type: NotRequired[str]
     title: NotRequired[str]
     status: NotRequired[str]
@@ -2627,8 +2627,8 @@ class Todo(TypedDict):
     completed: NotRequired[bool]
     content: str
     description_attachments: list[RichTextAttachment]
-    starts_on: NotRequired[str]
-    due_on: NotRequired[str]
+    starts_on: NotRequired[str | None]
+    due_on: NotRequired[str | None]
     assignees: NotRequired[list[Person]]
     completion_subscribers: NotRequired[list[Person]]
     completion_url: NotRequired[str]
@@ -2799,8 +2799,8 @@ class UpcomingAssignable(TypedDict):
     visible_to_clients: bool
     url: str
     app_url: str
-    starts_on: NotRequired[str]
-    due_on: NotRequired[str]
+    starts_on: NotRequired[str | None]
+    due_on: NotRequired[str | None]
     type: str
     content: str
     assignees: list[PersonSummary]

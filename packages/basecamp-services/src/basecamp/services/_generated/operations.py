@@ -70,7 +70,11 @@ OPERATIONS: Mapping[str, Operation] = MappingProxyType(
             method="create",
             http_method="POST",
             path="/{account_id}/attachments.json",
-            params=(Param("name", "name", "query", True),),
+            params=(
+                Param("name", "name", "query", True),
+                Param("content", "(body)", "body", True),
+                Param("content_type", "(Content-Type)", "body", True),
+            ),
             retry=_RETRY_3,
             body_kind="binary",
             response_model="Attachment",
@@ -110,6 +114,8 @@ OPERATIONS: Mapping[str, Operation] = MappingProxyType(
             params=(
                 Param("campfire_id", "campfireId", "path", True),
                 Param("name", "name", "query", True),
+                Param("content", "(body)", "body", True),
+                Param("content_type", "(Content-Type)", "body", True),
             ),
             retry=_RETRY_3,
             body_kind="binary",
@@ -2917,6 +2923,11 @@ OPERATIONS: Mapping[str, Operation] = MappingProxyType(
             method="update_logo",
             http_method="PUT",
             path="/{account_id}/account/logo.json",
+            params=(
+                Param("content", "logo", "body", True),
+                Param("filename", "logo(filename)", "body", True),
+                Param("content_type", "logo(Content-Type)", "body", True),
+            ),
             idempotent=True,
             retry=_RETRY_2,
             body_kind="multipart",

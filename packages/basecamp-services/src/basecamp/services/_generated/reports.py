@@ -71,7 +71,9 @@ class Reports(Service):
     ) -> ListResult[TimelineEvent]:
         """Activity feed of what one person has been doing.
 
-        Pages through the person's activity; each page also names the person.
+        Pages through the person's activity events. Each page of the response also carries the
+        person, but only the events are returned; fetch the person with
+        `account.people.get(person_id=...)`.
 
         Args:
             person_id: The person whose activity to show.
@@ -79,7 +81,8 @@ class Reports(Service):
             page: Fetch only this page number and follow no links.
 
         Returns:
-            The `TimelineEvent` items, as a `ListResult` whose `.meta` has `total_count` and
+            The `TimelineEvent` items (the `events` of each `PersonProgress` page; its other
+            keys are not returned), as a `ListResult` whose `.meta` has `total_count` and
             `truncated`.
 
         Raises:
@@ -94,14 +97,17 @@ class Reports(Service):
     ) -> Pager[TimelineEvent]:
         """Activity feed of what one person has been doing. Lazily, page by page.
 
-        Pages through the person's activity; each page also names the person.
+        Pages through the person's activity events. Each page of the response also carries the
+        person, but only the events are returned; fetch the person with
+        `account.people.get(person_id=...)`.
 
         Args:
             person_id: The person whose activity to show.
             max_items: Stop after this many items; `.meta.truncated` tells whether more existed.
 
         Returns:
-            A lazy `Pager` over the `TimelineEvent` items; it fetches pages as you iterate.
+            A lazy `Pager` over the `TimelineEvent` items (the `events` of each `PersonProgress`
+            page; its other keys are not returned); it fetches pages as you iterate.
 
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
@@ -221,7 +227,9 @@ class AsyncReports(AsyncService):
     ) -> ListResult[TimelineEvent]:
         """Activity feed of what one person has been doing.
 
-        Pages through the person's activity; each page also names the person.
+        Pages through the person's activity events. Each page of the response also carries the
+        person, but only the events are returned; fetch the person with
+        `account.people.get(person_id=...)`.
 
         Args:
             person_id: The person whose activity to show.
@@ -229,7 +237,8 @@ class AsyncReports(AsyncService):
             page: Fetch only this page number and follow no links.
 
         Returns:
-            The `TimelineEvent` items, as a `ListResult` whose `.meta` has `total_count` and
+            The `TimelineEvent` items (the `events` of each `PersonProgress` page; its other
+            keys are not returned), as a `ListResult` whose `.meta` has `total_count` and
             `truncated`.
 
         Raises:
@@ -244,14 +253,18 @@ class AsyncReports(AsyncService):
     ) -> AsyncPager[TimelineEvent]:
         """Activity feed of what one person has been doing. Lazily, page by page.
 
-        Pages through the person's activity; each page also names the person.
+        Pages through the person's activity events. Each page of the response also carries the
+        person, but only the events are returned; fetch the person with
+        `account.people.get(person_id=...)`.
 
         Args:
             person_id: The person whose activity to show.
             max_items: Stop after this many items; `.meta.truncated` tells whether more existed.
 
         Returns:
-            A lazy `AsyncPager` over the `TimelineEvent` items; it fetches pages as you iterate.
+            A lazy `AsyncPager` over the `TimelineEvent` items (the `events` of each
+            `PersonProgress` page; its other keys are not returned); it fetches pages as you
+            iterate.
 
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
