@@ -7,6 +7,7 @@ import json
 import math
 from urllib.parse import urlsplit
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -245,7 +246,7 @@ def test_resolve_url_stays_on_origin_or_raises_usage_error(path: str, prefix: st
                 st.none(),
                 st.booleans(),
                 st.integers(),
-                st.floats(),
+                st.floats(allow_nan=False, allow_infinity=False),
                 st.text(max_size=20),
                 st.lists(st.one_of(st.integers(), st.text(max_size=5), st.booleans()), max_size=4),
             ),
@@ -257,6 +258,20 @@ def test_encode_query_gives_string_pairs(params: dict[str, object] | None) -> No
     pairs = encode_query(params)
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in pairs)
     assert len(pairs) == len([v for v in (params or {}).values() if v is not None])
+
+
+@given(
+    st.one_of(
+        st.just(float("nan")),
+        st.just(float("inf")),
+        st.binary(max_size=5),
+        st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+        st.sets(st.integers(), max_size=2),
+    )
+)
+def test_encode_query_refuses_values_with_no_query_form(value: object) -> None:
+    with pytest.raises(UsageError):
+        encode_query({"q": value})
 
 
 # -- the webhook receiver ---------------------------------------------------------------------

@@ -70,15 +70,17 @@ async def test_connection_refused_is_network_error_after_the_retry_budget(flavou
     assert outcome.elapsed < 3
 
 
-async def test_connection_refused_mutation_is_retried_because_nothing_was_sent(
+async def test_connection_refused_mutation_is_not_retried_but_says_it_was_not_sent(
     flavour: str,
 ) -> None:
-    # The server cannot have seen a request whose connection was never established.
+    # Non-idempotent writes are never retried; the server cannot have seen a request whose
+    # connection was never established, so the error says it is safe to send again.
     hooks = CountingHooks()
     outcome = await run_call(flavour, fast(refused_url()), create_todo, hooks=hooks)
     assert isinstance(outcome.error, NetworkError), repr(outcome.error)
     assert "may or may not" not in str(outcome.error)
-    assert hooks.attempts == 3
+    assert outcome.error.retryable
+    assert hooks.attempts == 1
 
 
 # -- resets and short bodies ----------------------------------------------------------------

@@ -66,7 +66,7 @@ async def test_raw_call_hook_sequence(
     (op,) = recording_hooks.named("operation_start")
     assert op[0] == OperationInfo("raw", "get", "GET /projects.json", False)
     (start,) = recording_hooks.named("request_start")
-    assert start[0] == RequestInfo("GET", "https://3.basecampapi.com/999/projects.json", 1)
+    assert start[0] == RequestInfo("GET", "https://3.basecampapi.com/999/projects.json?a=1", 1)
     (end,) = recording_hooks.named("request_end")
     assert end[1].status_code == 200
     assert end[1].error is None

@@ -154,8 +154,8 @@ def test_network_error_retried_when_idempotent() -> None:
     assert not decide(network_error=True, idempotent=False).retry
 
 
-def test_connect_failure_retried_even_when_not_idempotent() -> None:
-    assert decide(network_error=True, idempotent=False, connect_failed=True).retry
+def test_non_idempotent_is_never_retried_even_on_network_errors() -> None:
+    assert not decide(network_error=True, idempotent=False).retry
 
 
 @pytest.mark.parametrize(("max_retries", "attempts"), [(0, 1), (1, 2), (3, 4), (5, 6)])

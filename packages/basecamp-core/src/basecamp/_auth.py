@@ -7,6 +7,7 @@ generated twin), because refreshing needs I/O and a lock of the right kind.
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Collection, MutableMapping
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from ._errors import ApiError, AuthError, UsageError
-from ._request import check_header_value
 
 __all__ = [
     "LAUNCHPAD_TOKEN_URL",
@@ -48,7 +48,9 @@ def check_token(token: object, what: str = "access_token") -> str:
     """Validate a token's type and characters without ever echoing it."""
     if not isinstance(token, str) or not token.strip():
         raise UsageError(f"{what} must be a non-empty string.")
-    check_header_value("Authorization", token)
+    # RFC 6750 tokens are visible ASCII: anything else cannot go in a header, or splits one.
+    if any(not "!" <= c <= "~" for c in token):
+        raise UsageError(f"{what} must be visible ASCII characters (no spaces or controls).")
     return token
 
 
@@ -158,6 +160,20 @@ def safe_error_code(value: object, secrets: Collection[str | None] = ()) -> str 
     return value
 
 
+MAX_EXPIRES_IN = 100 * 365 * 24 * 3600
+
+
+def _lifetime(value: object) -> float | None:
+    """`expires_in` in seconds when it is a real lifetime; anything else counts as absent."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int too large for a float
+        return None
+    return seconds if math.isfinite(seconds) and 0 < seconds <= MAX_EXPIRES_IN else None
+
+
 def parse_token_response(
     status: int,
     body: bytes,
@@ -203,8 +219,9 @@ def parse_token_response(
     refresh = data.get("refresh_token")
     expires_in = data.get("expires_in")
     expires_at: float | None = None
-    if isinstance(expires_in, int | float) and not isinstance(expires_in, bool) and expires_in > 0:
-        expires_at = (time.time() if now is None else now) + float(expires_in)
+    lifetime = _lifetime(expires_in)
+    if lifetime is not None:
+        expires_at = (time.time() if now is None else now) + lifetime
     return TokenGrant(
         access_token=access,
         refresh_token=refresh if isinstance(refresh, str) and refresh else previous_refresh_token,

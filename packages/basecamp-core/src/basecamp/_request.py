@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json as jsonlib
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -92,9 +93,16 @@ def expand_path(template: str, values: Mapping[str, object]) -> str:
 def _query_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str | int):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
     if isinstance(value, list | tuple):
         return ",".join(_query_value(v) for v in value)
-    return str(value)
+    # bytes, dicts and arbitrary objects have no agreed query form: say so rather than guess.
+    raise UsageError(
+        f"A query value must be a string, number, bool or list, not {type(value).__name__}."
+    )
 
 
 def encode_query(params: Mapping[str, object] | None) -> list[tuple[str, str]]:
@@ -125,16 +133,20 @@ def encode_json_body(body: Mapping[str, object] | None) -> PreparedBody:
     cleaned = {k: v for k, v in body.items() if v is not None}
     try:
         text = jsonlib.dumps(cleaned, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        content = text.encode()
     except (TypeError, ValueError) as exc:
-        # NaN and infinities are not JSON; objects json cannot encode are a caller mistake.
+        # NaN and infinities are not JSON, lone surrogates are not UTF-8, and objects json cannot
+        # encode are a caller mistake.
         raise UsageError(f"The request body is not valid JSON: {type(exc).__name__}.") from None
-    return PreparedBody(content=text.encode(), content_type="application/json")
+    return PreparedBody(content=content, content_type="application/json")
 
 
 def check_header_value(name: str, value: str) -> str:
-    """Refuse header values that could split a request (CR, LF or NUL)."""
+    """Refuse header values that could split a request (CR, LF, NUL) or are not ASCII."""
     if _HEADER_BAD.search(value):
         raise UsageError(f"Header {name!r} must not contain CR, LF or NUL characters.")
+    if not value.isascii():
+        raise UsageError(f"Header {name!r} must be ASCII text.")
     return value
 
 
@@ -149,8 +161,8 @@ def resolve_url(path_or_url: str, *, base_url: str, prefix: str = "") -> str:
     Raises:
         UsageError: An absolute URL that is not on the API origin; credentials never go there.
     """
-    if any(c in path_or_url for c in "\r\n\x00"):
-        raise UsageError("URLs must not contain CR, LF or NUL characters.")
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in path_or_url):
+        raise UsageError("URLs must not contain control characters (CR, LF, tab, NUL, ...).")
     # Absolute only when it *starts* with a scheme (or "//"): "/search.json?q=https://x" is a
     # relative path whose query happens to mention a URL.
     if _ABSOLUTE.match(path_or_url) or path_or_url.startswith("//"):

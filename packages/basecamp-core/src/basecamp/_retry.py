@@ -4,9 +4,8 @@ The contract:
 
 - `max_retries` counts retries, so at most `max_retries + 1` attempts are made.
 - GET and operations marked idempotent retry on 429, 500, 502, 503, 504 and network errors.
-- Other mutations never retry once the request may have reached the server: a duplicate write is
-  data damage. A connection that was never established is the one safe exception, since the
-  server cannot have seen the request.
+- Other mutations never retry: a duplicate write is data damage. When the connection was never
+  established the error says the request was not sent, so the caller may safely send it again.
 - 400, 401, 403, 404, 422 and 507 never retry (401 has its own refresh-once rule).
 - Backoff is `base_delay * 2**(attempt - 1) + random() * max_jitter`, capped.
 - On 429 and 503 a usable `Retry-After` replaces the backoff; one longer than the configured cap is
@@ -15,7 +14,6 @@ The contract:
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -86,8 +84,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if not text or len(text) > _MAX_RETRY_AFTER_LENGTH:
         return None
     if text.isascii() and text.isdigit():
-        seconds = float(int(text))
-        return seconds if math.isfinite(seconds) else math.inf
+        return float(int(text))  # at most 64 digits: always a finite float
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -109,7 +106,6 @@ def decide_retry(
     idempotent: bool,
     status: int | None = None,
     network_error: bool = False,
-    connect_failed: bool = False,
     retry_after: float | None = None,
     base_delay: float,
     max_jitter: float,
@@ -125,8 +121,6 @@ def decide_retry(
         idempotent: Whether the operation is safe to repeat (every GET is).
         status: The HTTP status of the failed attempt, if one arrived.
         network_error: The attempt failed without a response.
-        connect_failed: The failure happened before a connection existed, so the server cannot
-            have seen the request.
         retry_after: The parsed `Retry-After` delay, if any.
         base_delay: See `Config.base_delay`.
         max_jitter: See `Config.max_jitter`.
@@ -137,7 +131,7 @@ def decide_retry(
     if attempt > max_retries:
         return NO_RETRY
     if network_error:
-        if not (idempotent or connect_failed):
+        if not idempotent:
             return NO_RETRY
     elif status is None or status not in RETRYABLE_STATUSES or not idempotent:
         return NO_RETRY

@@ -11,14 +11,23 @@ import random
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 from typing import TYPE_CHECKING, TypedDict, cast
+from urllib.parse import urlencode
 
 import httpx
 
 from .._auth import AsyncTokenProvider, AuthStrategy, check_token
 from .._config import Config
-from .._errors import ApiError, BasecampError, NetworkError, UsageError, error_from_response
+from .._errors import (
+    ApiError,
+    AuthError,
+    BasecampError,
+    NetworkError,
+    UsageError,
+    error_from_response,
+)
 from .._logging import signed_url
 from .._primitives_async import Gate, deadline, http_transport, sleep
 from .._request import NO_BODY, PreparedBody, check_header_value, redact_url, validate_account_id
@@ -42,6 +51,8 @@ if TYPE_CHECKING:
 __all__ = ["AsyncAuthorization", "AsyncClient", "AuthorizationInfo", "Reply"]
 
 DEFAULT_USER_AGENT = f"basecamp-python/{__version__} (+https://pypi.org/project/basecamp-sdk/)"
+# Server errors after which a write may or may not have been applied.
+_MAYBE_APPLIED = frozenset({500, 502, 504})
 _CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
@@ -74,12 +85,13 @@ class Reply:
 
     def json(self) -> object:
         """The body decoded as JSON, or `ApiError`."""
-        content_type = self.headers.get("content-type")
         try:
-            return decode_json(self.body, content_type)
-        except ApiError:
-            # Look the request id up only when there is an error to attach it to.
-            return decode_json(self.body, content_type, request_id=self.request_id)
+            return decode_json(self.body, self.headers.get("content-type"))
+        except ApiError as exc:
+            # Which response was unusable: worth a support ticket's time.
+            exc.http_status = self.status
+            exc.request_id = self.request_id
+            raise
 
 
 class AsyncClient:
@@ -139,9 +151,11 @@ class AsyncClient:
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(self.config.timeout),
             follow_redirects=False,
+            # The API needs no cookies, and a stored one would ride along to download storage.
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
             transport=transport
             or http_transport(httpx.Limits(max_connections=limit, max_keepalive_connections=limit)),
-            # Only encodings `_read_capped` can inflate within the size cap. The SDK's own headers
+            # Only encodings `read_capped` can inflate within the size cap. The SDK's own headers
             # are the pool's defaults, so a request adds only its credentials: merging headers
             # that override defaults is a measurable part of a small GET's cost in httpx.
             headers={"Accept-Encoding": "gzip, deflate", **self._base_headers},
@@ -345,6 +359,8 @@ class AsyncClient:
         # such as `https://3.basecampapi.com.example`, so the origin must end with "/".
         on_api = authenticated and url.startswith(config.base_url + "/")
         shown_url = url if on_api else redact_url(url)
+        if on_api and params and hooks is not None:
+            shown_url = f"{url}?{urlencode(params)}"  # hooks tell pages and filters apart
         attempt = 0
         retries = 0
         replayed_after_401 = False
@@ -354,25 +370,31 @@ class AsyncClient:
             token = await self._authorize(headers) if authenticated else None
             if body.content_type:
                 headers["Content-Type"] = body.content_type
+            try:
+                request = self._http.build_request(
+                    method,
+                    url,
+                    params=tuple(params) if params else None,
+                    content=body.content,
+                    headers=headers,
+                )
+            except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+                # A caller's value that cannot go on the wire: not a network problem.
+                raise UsageError(
+                    f"The request cannot be encoded ({type(exc).__name__}); check the path and "
+                    "parameters for characters a URL cannot carry."
+                ) from None
             info = RequestInfo(method, shown_url, attempt)
             if hooks is not None:
                 safe_call(hooks.on_request_start, info)
             started = time.monotonic()
             reply: Reply | None = None
             failure: BasecampError
-            connect_failed = False
             await self._gate.acquire()
             keep_gate = False
             try:
                 try:
                     async with deadline(config.request_deadline):
-                        request = self._http.build_request(
-                            method,
-                            url,
-                            params=tuple(params) if params else None,
-                            content=body.content,
-                            headers=headers,
-                        )
                         if authenticated:
                             response = await self._http.send(request, stream=True)
                         else:  # a signed storage URL: keep its query out of httpx's log line
@@ -399,8 +421,7 @@ class AsyncClient:
                 except BasecampError as exc:
                     failure = exc
                 except _CONNECT_ERRORS as exc:
-                    connect_failed = True
-                    failure = self._network_error(exc, idempotent=True)
+                    failure = self._network_error(exc, idempotent=idempotent, sent=False)
                 except (httpx.HTTPError, TimeoutError) as exc:
                     failure = self._network_error(exc, idempotent=idempotent)
                 if reply is not None and reply.response is not None:
@@ -430,12 +451,28 @@ class AsyncClient:
                     retry_after=retry_after,
                     redact=(token,) if token else (),
                 )
+                if not idempotent and reply.status in _MAYBE_APPLIED:
+                    # The server may have done the work before failing: sending it again could
+                    # duplicate it, so this error is not one to retry blindly.
+                    failure.retryable = False
+                    failure.hint = "The change may or may not have been applied; check first."
             if hooks is not None:
                 end = RequestResult(status_code, duration, failure, retry_after)
                 safe_call(hooks.on_request_end, info, end)
             if status_code == 401 and authenticated and not replayed_after_401:
                 replayed_after_401 = True
-                if await self._replace_rejected_token(token):
+                try:
+                    replaced = await self._replace_rejected_token(token)
+                except BasecampError as exc:
+                    # The caller asked for a resource, not a token: report what went wrong with
+                    # the credentials, as the contract says, whatever broke the refresh.
+                    raise AuthError(
+                        f"The access token was rejected and refreshing it failed "
+                        f"({type(exc).__name__}: {exc.message})",
+                        http_status=401,
+                        request_id=failure.request_id,
+                    ) from None
+                if replaced:
                     continue
             decision = decide_retry(
                 attempt=retries + 1,
@@ -443,7 +480,6 @@ class AsyncClient:
                 idempotent=idempotent,
                 status=status_code,
                 network_error=reply is None and isinstance(failure, NetworkError),
-                connect_failed=connect_failed,
                 retry_after=retry_after,
                 base_delay=config.base_delay,
                 max_jitter=config.max_jitter,
@@ -459,8 +495,12 @@ class AsyncClient:
             await sleep(decision.delay)
 
     @staticmethod
-    def _network_error(exc: BaseException, *, idempotent: bool) -> NetworkError:
+    def _network_error(exc: BaseException, *, idempotent: bool, sent: bool = True) -> NetworkError:
         kind = type(exc).__name__
+        if not sent:
+            return NetworkError(
+                f"Could not connect to the server ({kind}); the request was not sent."
+            )
         if isinstance(exc, TimeoutError | httpx.TimeoutException):
             message = f"The request timed out ({kind})."
         else:
