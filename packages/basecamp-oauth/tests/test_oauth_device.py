@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from types import ModuleType
 from urllib.parse import parse_qs
@@ -123,6 +124,7 @@ def test_device_defaults_and_verification_url_spelling(shell, kit: ModuleType) -
         {"verification_uri_complete": 3},
         {"expires_in": None},
         {"expires_in": -1},
+        {"expires_in": 10**400},  # too large for a float: an OAuthError, not an OverflowError
         {"interval": "fast"},
         {"device_code": "has space\n"},
     ],
@@ -134,6 +136,20 @@ def test_malformed_device_responses(shell, kit: ModuleType, overrides: dict[str,
     with pytest.raises(OAuthError) as info:
         shell("request_device_authorization", endpoint=kit.DEVICE_URL, client_id=kit.CLIENT_ID)
     kit.assert_no_secrets(info.value, (DEVICE_RESPONSE["device_code"],))
+
+
+@pytest.mark.parametrize(
+    ("field", "raw"), [("expires_in", b"Infinity"), ("expires_in", b"1e999"), ("interval", b"NaN")]
+)
+@respx.mock
+def test_non_finite_device_numbers_are_refused(
+    shell, kit: ModuleType, field: str, raw: bytes
+) -> None:
+    body = json.dumps({**DEVICE_RESPONSE, field: "@"}).encode().replace(b'"@"', raw)
+    respx.post(kit.DEVICE_URL).respond(200, content=body)
+    with pytest.raises(OAuthError, match="expires_in or interval") as info:
+        shell("request_device_authorization", endpoint=kit.DEVICE_URL, client_id=kit.CLIENT_ID)
+    assert info.value.__context__ is None
 
 
 @pytest.mark.parametrize(
@@ -233,7 +249,13 @@ def test_poll_needs_a_device_authorization(shell, kit: ModuleType) -> None:
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"expires_in": -1}, {"interval": float("inf")}, {"device_code": ""}, {"user_code": ""}],
+    [
+        {"expires_in": -1},
+        {"expires_in": 10**400},
+        {"interval": float("inf")},
+        {"device_code": ""},
+        {"user_code": ""},
+    ],
 )
 def test_device_authorization_validation(overrides: dict[str, object]) -> None:
     with pytest.raises(UsageError):

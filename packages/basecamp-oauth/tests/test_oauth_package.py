@@ -20,6 +20,7 @@ NETWORK = [
     "refresh_token",
     "request_device_authorization",
     "poll_device_token",
+    "run_local_flow",
 ]
 
 

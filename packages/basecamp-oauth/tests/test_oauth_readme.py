@@ -185,18 +185,19 @@ def test_readme_examples_run(
         legacy = namespace["launchpad_exchange"](launchpad.authorize(legacy_url)["code"])  # type: ignore[operator]
         assert isinstance(legacy, OAuthToken)
 
-    assert launchpad.visits == [200]  # the loopback listener answered the browser
-    assert launchpad.grants[:5] == [
+    assert launchpad.visits == [200, 200]  # the loopback listeners answered the browser
+    assert launchpad.grants[:6] == [
         "authorization_code",  # run_local_flow
+        "authorization_code",  # arun_local_flow
         "refresh_token",  # the refresh example (the first token lived 30 s)
         "urn:ietf:params:oauth:grant-type:device_code",  # pending
         "urn:ietf:params:oauth:grant-type:device_code",  # approved
         "refresh_token",  # the errors example
     ]
-    assert launchpad.grants[5:] == ["authorization_code", "web_server"]
+    assert launchpad.grants[6:] == ["authorization_code", "web_server"]
     assert projects.call_count == 2  # sync and async clients
     assert (
-        projects.calls[0].request.headers["authorization"] == "Bearer access-2"
+        projects.calls[0].request.headers["authorization"] == "Bearer access-3"
     )  # the refreshed token
     out = capsys.readouterr().out
     assert "Visit https://launchpad.37signals.com/device and enter BCMP-1234" in out

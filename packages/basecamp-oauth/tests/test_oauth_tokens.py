@@ -96,6 +96,62 @@ def test_minimal_token_response(shell, kit: ModuleType) -> None:
 
 
 @pytest.mark.parametrize(
+    "raw",
+    [
+        b"Infinity",
+        b"-Infinity",
+        b"NaN",
+        b"1e999",
+        b"1" + b"0" * 400,  # an int too large for a float
+        b"1e12",  # ~31,700 years: over MAX_EXPIRES_IN
+        b"0",
+        b"-5",
+        b'"3600"',
+        b"true",
+        b"null",
+    ],
+)
+@respx.mock
+def test_unusable_expires_in_is_treated_as_absent(shell, kit: ModuleType, raw: bytes) -> None:
+    body = b'{"access_token": "%s", "refresh_token": "%s", "expires_in": %s}' % (
+        kit.ACCESS.encode(),
+        kit.REFRESH.encode(),
+        raw,
+    )
+    respx.post(kit.TOKEN_URL).respond(200, content=body)
+    token = _exchange(shell, kit)
+    assert token.access_token == kit.ACCESS
+    assert token.refresh_token == kit.REFRESH
+    assert token.expires_in is None
+    assert token.expires_at is None
+    assert not token.is_expired()
+
+
+@respx.mock
+def test_the_longest_expires_in_taken(shell, kit: ModuleType) -> None:
+    from basecamp.oauth._token import MAX_EXPIRES_IN
+
+    respx.post(kit.TOKEN_URL).respond(json=kit.token_body(expires_in=MAX_EXPIRES_IN))
+    before = time.time()
+    token = _exchange(shell, kit)
+    assert token.expires_in == MAX_EXPIRES_IN
+    assert token.expires_at is not None
+    assert before + MAX_EXPIRES_IN <= token.expires_at <= time.time() + MAX_EXPIRES_IN
+    respx.post(kit.TOKEN_URL).respond(json=kit.token_body(expires_in=MAX_EXPIRES_IN + 1))
+    assert _exchange(shell, kit).expires_at is None
+
+
+@respx.mock
+def test_unusable_expires_in_on_refresh_keeps_the_refresh_token(shell, kit: ModuleType) -> None:
+    body = b'{"access_token": "%s", "expires_in": Infinity}' % kit.NEW_ACCESS.encode()
+    respx.post(kit.TOKEN_URL).respond(200, content=body)
+    token = _refresh(shell, kit)
+    assert token.access_token == kit.NEW_ACCESS
+    assert token.refresh_token == kit.REFRESH
+    assert token.expires_at is None
+
+
+@pytest.mark.parametrize(
     "kwargs",
     [
         {"code": ""},
@@ -308,6 +364,9 @@ def test_token_is_frozen_and_round_trips(kit: ModuleType) -> None:
         {"access_token": "a", "expires_in": "soon"},
         {"access_token": "a", "expires_in": True},
         {"access_token": "a", "expires_at": float("inf")},
+        {"access_token": "a", "expires_in": float("nan")},
+        {"access_token": "a", "expires_in": 10**400},
+        {"access_token": "a", "expires_at": 10**400},
         {"access_token": "a", "scope": 5},
     ],
 )

@@ -3,6 +3,7 @@
 Every network function comes in two forms: a sync one (`discover`, `exchange_code`, ...) and an
 async twin with an `a` prefix (`adiscover`, `aexchange_code`, ...). Both take the same keyword
 arguments, except that the async ones accept an async httpx transport and an async `sleep`.
+That includes the loopback flow: `run_local_flow` and `arun_local_flow`.
 
 Example:
     ```python
@@ -22,9 +23,9 @@ from ._async.flows import exchange_code as aexchange_code
 from ._async.flows import poll_device_token as apoll_device_token
 from ._async.flows import refresh_token as arefresh_token
 from ._async.flows import request_device_authorization as arequest_device_authorization
+from ._async.loopback import run_local_flow as arun_local_flow
 from ._device import AsyncSleep, DeviceAuthorization, Sleep
 from ._errors import OAuthError, OAuthRejectedError, OAuthTimeoutError
-from ._loopback import run_local_flow
 from ._metadata import OAuthConfig, ProtectedResourceMetadata
 from ._pkce import PKCE, generate_pkce, generate_state
 from ._sync.flows import (
@@ -36,6 +37,7 @@ from ._sync.flows import (
     refresh_token,
     request_device_authorization,
 )
+from ._sync.loopback import run_local_flow
 from ._token import OAuthToken
 from ._urls import LAUNCHPAD_BASE_URL, build_authorization_url
 
@@ -58,6 +60,7 @@ __all__ = [
     "exchange_code",
     "aexchange_code",
     "run_local_flow",
+    "arun_local_flow",
     # tokens
     "OAuthToken",
     "refresh_token",

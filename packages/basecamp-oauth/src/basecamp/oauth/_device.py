@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import enum
-import math
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from basecamp import UsageError
 
 from ._errors import OAuthError, OAuthRejectedError, OAuthTimeoutError
-from ._http import Reply, grant_error, json_object, safe_error_code
+from ._http import Reply, finite_number, grant_error, json_object, safe_error_code
 from ._token import OAuthToken, parse_token_reply
 from ._urls import check_endpoint, check_text, join_scope
 
@@ -73,7 +72,8 @@ class DeviceAuthorization:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise UsageError(f"{name} must be a number of seconds.")
-            if not math.isfinite(value) or value < 0:
+            number = finite_number(value)
+            if number is None or number < 0:
                 raise UsageError(f"{name} must be a finite, non-negative number of seconds.")
 
     def __repr__(self) -> str:
@@ -100,9 +100,8 @@ def device_authorization_form(
 def _seconds(value: object, *, default: float | None) -> float | None:
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return float(value) if value >= 0 else None
+    number = finite_number(value)
+    return number if number is not None and number >= 0 else None
 
 
 def parse_device_authorization(reply: Reply, *, secrets: Collection[str]) -> DeviceAuthorization:

@@ -24,6 +24,7 @@ __all__ = [
     "Reply",
     "check_timeout",
     "deadline_error",
+    "finite_number",
     "grant_error",
     "json_object",
     "network_error",
@@ -31,6 +32,7 @@ __all__ = [
     "safe_error_code",
     "status_error",
     "too_large_error",
+    "unexpected_error",
 ]
 
 # Core caps token responses at 1 MiB; discovery and device documents are smaller still.
@@ -54,6 +56,18 @@ class Reply:
     def __repr__(self) -> str:
         # The body of a token response holds tokens: never show it.
         return f"Reply(status={self.status}, body=<{len(self.body)} bytes>)"
+
+
+def finite_number(value: object) -> float | None:
+    """`value` as a finite float, or `None` for anything else: a bool, a non-number, NaN, an
+    infinity, or an int too large for a float (JSON allows `1e999` and 400-digit integers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    return number if math.isfinite(number) else None
 
 
 def check_timeout(timeout: object) -> float:
@@ -110,6 +124,12 @@ def network_error(what: str, exc: BaseException) -> NetworkError:
     """The error for a failed connection. Only the exception's type name is kept: httpx errors
     carry the request, whose body holds the secrets."""
     return NetworkError(f"Could not reach the {what} ({type(exc).__name__}).")
+
+
+def unexpected_error(what: str, exc: BaseException) -> OAuthError:
+    """The error for any other failure while talking to an endpoint (an httpx usage or stream
+    error, a misbehaving transport). As with `network_error`, only the type name is kept."""
+    return OAuthError(f"The request to the {what} failed ({type(exc).__name__}).")
 
 
 def json_object(body: bytes) -> dict[str, object] | None:

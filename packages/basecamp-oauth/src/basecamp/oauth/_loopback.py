@@ -1,11 +1,16 @@
-"""The loopback redirect flow for desktop and command-line apps (RFC 8252 §7.3), sync.
+"""The loopback listener behind `run_local_flow` and `arun_local_flow` (RFC 8252 §7.3).
 
 A one-shot HTTP listener on a loopback address receives the browser's redirect; the rest is the
-ordinary authorization-code flow with PKCE and `state`.
+ordinary authorization-code flow with PKCE and `state`. The listener serves from its own thread
+in both shells; `Loopback` waits for it by blocking, `AsyncLoopback` with an `asyncio.Event` the
+listener's thread sets through the loop, so the event loop never blocks. `_async/loopback.py`
+(and its generated sync twin) drives them and exchanges the code.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 import socketserver
 import sys
@@ -15,25 +20,25 @@ from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-import httpx
-
 from basecamp import BasecampError, UsageError
 
 from ._callback import FAILURE_PAGE, SUCCESS_PAGE, parse_callback
 from ._errors import OAuthTimeoutError
-from ._http import DEFAULT_TIMEOUT, check_timeout
+from ._http import check_timeout
 from ._metadata import OAuthConfig
-from ._pkce import generate_pkce, generate_state
-from ._sync.flows import exchange_code
-from ._token import OAuthToken
+from ._pkce import PKCE, generate_pkce, generate_state
 from ._urls import build_authorization_url, check_endpoint, check_text
 
-__all__ = ["run_local_flow"]
+__all__ = ["AsyncLoopback", "Loopback", "OpenBrowser", "open_webbrowser"]
+
+OpenBrowser = Callable[[str], object]
+"""Called with the authorization URL; its return value is ignored."""
 
 _HOSTS = {"127.0.0.1": socket.AF_INET, "localhost": socket.AF_INET, "::1": socket.AF_INET6}
 
 
-def _open_webbrowser(url: str) -> None:
+def open_webbrowser(url: str) -> None:
+    """The default `open_browser`: `webbrowser.open`, printing the URL when no browser opens."""
     # Looked up at call time (not bound as a default) so tests can patch webbrowser.open.
     if not webbrowser.open(url):
         _print_url(url)
@@ -56,11 +61,22 @@ class _Listener(socketserver.ThreadingMixIn, socketserver.TCPServer):
     issuer: str | None
     require_iss: bool
     outcome: str | BasecampError | None = None
+    # Called (from the handler's thread) once `done` is set; the async shell wakes its loop.
+    notify: Callable[[], object] | None = None
 
     def __init__(self, address: tuple[str, int]) -> None:
         super().__init__(address, _Handler)
         self.done = threading.Event()
         self.lock = threading.Lock()
+
+    def finish(self) -> None:
+        """Mark the flow done and wake whoever waits for it."""
+        self.done.set()
+        notify = self.notify
+        if notify is not None:
+            # RuntimeError: the waiting event loop is already closed, nobody is left to wake.
+            with contextlib.suppress(RuntimeError):
+                notify()
 
     def handle_error(self, request: object, client_address: object) -> None:
         # The default prints a traceback to stderr; a dropped browser connection is not news.
@@ -95,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self._answer(200 if ok else 400, SUCCESS_PAGE if ok else FAILURE_PAGE, html=True)
         finally:
-            server.done.set()  # after the page is sent, so the browser sees it
+            server.finish()  # after the page is sent, so the browser sees it
 
     def _answer(self, status: int, body: bytes, *, html: bool = False) -> None:
         self.send_response(status)
@@ -112,138 +128,172 @@ class _Handler(BaseHTTPRequestHandler):
         return None
 
 
-def run_local_flow(
-    *,
-    client_id: str,
-    config: OAuthConfig | None = None,
-    authorization_endpoint: str | None = None,
-    token_endpoint: str | None = None,
-    client_secret: str | None = None,
-    scope: str | Sequence[str] | None = None,
-    use_legacy_format: bool = False,
-    host: str = "127.0.0.1",
-    port: int = 0,
-    path: str = "/callback",
-    timeout: float = 300.0,
-    open_browser: Callable[[str], object] | None = _open_webbrowser,
-    request_timeout: float = DEFAULT_TIMEOUT,
-    transport: httpx.BaseTransport | None = None,
-) -> OAuthToken:
-    """Sign the user in through their browser and a one-shot loopback listener.
+class _Loopback:
+    """Validates the flow's arguments, binds the listener and builds the authorization URL.
 
-    Starts an HTTP listener on `host` (an ephemeral port unless `port` is given), builds the
-    authorization URL with PKCE and a fresh `state`, opens the browser, waits for the redirect,
-    answers it with a small "you can close this tab" page, checks `state` (and `iss`, RFC 9207),
-    and exchanges the code. The listener is closed before the code is exchanged.
-
-    Pass either `config` (from `discover()`), or both `authorization_endpoint` and
-    `token_endpoint`.
-
-    Args:
-        client_id: Your app's client id.
-        config: Discovered metadata: its endpoints, and `issuer` for the `iss` check.
-        authorization_endpoint: The authorization endpoint, when you have no `config`.
-        token_endpoint: The token endpoint, when you have no `config`.
-        client_secret: Your app's client secret, if it has one (desktop apps usually do not).
-        scope: A space-separated string or a list of scope tokens.
-        use_legacy_format: Use Launchpad's legacy `type=web_server` parameters.
-        host: `127.0.0.1` (default), `::1` or `localhost` (which listens on 127.0.0.1).
-        port: The port to listen on; 0 picks a free one. Use a fixed port when the server
-            requires the exact registered redirect URI.
-        path: The redirect URI's path.
-        timeout: Seconds to wait for the user to finish in the browser.
-        open_browser: Called with the authorization URL. By default `webbrowser.open`, which
-            prints the URL when no browser opens; `None` only prints it (headless machines).
-        request_timeout: Seconds allowed for the code exchange.
-        transport: An httpx transport for the code exchange (tests).
-
-    Returns:
-        The `OAuthToken`.
-
-    Raises:
-        UsageError: Bad arguments, or the port is in use.
-        OAuthTimeoutError: No redirect arrived within `timeout`.
-        OAuthRejectedError: The user declined, or the server rejected the code or client.
-        OAuthError: A wrong `state` or `iss`, or another error from the server.
-        NetworkError: The token endpoint could not be reached.
+    Nothing is served until the shell's `__enter__`/`__aenter__`; leaving it stops and closes
+    the listener. `code()` then returns the redirect's authorization code or raises.
     """
-    check_text(client_id, "client_id")
-    wait = check_timeout(timeout)
-    if config is not None:
-        if authorization_endpoint is not None or token_endpoint is not None:
-            raise UsageError("Pass config= or the two endpoints, not both.")
-        if not isinstance(config, OAuthConfig):
-            raise UsageError("config must be an OAuthConfig from discover().")
-        authorization_endpoint = config.authorization_endpoint
-        token_endpoint = config.token_endpoint
-    if authorization_endpoint is None or token_endpoint is None:
-        raise UsageError("Pass config=, or both authorization_endpoint= and token_endpoint=.")
-    check_endpoint(authorization_endpoint, "authorization_endpoint")
-    check_endpoint(token_endpoint, "token_endpoint")
-    if host not in _HOSTS:
-        raise UsageError("host must be 127.0.0.1, ::1 or localhost.")
-    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
-        raise UsageError("port must be an int from 0 to 65535.")
-    if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
-        raise UsageError("path must start with / and have no query or fragment.")
 
-    listener_class = _Listener6 if _HOSTS[host] == socket.AF_INET6 else _Listener
-    bind_host = "127.0.0.1" if host == "localhost" else host
-    try:
-        listener = listener_class((bind_host, port))
-        bound = True
-    except OSError:
-        bound = False
-    if not bound:
-        raise UsageError(f"Cannot listen on {host} port {port}: is it in use?")
+    url: str
+    redirect_uri: str
+    token_endpoint: str
+    pkce: PKCE
 
-    actual_port = listener.server_address[1]
-    uri_host = "[::1]" if host == "::1" else host
-    redirect_uri = f"http://{uri_host}:{actual_port}{path}"
-    pkce, state = generate_pkce(), generate_state()
-    listener.callback_path = path
-    listener.state = state
-    listener.issuer = config.issuer if config is not None else None
-    listener.require_iss = bool(
-        config is not None and config.authorization_response_iss_parameter_supported
-    )
-    url = build_authorization_url(
-        endpoint=authorization_endpoint,
-        client_id=client_id,
-        redirect_uri=redirect_uri,
-        state=state,
-        pkce=pkce,
-        scope=scope,
-        use_legacy_format=use_legacy_format,
-    )
-    serving = threading.Thread(
-        target=listener.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    serving.start()
-    try:
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        config: OAuthConfig | None,
+        authorization_endpoint: str | None,
+        token_endpoint: str | None,
+        client_secret: str | None,
+        scope: str | Sequence[str] | None,
+        use_legacy_format: bool,
+        host: str,
+        port: int,
+        path: str,
+        timeout: float,
+    ) -> None:
+        check_text(client_id, "client_id")
+        if client_secret is not None:
+            check_text(client_secret, "client_secret")
+        self.seconds = check_timeout(timeout)
+        if config is not None:
+            if authorization_endpoint is not None or token_endpoint is not None:
+                raise UsageError("Pass config= or the two endpoints, not both.")
+            if not isinstance(config, OAuthConfig):
+                raise UsageError("config must be an OAuthConfig from discover().")
+            authorization_endpoint = config.authorization_endpoint
+            token_endpoint = config.token_endpoint
+        if authorization_endpoint is None or token_endpoint is None:
+            raise UsageError("Pass config=, or both authorization_endpoint= and token_endpoint=.")
+        check_endpoint(authorization_endpoint, "authorization_endpoint")
+        self.token_endpoint = check_endpoint(token_endpoint, "token_endpoint")
+        if host not in _HOSTS:
+            raise UsageError("host must be 127.0.0.1, ::1 or localhost.")
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+            raise UsageError("port must be an int from 0 to 65535.")
+        if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
+            raise UsageError("path must start with / and have no query or fragment.")
+
+        listener_class = _Listener6 if _HOSTS[host] == socket.AF_INET6 else _Listener
+        bind_host = "127.0.0.1" if host == "localhost" else host
+        try:
+            listener = listener_class((bind_host, port))
+            bound = True
+        except OSError:
+            bound = False
+        if not bound:
+            raise UsageError(f"Cannot listen on {host} port {port}: is it in use?")
+        self.listener = listener
+        self._serving: threading.Thread | None = None
+        try:
+            actual_port = listener.server_address[1]
+            uri_host = "[::1]" if host == "::1" else host
+            self.redirect_uri = f"http://{uri_host}:{actual_port}{path}"
+            self.pkce, state = generate_pkce(), generate_state()
+            listener.callback_path = path
+            listener.state = state
+            listener.issuer = config.issuer if config is not None else None
+            listener.require_iss = bool(
+                config is not None and config.authorization_response_iss_parameter_supported
+            )
+            self.url = build_authorization_url(
+                endpoint=authorization_endpoint,
+                client_id=client_id,
+                redirect_uri=self.redirect_uri,
+                state=state,
+                pkce=self.pkce,
+                scope=scope,
+                use_legacy_format=use_legacy_format,
+            )
+        except BaseException:
+            listener.server_close()  # e.g. a malformed scope: do not leak the bound socket
+            raise
+
+    def _start(self) -> None:
+        self._serving = threading.Thread(
+            target=self.listener.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._serving.start()
+
+    def _open(self, open_browser: OpenBrowser | None) -> None:
         if open_browser is None:
-            _print_url(url)
+            _print_url(self.url)
         else:
-            open_browser(url)
-        listener.done.wait(wait)
-    finally:
-        listener.shutdown()
-        listener.server_close()
-        serving.join()
-    outcome = listener.outcome
+            open_browser(self.url)
 
-    if outcome is None:
-        raise OAuthTimeoutError(f"No redirect from the browser arrived within {wait:g} seconds.")
-    if not isinstance(outcome, str):
-        raise outcome
-    return exchange_code(
-        token_endpoint=token_endpoint,
-        code=outcome,
-        redirect_uri=redirect_uri,
-        client_id=client_id,
-        client_secret=client_secret,
-        code_verifier=pkce.verifier,
-        use_legacy_format=use_legacy_format,
-        timeout=request_timeout,
-        transport=transport,
-    )
+    def _close(self) -> None:
+        self.listener.notify = None
+        if self._serving is not None:
+            self.listener.shutdown()
+            self._serving.join()
+            self._serving = None
+        self.listener.server_close()
+
+    def code(self) -> str:
+        """The redirect's authorization code.
+
+        Raises:
+            OAuthTimeoutError: No redirect arrived in time.
+            OAuthRejectedError: The user declined.
+            OAuthError: A wrong `state` or `iss`, or another error in the redirect.
+        """
+        outcome = self.listener.outcome
+        if outcome is None:
+            raise OAuthTimeoutError(
+                f"No redirect from the browser arrived within {self.seconds:g} seconds."
+            )
+        if not isinstance(outcome, str):
+            raise outcome
+        return outcome
+
+
+class Loopback(_Loopback):
+    """The listener for the sync shell: the caller's thread blocks while it waits."""
+
+    def __enter__(self) -> Loopback:
+        self._start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._close()
+
+    def open(self, open_browser: OpenBrowser | None) -> None:
+        """Show the user the authorization URL."""
+        self._open(open_browser)
+
+    def wait(self) -> None:
+        """Wait for the redirect, at most `timeout` seconds."""
+        self.listener.done.wait(self.seconds)
+
+
+class AsyncLoopback(_Loopback):
+    """The listener for the async shell: nothing here blocks the event loop."""
+
+    _event: asyncio.Event
+
+    async def __aenter__(self) -> AsyncLoopback:
+        loop = asyncio.get_running_loop()
+        self._event = event = asyncio.Event()
+        self.listener.notify = lambda: loop.call_soon_threadsafe(event.set)
+        self._start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        # Stopping the server waits for its poll loop (a few milliseconds): off the event loop.
+        # Cancelled meanwhile, the worker thread still finishes closing.
+        await asyncio.to_thread(self._close)
+
+    async def open(self, open_browser: OpenBrowser | None) -> None:
+        """Show the user the authorization URL; in a worker thread, as opening a browser can
+        block."""
+        await asyncio.to_thread(self._open, open_browser)
+
+    async def wait(self) -> None:
+        """Wait for the redirect, at most `timeout` seconds."""
+        if self.listener.done.is_set():
+            return
+        with contextlib.suppress(TimeoutError):  # `code()` reports it
+            await asyncio.wait_for(self._event.wait(), self.seconds)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import json
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -12,7 +12,7 @@ from basecamp import ApiError, UsageError
 from basecamp._auth import LAUNCHPAD_TOKEN_URL, RefreshCallback, check_token, parse_token_response
 
 from ._errors import OAuthError
-from ._http import Reply, grant_error, json_object
+from ._http import Reply, finite_number, grant_error, json_object
 from ._metadata import OAuthConfig
 from ._urls import check_endpoint, check_redirect_uri, check_text
 
@@ -23,23 +23,42 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEVICE_CODE_GRANT",
+    "MAX_EXPIRES_IN",
     "OAuthToken",
     "code_form",
     "device_token_form",
     "parse_token_reply",
     "refresh_notifier",
+    "response_lifetime",
     "resolve_token_endpoint",
 ]
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 
+# The longest `expires_in` taken from a token response: 100 years. Anything longer (or not a
+# positive, finite number) is treated as absent: the token's expiry is unknown.
+MAX_EXPIRES_IN = 100 * 365.25 * 24 * 3600
+
+
 def _number(value: object, name: str) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    number = finite_number(value)
+    if number is None:
         raise UsageError(f"{name} must be a finite number of seconds.")
-    return float(value)
+    return number
+
+
+def response_lifetime(value: object) -> float | None:
+    """A token response's `expires_in` in seconds, or `None` when it is absent or unusable.
+
+    RFC 6749 makes `expires_in` optional, so a value we cannot use (not a number, zero or
+    negative, NaN, an infinity, or over `MAX_EXPIRES_IN`) is treated as if the server had not sent
+    it, rather than failing a sign-in that otherwise succeeded.
+    """
+    number = finite_number(value)
+    return number if number is not None and 0 < number <= MAX_EXPIRES_IN else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -318,8 +337,10 @@ def parse_token_reply(
 ) -> OAuthToken:
     """Turn a token-endpoint reply into an `OAuthToken`, or raise a classified error.
 
-    The access token, refresh-token carry-over and expiry come from core's
-    `parse_token_response`; this adds `token_type`, `scope` and the OAuth error classes.
+    The access token and refresh-token carry-over come from core's `parse_token_response`;
+    this adds `token_type`, `scope`, the expiry and the OAuth error classes. An `expires_in`
+    that is not a positive, finite number of at most `MAX_EXPIRES_IN` seconds (e.g.
+    `Infinity`, `NaN`, `1e999`) is treated as absent: the token's expiry is unknown.
 
     Args:
         reply: The token endpoint's reply.
@@ -336,11 +357,20 @@ def parse_token_reply(
     if not 200 <= reply.status < 300:
         raise grant_error(reply, what="token endpoint", action=action, secrets=secrets)
     current = time.time() if now is None else now
+    data = json_object(reply.body)
+    # Core reads `access_token` and `refresh_token` (and keeps the old refresh token when there
+    # is no new one); the expiry is ours to compute, because core would take `expires_in: 1e999`
+    # as an infinite lifetime and fail on an integer too large for a float.
+    # A body that is no JSON object goes to core empty, for core's own message about it.
+    checked = b""
+    if data is not None:
+        known = ("access_token", "refresh_token")
+        checked = json.dumps({k: data[k] for k in known if isinstance(data.get(k), str)}).encode()
     failure: OAuthError | None = None
     try:
         grant = parse_token_response(
             reply.status,
-            reply.body,
+            checked,
             previous_refresh_token=previous_refresh_token,
             now=current,
         )
@@ -349,18 +379,10 @@ def parse_token_reply(
         failure = OAuthError(exc.message, http_status=reply.status)
     if failure is not None:
         raise failure
-    data = json_object(reply.body) or {}
+    data = data or {}
     token_type = data.get("token_type")
     scope = data.get("scope")
-    expires_in = data.get("expires_in")
-    lifetime = (
-        float(expires_in)
-        if isinstance(expires_in, int | float)
-        and not isinstance(expires_in, bool)
-        and math.isfinite(expires_in)
-        and expires_in > 0
-        else None
-    )
+    lifetime = response_lifetime(data.get("expires_in"))
     usable = True
     try:
         token = OAuthToken(
@@ -368,7 +390,7 @@ def parse_token_reply(
             token_type=token_type if isinstance(token_type, str) and token_type else "Bearer",
             refresh_token=grant.refresh_token,
             expires_in=lifetime,
-            expires_at=grant.expires_at,
+            expires_at=None if lifetime is None else current + lifetime,
             scope=scope if isinstance(scope, str) else None,
         )
     except UsageError:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import httpx
 
 from basecamp import BasecampError
-from basecamp._primitives_sync import deadline
+from basecamp._primitives_sync import deadline, http_transport
 
 from .._http import (
     MAX_BODY_BYTES,
@@ -21,9 +21,13 @@ from .._http import (
     network_error,
     precheck,
     too_large_error,
+    unexpected_error,
 )
 
 __all__ = ["request"]
+
+# One request per client: one connection, not kept alive.
+_LIMITS = httpx.Limits(max_connections=1, max_keepalive_connections=0)
 
 
 def request(
@@ -43,11 +47,13 @@ def request(
         what: The endpoint's name for messages, e.g. `"token endpoint"`.
         form: Form fields to POST (`application/x-www-form-urlencoded`).
         timeout: Seconds for the whole exchange; also the socket timeout.
-        transport: An httpx transport (tests), else httpx's default.
+        transport: An httpx transport (tests), else core's `http_transport` (httpx's own,
+            with socket reads bounded by the deadline in the sync shell).
 
     Raises:
         NetworkError: The connection failed or the deadline passed (retryable).
-        OAuthError: A redirect, a compressed or oversized body.
+        OAuthError: A redirect, a compressed or oversized body, or an unexpected failure of
+            the transport.
     """
     seconds = check_timeout(timeout)
     ends_at = time.monotonic() + seconds
@@ -57,14 +63,23 @@ def request(
     try:
         with (
             deadline(seconds),
-            httpx.Client(timeout=seconds, follow_redirects=False, transport=transport) as http,
+            httpx.Client(
+                timeout=seconds,
+                follow_redirects=False,
+                transport=http_transport(_LIMITS) if transport is None else transport,
+            ) as http,
             http.stream(
                 method, url, data=dict(form) if form else None, headers=REQUEST_HEADERS
             ) as response,
         ):
             status = response.status_code
             failure = precheck(status, response.headers, what=what)
-            if failure is None:
+            if failure is None and response.is_stream_consumed:
+                # Read by the transport already (a mock's): in memory, so only its size is left.
+                body += response.content
+                if len(body) > MAX_BODY_BYTES:
+                    failure = too_large_error(what, status)
+            elif failure is None:
                 for chunk in response.iter_raw():
                     body += chunk
                     if len(body) > MAX_BODY_BYTES:
@@ -74,10 +89,16 @@ def request(
                     if time.monotonic() > ends_at:
                         failure = deadline_error(what, seconds)
                         break
-    except httpx.HTTPError as exc:
-        failure = network_error(what, exc)
     except TimeoutError:
         failure = deadline_error(what, seconds)
+    except httpx.TimeoutException as exc:
+        # In the sync shell the deadline surfaces as a socket timeout: name it for what it is.
+        late = time.monotonic() >= ends_at
+        failure = deadline_error(what, seconds) if late else network_error(what, exc)
+    except (httpx.TransportError, OSError) as exc:
+        failure = network_error(what, exc)
+    except Exception as exc:  # only BasecampErrors may leave (see the module docstring)
+        failure = unexpected_error(what, exc)
     if failure is not None:
         raise failure
     return Reply(status=status, body=bytes(body))
