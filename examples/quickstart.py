@@ -8,6 +8,10 @@ completed to-do.
 Run it against the embedded fake with `make demo` (or `python examples/demo.py`). With real
 credentials it runs against Basecamp itself; it then skips the loopback webhook, which Basecamp
 cannot reach, and says so. It creates one to-do and trashes it again at the end.
+
+Against a loopback server (the fake) with `BASECAMP_WEBHOOK_SECRET` set, it subscribes a webhook
+and expects the `todo_completed` delivery: if none arrives, or its signature does not verify, it
+says why on stderr and exits 1. Exit 0 means every step that ran succeeded.
 """
 
 from __future__ import annotations
@@ -34,11 +38,12 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @contextmanager
-def _serve_receiver(receiver: WebhookReceiver) -> Iterator[str]:
+def _serve_receiver(
+    receiver: WebhookReceiver, rejected: list[str], done: threading.Event
+) -> Iterator[str]:
     """Serve `receiver.wsgi_app()` on 127.0.0.1 in a thread; yield its URL."""
-    server: WSGIServer = make_server(
-        "127.0.0.1", 0, receiver.wsgi_app(), handler_class=_QuietHandler
-    )
+    app = _watch(receiver.wsgi_app(), rejected, done)
+    server: WSGIServer = make_server("127.0.0.1", 0, app, handler_class=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
@@ -57,17 +62,33 @@ def _tool(project: Mapping[str, Any], name: str) -> int | None:
     return None
 
 
+def _watch(app: Any, rejected: list[str], done: threading.Event) -> Any:
+    """Wrap a WSGI app to notice the deliveries it refuses (a wrong secret answers 401)."""
+
+    def watched(environ: dict[str, Any], start_response: Any) -> Any:
+        def observe(status: str, headers: Any, exc_info: Any = None) -> Any:
+            if not status.startswith("2"):
+                rejected.append(status)
+                done.set()
+            return start_response(status, headers, exc_info)
+
+        return app(environ, observe)
+
+    return watched
+
+
 def _todos_and_webhook(
     account: AccountClient, project: Mapping[str, Any], env: Mapping[str, str], loopback: bool
-) -> None:
+) -> str | None:
+    """The to-do and webhook steps; returns why they failed, or `None`."""
     todoset_id = _tool(project, "todoset")
     if todoset_id is None:
         print(f"- {project['name']} has no to-dos tool: skipping the to-do steps.")
-        return
+        return None
     todolists = account.todolists.list(todoset_id=todoset_id)
     if not todolists:
         print(f"- {project['name']} has no to-do lists: skipping the to-do steps.")
-        return
+        return None
     todolist = todolists[0]
 
     # Pagination: `list` follows `Link: rel="next"` for you; `.meta` says what it saw.
@@ -79,8 +100,10 @@ def _todos_and_webhook(
     first = account.todos.list(todolist_id=todolist["id"], max_items=3)
     print(f"- With max_items=3: {len(first)} to-dos, truncated={first.meta.truncated}.")
 
+    # The webhook step needs a receiver Basecamp can reach (loopback: the fake) and the secret.
     secret = env.get("BASECAMP_WEBHOOK_SECRET", "")
     received: list[WebhookEvent] = []
+    rejected: list[str] = []
     arrived = threading.Event()
     receiver: WebhookReceiver | None = None
     if loopback and secret:
@@ -92,14 +115,15 @@ def _todos_and_webhook(
 
         receiver.on("todo_completed", on_completed)
 
-    with _serve_receiver(receiver) if receiver else _no_receiver() as payload_url:
+    failure = None
+    with _serve_receiver(receiver, rejected, arrived) if receiver else _no_receiver() as url:
         webhook_id = None
-        if payload_url:
+        if url:
             webhook = account.webhooks.create(
-                project_id=project["id"], payload_url=payload_url, types=["Todo"]
+                project_id=project["id"], payload_url=url, types=["Todo"]
             )
             webhook_id = webhook["id"]
-            print(f"- Subscribed webhook #{webhook_id} to to-do events at {payload_url}.")
+            print(f"- Subscribed webhook #{webhook_id} to to-do events at {url}.")
 
         todo = account.todos.create(
             todolist_id=todolist["id"], content="Try the Basecamp Python SDK"
@@ -108,23 +132,33 @@ def _todos_and_webhook(
         completed = account.todos.get(todo_id=todo["id"])["completed"]
         print(f"- Created to-do #{todo['id']} and completed it (completed={completed}).")
 
-        if payload_url:
-            if arrived.wait(WEBHOOK_WAIT_SECONDS):
+        if url:
+            # A subscribed webhook is expected: a missing or unverified delivery is a failure.
+            arrived.wait(WEBHOOK_WAIT_SECONDS)
+            if received:
                 event = received[0]
                 print(
                     f"- Webhook received: {event.kind} for to-do #{event.recording_id} "
                     "(signature verified by WebhookReceiver)."
                 )
+            elif rejected:
+                failure = (
+                    f"the webhook receiver rejected a delivery ({rejected[0]}): its signature "
+                    "does not verify with BASECAMP_WEBHOOK_SECRET"
+                )
             else:
-                print(f"- No webhook arrived within {WEBHOOK_WAIT_SECONDS:g} s.")
+                failure = f"no todo_completed webhook arrived within {WEBHOOK_WAIT_SECONDS:g} s"
             if webhook_id is not None:
                 account.webhooks.delete(webhook_id=webhook_id)
+        elif loopback:
+            print("- Skipped the webhook step: set BASECAMP_WEBHOOK_SECRET to verify deliveries.")
         else:
             print(
                 "- Skipped the webhook step: Basecamp cannot reach a receiver on this machine's "
-                "loopback address (and it needs BASECAMP_WEBHOOK_SECRET)."
+                "loopback address."
             )
         account.recordings.trash(recording_id=todo["id"])
+    return failure
 
 
 @contextmanager
@@ -172,7 +206,10 @@ def main(env: Mapping[str, str] | None = None) -> int:
             if not projects:
                 return 0
             project = projects[0]
-            _todos_and_webhook(account, project, env, loopback)
+            failure = _todos_and_webhook(account, project, env, loopback)
+            if failure:
+                print(f"Failed: {failure}.", file=sys.stderr)
+                return 1
 
             try:
                 account.todos.get(todo_id=1)

@@ -151,3 +151,32 @@ def test_the_server_listens_on_loopback_only(fake: FakeBasecamp) -> None:
     with server:
         assert server.url.startswith("http://127.0.0.1:")
     server.stop()  # stopping twice is fine
+
+
+def test_inspection_urls_are_on_the_serving_origin() -> None:
+    with FakeBasecamp(seed="demo") as fake:
+        assert fake.seeded is not None
+        upload_id = fake.seeded.upload_id
+        # Before any request or server: the transports' origin, the SDK's default base URL.
+        assert fake.origin == "https://3.basecampapi.com"
+        assert fake.record(upload_id)["download_url"].startswith(fake.origin)  # type: ignore[index]
+        with fake.serve() as url:
+            assert fake.origin == url
+            upload = fake.record(upload_id)
+            assert upload is not None
+            assert upload["url"] == f"{url}/{fake.account_id}/uploads/{upload_id}"
+            # The inspected download URL works as is: hop 1 redirects, hop 2 serves the bytes.
+            headers = {"Authorization": f"Bearer {fake.token}"}
+            hop = httpx.get(upload["download_url"], headers=headers)
+            assert hop.status_code == 302
+            assert httpx.get(hop.headers["location"]).content == fake.seeded.upload_bytes
+            everything = [fake.state, fake.records("Todo"), fake.projects(), fake.webhooks()]
+            assert "fake-basecamp.invalid" not in repr(everything)
+            todo = fake.add_todo(fake.seeded.todolist_id, "Built")
+            assert todo["url"].startswith(url)
+        assert fake.origin == "https://3.basecampapi.com"
+        # Through a transport on another origin, inspection follows the latest request.
+        with fake.client(base_url="https://api.elsewhere.test") as client:
+            client.for_account(fake.account_id).projects.list()
+        assert fake.origin == "https://api.elsewhere.test"
+        assert fake.projects()[0]["url"].startswith("https://api.elsewhere.test/")

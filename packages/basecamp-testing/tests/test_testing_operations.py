@@ -7,15 +7,18 @@ in a small world built per test, since the fake answers 404 for unknown ids.
 
 from __future__ import annotations
 
+import json
 import sys
+import types
+import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NotRequired, Required, Union
 
 import pytest
 
 from basecamp import AsyncClient, Client
 from basecamp.services import OPERATIONS, models
-from basecamp.testing import FakeBasecamp
+from basecamp.testing import DEFAULT_BASE_URL, FakeBasecamp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import CASES_FILE, load_module
@@ -53,6 +56,17 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
     columns = [c["id"] for c in table["lists"]]
     card = fake.add_card(columns[0], "Card")
     webhook = fake.add_webhook(project["id"], "http://127.0.0.1:9/hook", ["Nothing"])
+    # So that every stateful list has something to check (see `_EMPTY_WITH_THE_SAMPLE_FILTERS`).
+    fake.add_comment(todo["id"], "On the to-do")
+    fake.add_todo(other_list["id"], "Overdue", due_on="2024-01-01", assignee_ids=[fake.me["id"]])
+    fake.add_todo(other_list["id"], "Done", completed=True)
+    for path, fields in (
+        (f"/todolists/{todolist['id']}/groups.json", {"name": "Group"}),
+        (f"/vaults/{vault['id']}/vaults.json", {"title": "Folder"}),
+    ):
+        url = f"{DEFAULT_BASE_URL}/{fake.account_id}{path}"
+        headers = {"Authorization": "Bearer t", "Content-Type": "application/json"}
+        assert fake.handle("POST", url, headers, json.dumps(fields).encode()).status == 201
     ids = {
         "project_id": project["id"],
         "todoset_id": todoset["id"],
@@ -77,7 +91,7 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
         "recording_id": todo["id"],
     }
     # Body values that must name real things.
-    body = {
+    body: dict[str, Any] = {
         "parent_id": other_list["id"],
         "attachable_sgid": fake.add_attachment(b"new bytes", "new.txt", "text/plain"),
         "payload_url": "http://127.0.0.1:9/hook",
@@ -102,7 +116,73 @@ def _kwargs(case: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
+def _mismatches(value: Any, tp: Any, where: str) -> list[str]:
+    """Where `value` does not have type `tp` (a `TypedDict`, scalar, `list`, `Literal`...)."""
+    origin = typing.get_origin(tp)
+    if origin in (NotRequired, Required):
+        return _mismatches(value, typing.get_args(tp)[0], where)
+    if origin in (Union, types.UnionType):
+        options = typing.get_args(tp)
+        if value is None and type(None) in options:
+            return []
+        tries = [
+            _mismatches(value, option, where) for option in options if option is not type(None)
+        ]
+        return [] if any(not t for t in tries) else tries[0]
+    if origin is Literal:
+        return [] if value in typing.get_args(tp) else [f"{where}: {value!r} not in {tp}"]
+    if origin is list:
+        if not isinstance(value, list):
+            return [f"{where}: {type(value).__name__} is not a list"]
+        (inner,) = typing.get_args(tp)
+        return [
+            m for i, item in enumerate(value) for m in _mismatches(item, inner, f"{where}[{i}]")
+        ]
+    if origin is dict or tp is dict:
+        return [] if isinstance(value, dict) else [f"{where}: {type(value).__name__} is not a dict"]
+    if tp is Any:
+        return []
+    if typing.is_typeddict(tp):
+        if not isinstance(value, dict):
+            return [f"{where}: {type(value).__name__} is not a {tp.__name__}"]
+        hints = typing.get_type_hints(tp, include_extras=True)
+        # Not `__required_keys__`: Python 3.11 misreads string `NotRequired[...]` annotations.
+        required = {k for k, h in hints.items() if typing.get_origin(h) is not NotRequired}
+        missing = sorted(required - value.keys())
+        found = [f"{where}: {tp.__name__} lacks {key!r}" for key in missing]
+        for key, hint in hints.items():
+            if key in value:
+                found += _mismatches(value[key], hint, f"{where}.{key}")
+        return found
+    if tp is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif tp is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif tp in (str, bool):
+        ok = isinstance(value, tp)
+    else:
+        raise AssertionError(f"{where}: no check for the annotation {tp!r}")
+    return [] if ok else [f"{where}: {value!r} is not a {tp.__name__}"]
+
+
+# Stateful lists whose sample arguments filter every record out (trashed only, completed only,
+# unassigned *and* assigned to someone...): `test_unfiltered` calls them without the filters.
+_EMPTY_WITH_THE_SAMPLE_FILTERS = frozenset(
+    {
+        "GetEverythingCompletedTodos",
+        "GetEverythingNoDueDateTodos",
+        "GetEverythingOpenTodos",
+        "GetEverythingOverdueTodos",
+        "GetEverythingUnassignedTodos",
+        "ListProjects",
+        "ListTodolists",
+        "ListTodos",
+    }
+)
+
+
 def _check(case: dict[str, Any], result: Any) -> None:
+    """The result is what the operation's model says, recursively (types, nullability, keys)."""
     op = OPERATIONS[case["id"]]
     model = getattr(models, op.response_model) if op.response_model else None
     if op.response_kind == "none":
@@ -110,20 +190,47 @@ def _check(case: dict[str, Any], result: Any) -> None:
     elif op.response_kind == "binary":
         assert isinstance(result, bytes)
     elif op.response_kind == "list" or op.paginated:
-        assert isinstance(result, list)
-        item_model = model
-        if op.items_key:
-            assert model is not None
-            # The page object's items are of the model named by the `items_key` field's type.
-            item_model = None
-        for item in result:
-            assert isinstance(item, dict)
-            if item_model is not None:
-                assert item_model.__required_keys__ <= item.keys(), case["id"]
-    else:
-        assert isinstance(result, dict)
+        assert isinstance(result, list), case["id"]
         assert model is not None
-        assert model.__required_keys__ <= result.keys(), case["id"]
+        item_model: Any = model
+        if op.items_key:
+            # A page object (e.g. `PersonProgress`): the SDK returns the items under
+            # `items_key`, whose model is that field's list item type.
+            page_hints = typing.get_type_hints(model)
+            assert typing.get_origin(page_hints[op.items_key]) is list, case["id"]
+            (item_model,) = typing.get_args(page_hints[op.items_key])
+            # Its keys may all be optional: then only the keys show it is that model.
+            declared = set(typing.get_type_hints(item_model))
+            for item in result:
+                assert item, case["id"]
+                assert item.keys() <= declared, (case["id"], sorted(item.keys() - declared))
+        if op.items_key or case["id"] not in _EMPTY_WITH_THE_SAMPLE_FILTERS:
+            assert result, f"{case['id']}: an empty list checks nothing"
+        problems = _mismatches(result, list[item_model], case["id"])
+        assert not problems, "\n".join(problems)
+    else:
+        assert model is not None
+        problems = _mismatches(result, model, case["id"])
+        assert not problems, "\n".join(problems)
+
+
+def test_the_type_check_catches_wrong_values() -> None:
+    fake = FakeBasecamp()
+    project = fake.add_project("P")
+    todoset = fake.dock(project["id"], "todoset")
+    record = fake.add_todo(fake.add_todolist(todoset["id"], "L")["id"], "T")
+    assert _mismatches(record, models.Todo, "todo") == []
+    assert _mismatches({**record, "id": "1"}, models.Todo, "todo") == ["todo.id: '1' is not a int"]
+    assert _mismatches({**record, "completed": 1}, models.Todo, "todo") == [
+        "todo.completed: 1 is not a bool"
+    ]
+    broken = {**record, "creator": {**record["creator"], "name": None}}
+    assert _mismatches(broken, models.Todo, "todo") == ["todo.creator.name: None is not a str"]
+    assert _mismatches({**record, "assignees": [{"id": 1}]}, models.Todo, "t")
+    assert _mismatches([{"id": True}], list[models.Todo], "x")[0] == "x[0]: Todo lacks 'app_url'"
+    assert _mismatches("x", Literal["a", "b"], "k") == ["k: 'x' not in typing.Literal['a', 'b']"]
+    assert _mismatches(None, int | None, "n") == []
+    assert _mismatches(1, float, "f") == []
 
 
 def _ids(case: dict[str, Any]) -> str:
@@ -158,3 +265,22 @@ async def test_async(case: dict[str, Any]) -> None:
         result = await method(**_kwargs(case, world))
     _check(case, result)
     assert fake.requests[-1].operation_id == case["id"]
+
+
+@pytest.mark.parametrize("operation_id", sorted(_EMPTY_WITH_THE_SAMPLE_FILTERS))
+def test_unfiltered(operation_id: str) -> None:
+    case = next(c for c in CASES if c["id"] == operation_id)
+    op = OPERATIONS[operation_id]
+    fake, world = _world()
+    kwargs = {
+        name: value
+        for name, value in _kwargs(case, world).items()
+        if any(p.name == name and p.location == "path" for p in op.params)
+    }
+    with fake.client() as client:
+        method = getattr(
+            getattr(client.for_account(fake.account_id), case["service"]), case["method"]
+        )
+        result = method(**kwargs)
+    assert result, operation_id
+    _check({**case, "id": operation_id}, result)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -71,6 +73,51 @@ def test_missing_required_fields_are_422_with_field_errors(fake: FakeBasecamp) -
         "error": "Content can't be blank",
         "errors": {"content": ["can't be blank"]},
     }
+
+
+def test_unknown_path_ids_are_404_before_the_body_is_validated(fake: FakeBasecamp) -> None:
+    # The resource is resolved first, as the real API does: no 422 for a list that is not there.
+    for body in ({}, {"content": ""}, {"content": "Fine"}):
+        response = _call(fake, "POST", "/todolists/999999/todos.json", body or b"{}")
+        assert response.status == 404, body
+    assert _call(fake, "PUT", "/todos/999999", {}).status == 404
+    # Malformed JSON is still 400, wherever it is sent.
+    assert _call(fake, "POST", "/todolists/999999/todos.json", b"{not json").status == 400
+
+
+@pytest.mark.parametrize("content", ["", "   ", "\n\t"])
+def test_blank_required_strings_are_422(fake: FakeBasecamp, content: str) -> None:
+    assert fake.seeded is not None
+    before = len(fake.todos(fake.seeded.todolist_id))
+    path = f"/todolists/{fake.seeded.todolist_id}/todos.json"
+    response = _call(fake, "POST", path, b'{"content": %s}' % json.dumps(content).encode())
+    assert response.status == 422
+    assert response.json() == {
+        "error": "Content can't be blank",
+        "errors": {"content": ["can't be blank"]},
+    }
+    assert len(fake.todos(fake.seeded.todolist_id)) == before
+    assert _call(fake, "POST", "/projects.json", {"name": content or " "}).status == 422
+
+
+def test_every_blank_required_field_is_listed(fake: FakeBasecamp) -> None:
+    assert fake.seeded is not None
+    path = f"/buckets/{fake.seeded.project_id}/webhooks.json"
+    response = _call(fake, "POST", path, b'{"payload_url": " ", "types": null}')
+    assert response.status == 422
+    assert response.json()["errors"] == {  # type: ignore[index]
+        "payload_url": ["can't be blank"],
+        "types": ["can't be blank"],
+    }
+
+
+def test_an_empty_string_is_a_value_where_the_api_says_so(fake: FakeBasecamp) -> None:
+    # SetCardStepCompletion: "on" completes the step, "" uncompletes it (the documented exception).
+    path = "/card_tables/steps/1/completions.json"
+    assert _call(fake, "PUT", path, b'{"completion": ""}').status == 200
+    assert _call(fake, "PUT", path, {"completion": "on"}).status == 200
+    assert _call(fake, "PUT", path, b'{"completion": "  "}').status == 422
+    assert _call(fake, "PUT", path, b"{}").status == 422
 
 
 def test_malformed_json_is_400(fake: FakeBasecamp) -> None:
@@ -217,6 +264,55 @@ def test_webhooks_deliver_signed_payloads_in_process(fake: FakeBasecamp) -> None
     assert all(d.ok and d.in_process for d in fake.deliveries)
     webhook = _call(fake, "GET", f"/webhooks/{hook.json()['id']}").json()  # type: ignore[index]
     assert len(webhook["recent_deliveries"]) == 3  # type: ignore[index]
+
+
+def test_a_removed_receiver_gets_nothing_more(fake: FakeBasecamp) -> None:
+    assert fake.seeded is not None
+    events: list[WebhookEvent] = []
+    fallback: list[WebhookEvent] = []
+    url = "https://hooks.example/basecamp"
+    fake.add_receiver(WebhookReceiver(secret=fake.webhook_secret).on_any(events.append), url)
+    fake.add_receiver(WebhookReceiver(secret=fake.webhook_secret).on_any(fallback.append))
+    fake.add_webhook(fake.seeded.project_id, url, ["Todo"])
+    fake.add_todo(fake.seeded.todolist_id, "Before")
+    fake.remove_receiver(url)
+    fake.add_todo(fake.seeded.todolist_id, "After: the catch-all receiver gets it")
+    fake.remove_receiver(None)
+    fake.add_todo(fake.seeded.todolist_id, "After both: refused, not loopback")
+    fake.remove_receiver("https://never.added/")  # a no-op
+    assert [e.recording["title"] for e in events] == ["Before"]
+    assert [e.recording["title"] for e in fallback] == ["After: the catch-all receiver gets it"]
+    last = fake.deliveries[-1]
+    assert not last.in_process
+    assert last.error is not None
+    assert "loopback" in last.error
+
+
+def test_signatures_are_the_hex_hmac_of_the_exact_body(fake: FakeBasecamp) -> None:
+    assert fake.seeded is not None
+    fake.add_receiver(WebhookReceiver(secret=fake.webhook_secret))
+    fake.add_webhook(fake.seeded.project_id, "http://127.0.0.1:9/hook")
+    fake.add_todo(fake.seeded.todolist_id, "Signed")
+    delivery = fake.deliveries[-1]
+    expected = hmac.new(fake.webhook_secret.encode(), delivery.body, hashlib.sha256).hexdigest()
+    assert delivery.headers["X-Basecamp-Signature"] == expected
+
+
+def test_event_kinds_follow_the_recording_type(fake: FakeBasecamp) -> None:
+    # Basecamp derives kinds from recording types: cards are `kanban_card_*`, chat lines
+    # `chat_line_*` (what basecamp.webhooks dispatches on).
+    assert fake.seeded is not None
+    fake.add_receiver(WebhookReceiver(secret=fake.webhook_secret))
+    fake.add_webhook(fake.seeded.project_id, "http://127.0.0.1:9/hook")
+    card = fake.add_card(fake.seeded.column_ids[0], "A card")
+    _call(fake, "PUT", f"/card_tables/cards/{card['id']}", {"title": "Renamed"})
+    chat = fake.dock(fake.seeded.project_id, "chat")
+    fake.add_campfire_line(chat["id"], "Hello")
+    assert [d.kind for d in fake.deliveries] == [
+        "kanban_card_created",
+        "kanban_card_changed",
+        "chat_line_created",
+    ]
 
 
 def test_webhooks_never_leave_loopback(fake: FakeBasecamp) -> None:

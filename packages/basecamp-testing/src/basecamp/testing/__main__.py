@@ -30,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fail(message: str) -> int:
+    print(f"python -m basecamp.testing: error: {message}", file=sys.stderr)
+    return 2
+
+
 def main(argv: Sequence[str] | None = None, *, stop: threading.Event | None = None) -> int:
     """Run the command line.
 
@@ -49,19 +54,30 @@ def main(argv: Sequence[str] | None = None, *, stop: threading.Event | None = No
     token = args.token or DEFAULT_TOKEN
     account_id = args.account_id or DEFAULT_ACCOUNT_ID
     secret = args.webhook_secret or DEFAULT_WEBHOOK_SECRET
-    fake = FakeBasecamp(
-        seed=None if args.seed == "none" else args.seed,
-        account_id=account_id,
-        tokens=[token],
-        page_size=args.page_size,
-        webhook_secret=secret,
-    )
     log = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+    # Bad options and a port that cannot be bound are the user's to fix: one line, exit 2.
+    if args.page_size < 1:
+        return _fail(f"--page-size must be at least 1, not {args.page_size}")
+    try:
+        fake = FakeBasecamp(
+            seed=None if args.seed == "none" else args.seed,
+            account_id=account_id,
+            tokens=[token],
+            page_size=args.page_size,
+            webhook_secret=secret,
+        )
+    except ValueError as exc:
+        return _fail(str(exc))
     try:
         server = FakeServer(fake, host=args.host, port=args.port, log=log)
+        server.start()
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        fake.close()
+        return _fail(str(exc))
+    except (OSError, OverflowError) as exc:
+        fake.close()
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return _fail(f"cannot listen on {args.host} port {args.port}: {reason}")
     with server:
         print(server.url, flush=True)
         print(f"token: {token}")

@@ -23,7 +23,14 @@ from ._faults import FaultDecision, Faults
 from ._http import FakeResponse, RecordedRequest, json_response
 from ._models import APP_ORIGIN, ORIGIN, ModelFactory
 from ._routes import Router
-from ._webhooks import SIGNATURE_HEADER, Deliverer, Delivery, DeliveryMode, InProcessReceiver
+from ._webhooks import (
+    SIGNATURE_HEADER,
+    Deliverer,
+    Delivery,
+    DeliveryMode,
+    InProcessReceiver,
+    sign,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -125,6 +132,28 @@ _DOCK = (
 )
 
 
+# Required body fields whose empty string is a value, not a blank: (operation id, wire name).
+# Every other required field answers 422 "can't be blank" when missing, null, or a string that
+# is empty or only whitespace (Rails' `presence`). From the API definition (`spec/services/`) and
+# the reference: a card step's `completion` is "on" (done) or "" (not done).
+_BLANK_ALLOWED: frozenset[tuple[str, str]] = frozenset({("SetCardStepCompletion", "completion")})
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _swap_origin(value: Any, origin: str) -> Any:
+    """`value` with the placeholder `ORIGIN` replaced by `origin` in every string."""
+    if isinstance(value, str):
+        return value.replace(ORIGIN, origin) if ORIGIN in value else value
+    if isinstance(value, dict):
+        return {k: _swap_origin(v, origin) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_swap_origin(v, origin) for v in value]
+    return value
+
+
 class _HttpError(Exception):
     def __init__(self, status: int, payload: object) -> None:
         super().__init__(status)
@@ -200,7 +229,8 @@ class FakeBasecamp:
     The everyday resources are stateful (projects and their dock, people, to-do sets, lists and
     to-dos, message boards, messages, comments, vaults, uploads and attachments, chats, card
     tables, webhooks): what you create comes back from `get` and `list`, and what you trash
-    does not. Every other operation answers with a well-formed record of its response model.
+    does not. The to-do, message and comment reports of `account.everything` follow that state
+    too. Every other operation answers with a well-formed record of its response model.
 
     It speaks HTTP through `handle()` only, so the same state is reachable three ways: the httpx
     transports (`transport()`, `async_transport()`, or `client()`), a loopback server
@@ -264,7 +294,7 @@ class FakeBasecamp:
         self._blobs: dict[str, _Blob] = {}
         self._attachments: dict[str, str] = {}
         self._ids = itertools.count(1001)
-        self._ticks = itertools.count()
+        self._minutes = 0  # the fake clock: minutes since _EPOCH
         self._request_ids = itertools.count(1)
         self._event_ids = itertools.count(9_000_001)
         self._delivery_ids = itertools.count(1)
@@ -285,6 +315,21 @@ class FakeBasecamp:
 
     def __repr__(self) -> str:
         return f"FakeBasecamp(account_id={self.account_id}, records={len(self._records)})"
+
+    @property
+    def origin(self) -> str:
+        """The origin of the URLs in what the fake hands you directly.
+
+        Records keep their URLs on an internal placeholder origin, and every HTTP response
+        rewrites it to that request's own origin, so what a client reads is always usable. The
+        inspection results (`record()`, `records()`, `state`, `todos()`...), the `add_*`
+        builders and webhook payloads use this origin instead: the URL of a `FakeServer` since
+        it started, or the origin of the latest request the fake answered, whichever is more
+        recent; before either, `DEFAULT_BASE_URL` (the origin of `client()` and the
+        transports). So while serving, `fake.record(upload_id)["download_url"]` is fetchable
+        from the server with the token.
+        """
+        return self._public_origin
 
     # -- adapters -------------------------------------------------------------------------------
 
@@ -365,6 +410,14 @@ class FakeBasecamp:
                 URL has no receiver of its own. Routed deliveries never touch the network.
         """
         self._deliverer.add_receiver(receiver, payload_url)
+
+    def remove_receiver(self, payload_url: str | None = None) -> None:
+        """Stop delivering `payload_url`'s webhooks in-process (undoes `add_receiver`).
+
+        Later deliveries for that URL go to the catch-all receiver if there is one, else over
+        loopback HTTP. Removing a receiver that was never added does nothing.
+        """
+        self._deliverer.remove_receiver(payload_url)
 
     def wait_for_deliveries(self, timeout: float = 5.0) -> bool:
         """Wait until every webhook delivery so far is done; `False` on timeout."""
@@ -528,30 +581,38 @@ class FakeBasecamp:
             else:
                 ids[name] = int(value) if value.isdigit() else value
         parsed: dict[str, Any] = {}
-        if op.body_kind == "json":
-            if body.strip():
-                try:
-                    decoded = json.loads(body)
-                except ValueError:
-                    raise _HttpError(400, {"status": 400, "error": "Malformed JSON"}) from None
-                if not isinstance(decoded, dict):
-                    raise _HttpError(400, {"status": 400, "error": "Expected a JSON object"})
-                parsed = decoded
-            # Missing or null only: some fields take "" as a value (a card step's `completion`).
-            missing = {
-                p.wire_name: ["can't be blank"]
-                for p in op.params
-                if p.location == "body" and p.required and parsed.get(p.wire_name) is None
-            }
-            if missing:
-                raise _invalid(missing)
-        content_type = headers.get("content-type", "")
-        ctx = _Ctx(op, ids, query, parsed, body, content_type, origin, path)
+        if op.body_kind == "json" and body.strip():
+            # Malformed JSON fails first, as in Rails, where the body is parsed before any
+            # controller code runs.
+            try:
+                decoded = json.loads(body)
+            except ValueError:
+                raise _HttpError(400, {"status": 400, "error": "Malformed JSON"}) from None
+            if not isinstance(decoded, dict):
+                raise _HttpError(400, {"status": 400, "error": "Expected a JSON object"})
+            parsed = decoded
+        # Then the records the path names (404), and only then the body's fields (422): an
+        # unknown to-do list answers 404 whatever the body holds.
         with self._locked():
             for name, value in ids.items():
                 if name in _PATH_KINDS:
                     self._get(value, _PATH_KINDS[name])
-        return ctx
+        if op.body_kind == "json":
+            blank = {
+                p.wire_name: ["can't be blank"]
+                for p in op.params
+                if p.location == "body"
+                and p.required
+                and _is_blank(parsed.get(p.wire_name))
+                and not (
+                    (op.operation_id, p.wire_name) in _BLANK_ALLOWED
+                    and parsed.get(p.wire_name) == ""
+                )
+            }
+            if blank:
+                raise _invalid(blank)
+        content_type = headers.get("content-type", "")
+        return _Ctx(op, ids, query, parsed, body, content_type, origin, path)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -576,9 +637,7 @@ class FakeBasecamp:
     # -- downloads ------------------------------------------------------------------------------
 
     def _signature(self, key: str, expires: str) -> str:
-        return hmac.new(
-            self.webhook_secret.encode(), f"{key}:{expires}".encode(), "sha256"
-        ).hexdigest()
+        return sign(f"{key}:{expires}".encode(), self.webhook_secret)
 
     def _download(self, path: str, origin: str) -> FakeResponse:
         # /{account}/blobs/{key}/download/{filename}
@@ -632,8 +691,13 @@ class FakeBasecamp:
 
     def _now(self) -> str:
         # A fake clock a minute per record, so the demo reads the same on every run.
-        moment = _EPOCH + timedelta(minutes=next(self._ticks))
+        moment = _EPOCH + timedelta(minutes=self._minutes)
+        self._minutes += 1
         return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+    def _today(self) -> str:
+        """The fake clock's date (`YYYY-MM-DD`), without moving it: what "overdue" is before."""
+        return (_EPOCH + timedelta(minutes=self._minutes)).strftime("%Y-%m-%d")
 
     def _get(self, record_id: int, kind: str | None = None, *, trashed: bool = False) -> _Rec:
         rec = self._records.get(record_id)
@@ -772,6 +836,11 @@ class FakeBasecamp:
             ][-5:]
         return data
 
+    def _public(self, rec: _Rec) -> dict[str, Any]:
+        """`_render`, with URLs on `origin` instead of the stored placeholder (for callers)."""
+        swapped: dict[str, Any] = _swap_origin(self._render(rec), self._public_origin)
+        return swapped
+
     # -- webhooks -------------------------------------------------------------------------------
 
     def _emit(self, action: str, rec: _Rec) -> None:
@@ -808,9 +877,7 @@ class FakeBasecamp:
                 headers={
                     "Content-Type": "application/json",
                     "User-Agent": "Basecamp3 Webhook (basecamp-testing fake)",
-                    SIGNATURE_HEADER: hmac.new(
-                        self.webhook_secret.encode(), raw, hashlib.sha256
-                    ).hexdigest(),
+                    SIGNATURE_HEADER: sign(raw, self.webhook_secret),
                 },
             )
             self.deliveries.append(delivery)
@@ -860,7 +927,7 @@ class FakeBasecamp:
             )
             data["url"] = self._url("Person", person_id)
             rec = self._store(_Rec(person_id, "Person", data, None, None))
-            return self._render(rec)
+            return self._public(rec)
 
     def add_project(
         self, name: str, description: str = "", *, status: str = "active"
@@ -915,7 +982,7 @@ class FakeBasecamp:
             if kind_rec := self._dock_record(project_id, "CardTable"):
                 for title in ("Triage", "In progress", "Done"):
                     self.add_card_column(kind_rec.id, title)
-            return self._render(project)
+            return self._public(project)
 
     def _op_url(self, op_id: str, **values: Any) -> str:
         return ORIGIN + self.operations[op_id].path.format(account_id=self.account_id, **values)
@@ -934,14 +1001,14 @@ class FakeBasecamp:
             project = self._get(project_id, "Project")
             for tool in project.data["dock"]:
                 if tool["name"] == name:
-                    return self._render(self._records[tool["id"]])
+                    return self._public(self._records[tool["id"]])
         raise KeyError(name)
 
     def add_todolist(self, todoset_id: int, name: str, description: str = "") -> dict[str, Any]:
         """Add a to-do list to a to-do set."""
         with self._locked():
             todoset = self._get(todoset_id, "Todoset")
-            return self._render(self._new_todolist(todoset, name, description))
+            return self._public(self._new_todolist(todoset, name, description))
 
     def _new_todolist(self, parent: _Rec, name: str, description: str) -> _Rec:
         assert parent.project_id is not None
@@ -994,7 +1061,7 @@ class FakeBasecamp:
             )
             if completed:
                 self._complete(rec, True)
-            return self._render(rec)
+            return self._public(rec)
 
     def _people(self, ids: object) -> list[dict[str, Any]]:
         if not isinstance(ids, list):
@@ -1038,7 +1105,7 @@ class FakeBasecamp:
         """Post a message to a message board."""
         with self._locked():
             board = self._get(board_id, "MessageBoard")
-            return self._render(self._new_message(board, {"subject": subject, "content": content}))
+            return self._public(self._new_message(board, {"subject": subject, "content": content}))
 
     def _new_message(self, board: _Rec, body: Mapping[str, Any]) -> _Rec:
         assert board.project_id is not None
@@ -1058,7 +1125,7 @@ class FakeBasecamp:
     def add_comment(self, recording_id: int, content: str) -> dict[str, Any]:
         """Comment on any recording (to-do, message, upload, card...)."""
         with self._locked():
-            return self._render(self._new_comment(self._get(recording_id), content))
+            return self._public(self._new_comment(self._get(recording_id), content))
 
     def _new_comment(self, parent: _Rec, content: str) -> _Rec:
         if parent.project_id is None:
@@ -1099,7 +1166,7 @@ class FakeBasecamp:
         sgid = self.add_attachment(data, filename, content_type)
         with self._locked():
             vault = self._get(vault_id, "Vault")
-            return self._render(self._new_upload(vault, sgid, None, description))
+            return self._public(self._new_upload(vault, sgid, None, description))
 
     def _new_upload(self, vault: _Rec, sgid: str, base_name: str | None, description: str) -> _Rec:
         assert vault.project_id is not None
@@ -1128,7 +1195,7 @@ class FakeBasecamp:
     def add_campfire_line(self, campfire_id: int, content: str) -> dict[str, Any]:
         """Post a line to a chat."""
         with self._locked():
-            return self._render(self._new_line(self._get(campfire_id, "Campfire"), content))
+            return self._public(self._new_line(self._get(campfire_id, "Campfire"), content))
 
     def _new_line(self, campfire: _Rec, content: str) -> _Rec:
         assert campfire.project_id is not None
@@ -1161,7 +1228,7 @@ class FakeBasecamp:
                 color="white",
             )
             rec.data["cards_url"] = self._op_url("ListCards", column_id=rec.id)
-            return self._render(rec)
+            return self._public(rec)
 
     def add_card(
         self, column_id: int, title: str, content: str = "", due_on: str | None = None
@@ -1169,7 +1236,7 @@ class FakeBasecamp:
         """Add a card to a card-table column."""
         with self._locked():
             column = self._get(column_id, "CardColumn")
-            return self._render(
+            return self._public(
                 self._new_card(column, {"title": title, "content": content, "due_on": due_on})
             )
 
@@ -1195,7 +1262,7 @@ class FakeBasecamp:
         """Subscribe `payload_url` to a project's events (`types` empty: every type)."""
         with self._locked():
             self._get(project_id, "Project")
-            return self._render(self._new_webhook(project_id, payload_url, list(types), True))
+            return self._public(self._new_webhook(project_id, payload_url, list(types), True))
 
     def _new_webhook(
         self, project_id: int, payload_url: str, types: list[str], active: bool
@@ -1220,18 +1287,24 @@ class FakeBasecamp:
     # -- inspection -----------------------------------------------------------------------------
 
     def record(self, record_id: int) -> dict[str, Any] | None:
-        """Any stored record by id (trashed ones included), or `None`."""
+        """Any stored record by id (trashed ones included), or `None`.
+
+        Its URLs are on `origin` (the serving `FakeServer`'s URL, while one serves).
+        """
         with self._locked():
             rec = self._records.get(record_id)
-            return self._render(rec) if rec is not None else None
+            return self._public(rec) if rec is not None else None
 
     def records(
         self, kind: str | None = None, *, include_trashed: bool = False
     ) -> list[dict[str, Any]]:
-        """Stored records, optionally of one model (`"Todo"`, `"Project"`...), in creation order."""
+        """Stored records, optionally of one model (`"Todo"`, `"Project"`...), in creation order.
+
+        Their URLs are on `origin`, as everywhere in inspection results.
+        """
         with self._locked():
             return [
-                self._render(r)
+                self._public(r)
                 for r in self._records.values()
                 if (kind is None or r.kind == kind)
                 and (include_trashed or r.data.get("status") != "trashed")
@@ -1250,7 +1323,7 @@ class FakeBasecamp:
         if todolist_id is None:
             return self.records("Todo")
         with self._locked():
-            return [self._render(r) for r in self._kids(todolist_id, "Todo")]
+            return [self._public(r) for r in self._kids(todolist_id, "Todo")]
 
     def webhooks(self) -> list[dict[str, Any]]:
         """Every webhook subscription."""
@@ -1264,11 +1337,11 @@ class FakeBasecamp:
 
     @property
     def state(self) -> dict[str, list[dict[str, Any]]]:
-        """Every stored record, grouped by model name (a snapshot)."""
+        """Every stored record, grouped by model name (a snapshot; URLs on `origin`)."""
         with self._locked():
             by_kind: dict[str, list[dict[str, Any]]] = {}
             for rec in self._records.values():
-                by_kind.setdefault(rec.kind, []).append(self._render(rec))
+                by_kind.setdefault(rec.kind, []).append(self._public(rec))
         return by_kind
 
     # -- responses ------------------------------------------------------------------------------
@@ -1303,9 +1376,9 @@ class FakeBasecamp:
 
     # -- the generic answer ---------------------------------------------------------------------
 
-    def _generic_record(self, ctx: _Ctx, index: int) -> dict[str, Any]:
+    def _generic_record(self, ctx: _Ctx, index: int, model: str | None = None) -> dict[str, Any]:
         op = ctx.op
-        model = op.response_model
+        model = model or op.response_model
         if model is None:
             return {}
         numeric = [v for v in ctx.ids.values() if isinstance(v, int)]
@@ -1322,12 +1395,8 @@ class FakeBasecamp:
         if isinstance(record.get("creator"), dict) and "email_address" in record["creator"]:
             record["creator"] = self._person()
         for key, value in ctx.body.items():
-            # Echo what was written, as the API does, for keys of the model's own shape.
-            if (
-                key != "id"
-                and self._factory.has_field(model, key)
-                and not isinstance(value, dict | list)
-            ):
+            # Echo what was written, as the API does, for scalar keys of the model's own type.
+            if key != "id" and self._factory.accepts(model, key, value):
                 record[key] = value
         return record
 
@@ -1340,7 +1409,11 @@ class FakeBasecamp:
         if op.response_kind == "object":
             return self._json({})
         if op.response_kind == "list" or op.paginated:
-            return self._list(ctx, [self._generic_record(ctx, i) for i in range(2)])
+            # A page object's items are of its `items_key` field's model, not of the page's.
+            item_model = None
+            if op.items_key and op.response_model:
+                item_model = self._factory.item_model(op.response_model, op.items_key)
+            return self._list(ctx, [self._generic_record(ctx, i, item_model) for i in range(2)])
         if op.http_method == "GET" and ctx.ids:
             last = list(ctx.ids.values())[-1]
             rec = self._records.get(last) if isinstance(last, int) else None

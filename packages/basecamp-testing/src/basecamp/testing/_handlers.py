@@ -1,12 +1,15 @@
 """The stateful operations: projects, to-dos, messages, uploads, card tables, webhooks...
 
-Each handler receives the fake (holding its lock) and the parsed request. Path ids are already
-checked to exist with the right model (404 otherwise) and required body fields to be present
-(422 otherwise). Importing this module registers them in `_fake._HANDLERS`.
+Each handler receives the fake (holding its lock) and the parsed request. The JSON body is already
+parsed (400 otherwise), then path ids checked to exist with the right model (404 otherwise), and
+only then required body fields checked to be present and not blank (422 otherwise). Importing
+this module registers them in `_fake._HANDLERS`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from ._fake import _READERS, FakeBasecamp, _Ctx, _handles, _invalid, _Rec
@@ -288,7 +291,7 @@ def _list_uploads(fake: FakeBasecamp, ctx: _Ctx) -> FakeResponse:
 @_handles("CreateAttachment")
 def _create_attachment(fake: FakeBasecamp, ctx: _Ctx) -> FakeResponse:
     name = ctx.q("name")
-    if not name:
+    if not name or not name.strip():
         raise _invalid({"name": ["can't be blank"]})
     if not ctx.raw:
         raise _invalid({"file": ["can't be blank"]})
@@ -463,3 +466,96 @@ def _update_webhook(fake: FakeBasecamp, ctx: _Ctx) -> FakeResponse:
 def _delete_webhook(fake: FakeBasecamp, ctx: _Ctx) -> FakeResponse:
     fake._get(ctx.ids["webhook_id"], "Webhook").data["status"] = "trashed"
     return fake._none()
+
+
+# -- the "everything" reports: account-wide views of the same state ------------------------------
+#
+# Stateful: open, completed, overdue, no-due-date and unassigned to-dos, messages and comments.
+# The other reports (cards, check-ins, files, forwards...) answer generated records.
+
+
+def _visible(fake: FakeBasecamp, rec: _Rec) -> bool:
+    """Active, and so is everything it sits in, up to its project (what "accessible" means)."""
+    seen: _Rec | None = rec
+    while seen is not None:
+        if seen.data.get("status") != "active":
+            return False
+        seen = fake._records.get(seen.parent_id) if seen.parent_id is not None else None
+    project = fake._records.get(rec.project_id) if rec.project_id is not None else None
+    return project is not None and project.data.get("status") == "active"
+
+
+def _everywhere(fake: FakeBasecamp, kind: str) -> list[_Rec]:
+    return [r for r in fake._records.values() if r.kind == kind and _visible(fake, r)]
+
+
+def _todo_filter(fake: FakeBasecamp, ctx: _Ctx) -> Callable[[_Rec], bool]:
+    """The reports' shared query filters: `assignee_ids[]` and `due` (unknown values ignored)."""
+    wanted = {int(v) for k, v in ctx.query if k == "assignee_ids[]" and v.isdigit()}
+    due = ctx.q("due")
+    today = fake._today()
+
+    def keep(todo: _Rec) -> bool:
+        assigned = {p["id"] for p in todo.data.get("assignees") or ()}
+        if wanted and not wanted & assigned:
+            return False
+        due_on = todo.data.get("due_on")
+        if due == "with":
+            return bool(due_on)
+        if due == "without":
+            return not due_on
+        if due == "overdue":
+            return bool(due_on) and str(due_on) < today
+        return True
+
+    return keep
+
+
+_TODO_REPORTS: dict[str, Callable[[FakeBasecamp, _Rec], bool]] = {
+    "GetEverythingOpenTodos": lambda fake, t: not t.data.get("completed"),
+    "GetEverythingCompletedTodos": lambda fake, t: bool(t.data.get("completed")),
+    "GetEverythingNoDueDateTodos": lambda fake, t: (
+        not t.data.get("completed") and not t.data.get("due_on")
+    ),
+    "GetEverythingUnassignedTodos": lambda fake, t: (
+        not t.data.get("completed") and not t.data.get("assignees")
+    ),
+}
+
+
+@_handles(*_TODO_REPORTS)
+def _todo_report(fake: FakeBasecamp, ctx: _Ctx) -> FakeResponse:
+    report = _TODO_REPORTS[ctx.op.operation_id]
+    keep = _todo_filter(fake, ctx)
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for todo in _everywhere(fake, "Todo"):
+        if report(fake, todo) and keep(todo):
+            assert todo.project_id is not None
+            groups.setdefault(todo.project_id, []).append(fake._render(todo))
+    # One `ProjectTodos` per project, in project order; the groups are what is paginated.
+    items = [
+        {"bucket": fake._bucket(project_id), "todos": todos}
+        for project_id, todos in sorted(groups.items())
+    ]
+    return fake._list(ctx, items)
+
+
+@_handles("GetEverythingOverdueTodos")
+def _overdue_report(fake: FakeBasecamp, ctx: _Ctx) -> FakeResponse:
+    today = fake._today()
+    keep = _todo_filter(fake, ctx)
+    overdue = [
+        t
+        for t in _everywhere(fake, "Todo")
+        if not t.data.get("completed") and t.data.get("due_on") and str(t.data["due_on"]) < today
+    ]
+    overdue = [t for t in overdue if keep(t)]
+    overdue.sort(key=lambda t: (str(t.data["due_on"]), t.id))  # oldest due date first
+    return fake._list(ctx, [fake._render(t) for t in overdue])
+
+
+@_handles("GetEverythingMessages", "GetEverythingComments")
+def _recordings_report(fake: FakeBasecamp, ctx: _Ctx) -> FakeResponse:
+    kind = "Message" if ctx.op.operation_id == "GetEverythingMessages" else "Comment"
+    found = sorted(_everywhere(fake, kind), key=lambda r: r.id, reverse=True)  # newest first
+    return fake._list(ctx, [fake._render(r) for r in found])

@@ -2,7 +2,7 @@
 
 Every operation the fake does not model with state still answers with a record of its response
 model. The record is filled by introspecting the TypedDict once (`typing.get_type_hints` with
-extras, `__required_keys__`) and then choosing a deterministic value for each key from its type
+extras, `NotRequired`) and then choosing a deterministic value for each key from its type
 and name, so two runs of a test see the same bytes.
 """
 
@@ -20,7 +20,9 @@ ORIGIN = "https://fake-basecamp.invalid"
 """Stand-in origin in stored URLs, swapped for the request's own origin on the way out.
 
 Records live longer than any one origin (the same fake may be reached through a transport and a
-loopback server at once), so URLs are stored with this marker and rewritten per response.
+loopback server at once), so URLs are stored with this marker and rewritten per response, and to
+`FakeBasecamp.origin` in inspection results, builders' results and webhook payloads. It never
+reaches a caller.
 """
 
 APP_ORIGIN = "https://3.basecamp.com"
@@ -84,6 +86,21 @@ def _flatten(tp: object) -> _Type:
     return _Type("any")
 
 
+def _required(hint: object, total: bool) -> bool:
+    """Whether a TypedDict key is required, read from its annotation.
+
+    Not `__required_keys__`: on Python 3.11 it counts every key as required when the models use
+    `from __future__ import annotations` (the string `NotRequired[...]` is not seen), which
+    would make the records differ between Python versions.
+    """
+    origin = typing.get_origin(hint)
+    if origin is NotRequired:
+        return False
+    if origin is Required:
+        return True
+    return total
+
+
 class ModelFactory:
     """Builds deterministic example records of any model in `basecamp.services.models`.
 
@@ -105,8 +122,8 @@ class ModelFactory:
 
         td = getattr(models, model)
         hints = typing.get_type_hints(td, include_extras=True)
-        required: frozenset[str] = td.__required_keys__
-        result = tuple(_Field(k, k in required, _flatten(v)) for k, v in hints.items())
+        total = bool(getattr(td, "__total__", True))
+        result = tuple(_Field(k, _required(v, total), _flatten(v)) for k, v in hints.items())
         with self._lock:
             self._fields[model] = result
         return result
@@ -114,6 +131,34 @@ class ModelFactory:
     def has_field(self, model: str, name: str) -> bool:
         """Whether `model` declares the key `name`."""
         return any(f.name == name for f in self.fields(model))
+
+    def item_model(self, model: str, name: str) -> str | None:
+        """The model of the items of `model`'s list key `name` (a page's `items_key`)."""
+        field = next((f for f in self.fields(model) if f.name == name), None)
+        inner = field.type.inner if field is not None and field.type.kind == "list" else None
+        return inner.model if inner is not None and inner.kind == "model" else None
+
+    def accepts(self, model: str, name: str, value: object) -> bool:
+        """Whether `model` declares the scalar key `name` with a type `value` has.
+
+        Used to echo written values back: a body's `"service": "dropbox"` must not overwrite a
+        response field of the same name that holds an object.
+        """
+        field = next((f for f in self.fields(model) if f.name == name), None)
+        if field is None:
+            return False
+        kind = field.type.kind
+        if kind == "str":
+            return isinstance(value, str)
+        if kind == "int":
+            return isinstance(value, int) and not isinstance(value, bool)
+        if kind == "float":
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        if kind == "bool":
+            return isinstance(value, bool)
+        if kind == "literal":
+            return value in field.type.choices
+        return False
 
     def build(self, model: str, record_id: int = 1, *, depth: int = 0) -> dict[str, Any]:
         """A record of `model` with every required key and the optional scalar keys.

@@ -146,6 +146,7 @@ class FakeServer:
         self._log = log
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._previous_origin: str | None = None
 
     @property
     def url(self) -> str:
@@ -175,13 +176,18 @@ class FakeServer:
             daemon=True,
         )
         self._thread.start()
+        # Inspection results now show URLs on this server (see `FakeBasecamp.origin`).
+        self._previous_origin = self.fake._public_origin
+        self.fake._public_origin = self.url
         return self.url
 
     def stop(self) -> None:
         """Stop serving, drop open keep-alive connections, and release the port."""
-        server, self._server = self._server, None
-        if server is None:
+        if self._server is None:
             return
+        if self.fake._public_origin == self.url and self._previous_origin is not None:
+            self.fake._public_origin = self._previous_origin
+        server, self._server = self._server, None
         server.shutdown()
         with server.connections_lock:
             open_connections = list(server.connections)
