@@ -5,15 +5,24 @@ from __future__ import annotations
 import keyword
 
 from ._text import BUILTIN_TYPE_NAMES, HEADER, docstring, py_str, py_type, uses_literal
-from .spec import Model, ModelField, Spec
+from .spec import Model, ModelField, Spec, TypeRef
 
 _TYPING_NAMES = frozenset({"Literal", "NotRequired", "TypedDict"})
 
 
+def _mentions_model(ref: TypeRef) -> bool:
+    return ref.kind == "model" or (ref.item is not None and _mentions_model(ref.item))
+
+
 def _annotation(f: ModelField) -> str:
+    """An annotation that is evaluated at run time (the module has no `from __future__ import
+    annotations`), so `NotRequired` is seen and `__required_keys__` is right on every Python.
+    Types that name another model are quoted, so models may refer to each other in any order."""
     t = py_type(f.type)
     if f.nullable:
         t = f"{t} | None"
+    if _mentions_model(f.type):
+        t = py_str(t)
     return t if f.required else f"NotRequired[{t}]"
 
 
@@ -48,8 +57,6 @@ def emit_models(spec: Spec) -> str:
         "may be `null` are typed `... | None`. Dates and times are ISO 8601 strings.",
         '"""',
         "",
-        "from __future__ import annotations",
-        "",
         f"from typing import {', '.join(typing_names)}",
         "",
         "__all__ = [" + ", ".join(py_str(m.name) for m in spec.models) + "]",
@@ -57,11 +64,11 @@ def emit_models(spec: Spec) -> str:
     for model in spec.models:
         out += ["", ""]
         if _needs_functional(model, names):
-            # Functional syntax: values are strings, so forward references need no ordering.
+            # Functional syntax, for keys that are not identifiers (or shadow names we use).
             out.append(f"{model.name} = TypedDict(")
             out.append(f"    {py_str(model.name)},")
             out.append("    {")
-            out += [f"        {py_str(f.name)}: {py_str(_annotation(f))}," for f in model.fields]
+            out += [f"        {py_str(f.name)}: {_annotation(f)}," for f in model.fields]
             out.append("    },")
             out.append(")")
             doc = _model_doc(model, 0)

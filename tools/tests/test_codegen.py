@@ -344,13 +344,24 @@ def test_models(out: dict[str, str]) -> None:
     assert "class Widget(TypedDict):" in models
     assert "    due_on: NotRequired[str | None]" in models
     assert '    kind: NotRequired[Literal["big", "small"]]' in models
-    assert "    owners: list[Person]" in models
+    # annotations are evaluated at run time; only types naming a model are quoted
+    assert "from __future__ import annotations" not in models
+    assert '    owners: "list[Person]"' in models
     # keys that are keywords, not identifiers or shadow a builtin: functional syntax
     assert 'Person = TypedDict(\n    "Person",' in models
-    assert '"from": "NotRequired[str]"' in models
-    assert '"avatar-url": "NotRequired[str | None]"' in models
+    assert '"from": NotRequired[str]' in models
+    assert '"avatar-url": NotRequired[str | None]' in models
     assert 'MyThings = TypedDict(\n    "MyThings",' in models
     assert 'Person.__doc__ = """A person.' in models
+
+
+def test_generated_models_know_their_optional_keys_at_run_time() -> None:
+    # Without postponed annotations, `NotRequired` is seen when the class is built, so runtime
+    # introspection (`__required_keys__`) matches what type checkers see, on every Python.
+    from basecamp.services.models import Todo
+
+    assert "content" in Todo.__required_keys__
+    assert "due_on" in Todo.__optional_keys__
 
 
 def test_service_module(out: dict[str, str]) -> None:

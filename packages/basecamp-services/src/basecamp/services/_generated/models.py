@@ -5,8 +5,6 @@ Keys are the JSON field names. Keys the API may leave out are `NotRequired`; val
 may be `null` are typed `... | None`. Dates and times are ISO 8601 strings.
 """
 
-from __future__ import annotations
-
 from typing import Literal, NotRequired, TypedDict
 
 __all__ = [
@@ -154,10 +152,10 @@ class Account(TypedDict):
     trial_ends_on: NotRequired[str]
     frozen: NotRequired[bool]
     paused: NotRequired[bool]
-    limits: NotRequired[AccountLimits]
-    subscription: NotRequired[AccountSubscription]
-    settings: NotRequired[AccountSettings]
-    logo: NotRequired[AccountLogo]
+    limits: NotRequired["AccountLimits"]
+    subscription: NotRequired["AccountSubscription"]
+    settings: NotRequired["AccountSettings"]
+    logo: NotRequired["AccountLogo"]
 
 
 class AccountLimits(TypedDict):
@@ -203,9 +201,9 @@ class AccountSubscription(TypedDict):
 class AssignedTodos(TypedDict):
     """The to-dos assigned to one person."""
 
-    person: NotRequired[Person]
+    person: NotRequired["Person"]
     grouped_by: NotRequired[str]
-    todos: NotRequired[list[Todo]]
+    todos: NotRequired["list[Todo]"]
 
 
 class Attachment(TypedDict):
@@ -224,7 +222,7 @@ class Bookmark(TypedDict):
     id: int
     created_at: str
     updated_at: str
-    recording: Recording
+    recording: "Recording"
 
 
 class BookmarkStatus(TypedDict):
@@ -243,8 +241,8 @@ class Boost(TypedDict):
     id: int
     content: NotRequired[str]
     created_at: str
-    booster: NotRequired[Person]
-    recording: NotRequired[Parent]
+    booster: NotRequired["Person"]
+    recording: NotRequired["Parent"]
 
 
 class Calendar(TypedDict):
@@ -315,8 +313,8 @@ class Campfire(TypedDict):
     bookmark_url: NotRequired[str]
     subscription_url: NotRequired[str]
     position: NotRequired[int]
-    bucket: ProjectRef
-    creator: Person
+    bucket: "ProjectRef"
+    creator: "Person"
     topic: NotRequired[str]
     lines_url: NotRequired[str]
     files_url: NotRequired[str]
@@ -352,10 +350,10 @@ class CampfireLine(TypedDict):
     app_url: str
     bookmark_url: NotRequired[str]
     content: NotRequired[str]
-    attachments: NotRequired[list[CampfireLineAttachment]]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    attachments: NotRequired["list[CampfireLineAttachment]"]
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
 
@@ -417,20 +415,20 @@ class Card(TypedDict):
     position: NotRequired[int]
     content: NotRequired[str]
     description: NotRequired[str]
-    description_attachments: list[RichTextAttachment]
+    description_attachments: "list[RichTextAttachment]"
     due_on: NotRequired[str | None]
     completed: NotRequired[bool]
     completed_at: NotRequired[str]
     comments_count: NotRequired[int]
     comments_url: NotRequired[str]
     completion_url: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
-    completer: NotRequired[Person]
-    assignees: NotRequired[list[Person]]
-    completion_subscribers: NotRequired[list[Person]]
-    steps: NotRequired[list[CardStep]]
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
+    completer: NotRequired["Person"]
+    assignees: NotRequired["list[Person]"]
+    completion_subscribers: NotRequired["list[Person]"]
+    steps: NotRequired["list[CardStep]"]
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
 
@@ -470,11 +468,11 @@ class CardColumn(TypedDict):
     cards_count: NotRequired[int]
     comments_count: NotRequired[int]
     cards_url: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
-    subscribers: NotRequired[list[Person]]
-    on_hold: NotRequired[CardColumnOnHold]
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
+    subscribers: NotRequired["list[Person]"]
+    on_hold: NotRequired["CardColumnOnHold"]
 
 
 class CardColumnOnHold(TypedDict):
@@ -528,11 +526,11 @@ class CardStep(TypedDict):
     due_on: NotRequired[str]
     completed: NotRequired[bool]
     completed_at: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
-    completer: NotRequired[Person]
-    assignees: NotRequired[list[Person]]
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
+    completer: NotRequired["Person"]
+    assignees: NotRequired["list[Person]"]
     completion_url: NotRequired[str]
 
 
@@ -564,11 +562,11 @@ class CardTable(TypedDict):
     app_url: str
     bookmark_url: NotRequired[str]
     subscription_url: NotRequired[str]
-    bucket: ProjectRef
-    creator: Person
-    subscribers: NotRequired[list[Person]]
-    lists: NotRequired[list[CardColumn]]
-    wormholes: NotRequired[list[Wormhole]]
+    bucket: "ProjectRef"
+    creator: "Person"
+    subscribers: NotRequired["list[Person]"]
+    lists: NotRequired["list[CardColumn]"]
+    wormholes: NotRequired["list[Wormhole]"]
 
 
 class Chatbot(TypedDict):
@@ -620,18 +618,18 @@ class ClientApproval(TypedDict):
     app_url: str
     bookmark_url: NotRequired[str]
     subscription_url: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     content: NotRequired[str]
-    content_attachments: list[RichTextAttachment]
+    content_attachments: "list[RichTextAttachment]"
     subject: NotRequired[str]
     due_on: NotRequired[str]
     replies_count: NotRequired[int]
     replies_url: NotRequired[str]
     approval_status: NotRequired[str]
-    approver: NotRequired[Person]
-    responses: NotRequired[list[ClientApprovalResponse]]
+    approver: NotRequired["Person"]
+    responses: NotRequired["list[ClientApprovalResponse]"]
 
 
 class ClientApprovalResponse(TypedDict):
@@ -660,9 +658,9 @@ class ClientApprovalResponse(TypedDict):
     type: NotRequired[str]
     app_url: NotRequired[str]
     bookmark_url: NotRequired[str]
-    parent: NotRequired[Parent]
-    bucket: NotRequired[ProjectRef]
-    creator: NotRequired[Person]
+    parent: NotRequired["Parent"]
+    bucket: NotRequired["ProjectRef"]
+    creator: NotRequired["Person"]
     content: NotRequired[str]
     approved: NotRequired[bool]
 
@@ -705,11 +703,11 @@ class ClientCorrespondence(TypedDict):
     app_url: str
     bookmark_url: NotRequired[str]
     subscription_url: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     content: NotRequired[str]
-    content_attachments: list[RichTextAttachment]
+    content_attachments: "list[RichTextAttachment]"
     subject: str
     replies_count: NotRequired[int]
     replies_url: NotRequired[str]
@@ -744,11 +742,11 @@ class ClientReply(TypedDict):
     url: str
     app_url: str
     bookmark_url: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     content: str
-    content_attachments: list[RichTextAttachment]
+    content_attachments: "list[RichTextAttachment]"
 
 
 class ClientSide(TypedDict):
@@ -800,12 +798,12 @@ class CloudFile(TypedDict):
     comments_count: NotRequired[int]
     comments_url: NotRequired[str]
     position: NotRequired[int]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     description: NotRequired[str]
-    description_attachments: list[RichTextAttachment]
-    service: CloudFileService
+    description_attachments: "list[RichTextAttachment]"
+    service: "CloudFileService"
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
 
@@ -855,11 +853,11 @@ class Comment(TypedDict):
     url: str
     app_url: str
     bookmark_url: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     content: str
-    content_attachments: list[RichTextAttachment]
+    content_attachments: "list[RichTextAttachment]"
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
 
@@ -919,11 +917,11 @@ class Document(TypedDict):
     comments_count: NotRequired[int]
     comments_url: NotRequired[str]
     position: NotRequired[int]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     content: NotRequired[str]
-    content_attachments: list[RichTextAttachment]
+    content_attachments: "list[RichTextAttachment]"
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
 
@@ -955,8 +953,8 @@ class Draft(TypedDict):
     app_url: str
     title: str
     type: str
-    bucket: DraftProjectRef
-    parent: DraftParent | None
+    bucket: "DraftProjectRef"
+    parent: "DraftParent | None"
     excerpt: str
     created_at: str
     updated_at: str
@@ -998,9 +996,9 @@ class Event(TypedDict):
     id: int
     recording_id: int
     action: str
-    details: NotRequired[EventDetails]
+    details: NotRequired["EventDetails"]
     created_at: str
-    creator: Person
+    creator: "Person"
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
 
@@ -1058,9 +1056,9 @@ class EverythingFile(TypedDict):
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
     position: NotRequired[int]
-    parent: NotRequired[Parent]
-    bucket: NotRequired[ProjectRef]
-    creator: NotRequired[Person]
+    parent: NotRequired["Parent"]
+    bucket: NotRequired["ProjectRef"]
+    creator: NotRequired["Person"]
     attachable_sgid: NotRequired[str]
     content_type: NotRequired[str]
     byte_size: NotRequired[int]
@@ -1070,9 +1068,9 @@ class EverythingFile(TypedDict):
     width: NotRequired[int | None]
     height: NotRequired[int | None]
     description: NotRequired[str]
-    description_attachments: NotRequired[list[RichTextAttachment]]
+    description_attachments: NotRequired["list[RichTextAttachment]"]
     content: NotRequired[str]
-    content_attachments: NotRequired[list[RichTextAttachment]]
+    content_attachments: NotRequired["list[RichTextAttachment]"]
 
 
 class Folder(TypedDict):
@@ -1119,33 +1117,33 @@ class FolderWithProjects(TypedDict):
     color: str | None
     image_url: str | None
     url: str
-    projects: list[Project]
+    projects: "list[Project]"
 
 
 Forward = TypedDict(
     "Forward",
     {
-        "id": "int",
-        "status": "str",
-        "visible_to_clients": "bool",
-        "created_at": "str",
-        "updated_at": "str",
-        "title": "str",
-        "inherits_status": "bool",
-        "type": "str",
-        "url": "str",
-        "app_url": "str",
-        "bookmark_url": "NotRequired[str]",
-        "subscription_url": "NotRequired[str]",
+        "id": int,
+        "status": str,
+        "visible_to_clients": bool,
+        "created_at": str,
+        "updated_at": str,
+        "title": str,
+        "inherits_status": bool,
+        "type": str,
+        "url": str,
+        "app_url": str,
+        "bookmark_url": NotRequired[str],
+        "subscription_url": NotRequired[str],
         "parent": "Parent",
         "bucket": "ProjectRef",
         "creator": "Person",
-        "content": "NotRequired[str]",
+        "content": NotRequired[str],
         "content_attachments": "list[RichTextAttachment]",
-        "subject": "str",
-        "from": "NotRequired[str]",
-        "replies_count": "NotRequired[int]",
-        "replies_url": "NotRequired[str]",
+        "subject": str,
+        "from": NotRequired[str],
+        "replies_count": NotRequired[int],
+        "replies_url": NotRequired[str],
     },
 )
 Forward.__doc__ = """An email forwarded into a project.
@@ -1197,11 +1195,11 @@ class ForwardReply(TypedDict):
     url: str
     app_url: str
     bookmark_url: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     content: str
-    content_attachments: list[RichTextAttachment]
+    content_attachments: "list[RichTextAttachment]"
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
 
@@ -1234,10 +1232,10 @@ class Gauge(TypedDict):
     url: NotRequired[str]
     app_url: NotRequired[str]
     bookmark_url: NotRequired[str]
-    bucket: NotRequired[ProjectRef]
-    creator: NotRequired[Person]
+    bucket: NotRequired["ProjectRef"]
+    creator: NotRequired["Person"]
     description: NotRequired[str]
-    description_attachments: NotRequired[list[RichTextAttachment]]
+    description_attachments: NotRequired["list[RichTextAttachment]"]
     enabled: NotRequired[bool]
     last_needle_color: NotRequired[str]
     last_needle_position: NotRequired[int]
@@ -1282,11 +1280,11 @@ class GaugeNeedle(TypedDict):
     comments_url: NotRequired[str]
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
-    parent: NotRequired[Parent]
-    bucket: NotRequired[ProjectRef]
-    creator: NotRequired[Person]
+    parent: NotRequired["Parent"]
+    bucket: NotRequired["ProjectRef"]
+    creator: NotRequired["Person"]
     description: NotRequired[str]
-    description_attachments: list[RichTextAttachment]
+    description_attachments: "list[RichTextAttachment]"
     color: NotRequired[str]
     position: NotRequired[int]
 
@@ -1359,11 +1357,11 @@ class GoogleDocument(TypedDict):
     comments_count: NotRequired[int]
     comments_url: NotRequired[str]
     position: NotRequired[int]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     description: NotRequired[str]
-    description_attachments: list[RichTextAttachment]
+    description_attachments: "list[RichTextAttachment]"
     document_type: str
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
@@ -1377,7 +1375,7 @@ class HillChart(TypedDict):
     updated_at: NotRequired[str]
     app_update_url: NotRequired[str]
     app_versions_url: NotRequired[str]
-    dots: NotRequired[list[HillChartDot]]
+    dots: NotRequired["list[HillChartDot]"]
 
 
 class HillChartDot(TypedDict):
@@ -1425,8 +1423,8 @@ class Inbox(TypedDict):
     app_url: str
     bookmark_url: NotRequired[str]
     position: NotRequired[int]
-    bucket: ProjectRef
-    creator: Person
+    bucket: "ProjectRef"
+    creator: "Person"
     forwards_count: NotRequired[int]
     forwards_url: NotRequired[str]
 
@@ -1476,13 +1474,13 @@ class Message(TypedDict):
     subscription_url: NotRequired[str]
     comments_count: NotRequired[int]
     comments_url: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     subject: str
     content: str
-    content_attachments: list[RichTextAttachment]
-    category: NotRequired[MessageType]
+    content_attachments: "list[RichTextAttachment]"
+    category: NotRequired["MessageType"]
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
 
@@ -1515,8 +1513,8 @@ class MessageBoard(TypedDict):
     app_url: str
     bookmark_url: NotRequired[str]
     position: NotRequired[int]
-    bucket: ProjectRef
-    creator: Person
+    bucket: "ProjectRef"
+    creator: "Person"
     messages_count: NotRequired[int]
     messages_url: NotRequired[str]
     app_messages_url: NotRequired[str]
@@ -1550,15 +1548,15 @@ class MyAssignment(TypedDict):
     content: NotRequired[str]
     starts_on: NotRequired[str]
     due_on: NotRequired[str]
-    bucket: NotRequired[MyAssignmentProjectRef]
+    bucket: NotRequired["MyAssignmentProjectRef"]
     completed: NotRequired[bool]
     type: NotRequired[str]
-    assignees: NotRequired[list[PersonSummary]]
+    assignees: NotRequired["list[PersonSummary]"]
     comments_count: NotRequired[int]
     has_description: NotRequired[bool]
     priority_recording_id: NotRequired[int]
-    parent: NotRequired[MyAssignmentParent]
-    children: NotRequired[list[MyAssignment]]
+    parent: NotRequired["MyAssignmentParent"]
+    children: NotRequired["list[MyAssignment]"]
 
 
 class MyAssignmentParent(TypedDict):
@@ -1588,8 +1586,8 @@ class MyAssignmentProjectRef(TypedDict):
 class MyAssignments(TypedDict):
     """Your open assignments, split by priority."""
 
-    priorities: NotRequired[list[MyAssignment]]
-    non_priorities: NotRequired[list[MyAssignment]]
+    priorities: NotRequired["list[MyAssignment]"]
+    non_priorities: NotRequired["list[MyAssignment]"]
 
 
 class MyNote(TypedDict):
@@ -1609,7 +1607,7 @@ class MyNote(TypedDict):
     created_at: str | None
     updated_at: str | None
     content: str
-    content_attachments: list[RichTextAttachment]
+    content_attachments: "list[RichTextAttachment]"
     url: str
     app_url: str
 
@@ -1632,13 +1630,13 @@ class MyNotifications(TypedDict):
         bubble_ups: Items you asked to see again.
     """
 
-    unreads: NotRequired[list[Notification]]
-    reads: NotRequired[list[Notification]]
+    unreads: NotRequired["list[Notification]"]
+    reads: NotRequired["list[Notification]"]
     bubble_ups_count: int
     scheduled_bubble_ups_count: int
-    memories: NotRequired[list[Notification]]
-    bubble_ups: NotRequired[list[Notification]]
-    scheduled_bubble_ups: NotRequired[list[Notification]]
+    memories: NotRequired["list[Notification]"]
+    bubble_ups: NotRequired["list[Notification]"]
+    scheduled_bubble_ups: NotRequired["list[Notification]"]
 
 
 class NewPersonInput(TypedDict):
@@ -1676,7 +1674,7 @@ class Notification(TypedDict):
     title: NotRequired[str]
     type: NotRequired[str]
     bucket_name: NotRequired[str]
-    creator: NotRequired[Person]
+    creator: NotRequired["Person"]
     content_excerpt: NotRequired[str]
     app_url: NotRequired[str]
     unread_url: NotRequired[str]
@@ -1686,8 +1684,8 @@ class Notification(TypedDict):
     bubble_up_at: NotRequired[str]
     subscription_url: NotRequired[str]
     subscribed: NotRequired[bool]
-    previewable_attachments: NotRequired[list[PreviewableAttachment]]
-    participants: NotRequired[list[Person]]
+    previewable_attachments: NotRequired["list[PreviewableAttachment]"]
+    participants: NotRequired["list[Person]"]
     named: NotRequired[bool]
     image_url: NotRequired[str]
 
@@ -1695,7 +1693,7 @@ class Notification(TypedDict):
 class OutOfOffice(TypedDict):
     """A person's away status."""
 
-    person: NotRequired[PersonSummary]
+    person: NotRequired["PersonSummary"]
     enabled: NotRequired[bool]
     ongoing: NotRequired[bool]
     start_date: NotRequired[str]
@@ -1713,10 +1711,10 @@ class OutOfOfficeInput(TypedDict):
 class OverdueTodos(TypedDict):
     """Late to-dos, bucketed by how late they are."""
 
-    under_a_week_late: NotRequired[list[Todo]]
-    over_a_week_late: NotRequired[list[Todo]]
-    over_a_month_late: NotRequired[list[Todo]]
-    over_three_months_late: NotRequired[list[Todo]]
+    under_a_week_late: NotRequired["list[Todo]"]
+    over_a_week_late: NotRequired["list[Todo]"]
+    over_a_month_late: NotRequired["list[Todo]"]
+    over_three_months_late: NotRequired["list[Todo]"]
 
 
 class Parent(TypedDict):
@@ -1734,7 +1732,7 @@ class Parent(TypedDict):
     type: str
     url: str
     app_url: str
-    bucket: NotRequired[ProjectRef]
+    bucket: NotRequired["ProjectRef"]
 
 
 class Person(TypedDict):
@@ -1761,7 +1759,7 @@ class Person(TypedDict):
     employee: NotRequired[bool]
     time_zone: NotRequired[str]
     avatar_url: NotRequired[str]
-    company: NotRequired[PersonCompany]
+    company: NotRequired["PersonCompany"]
     can_manage_projects: NotRequired[bool]
     can_manage_people: NotRequired[bool]
     can_ping: NotRequired[bool]
@@ -1779,8 +1777,8 @@ class PersonCompany(TypedDict):
 class PersonProgress(TypedDict):
     """One person's activity feed."""
 
-    person: Person
-    events: list[TimelineEvent]
+    person: "Person"
+    events: "list[TimelineEvent]"
 
 
 class PersonSummary(TypedDict):
@@ -1859,17 +1857,17 @@ class Project(TypedDict):
     bookmark_url: NotRequired[str]
     url: str
     app_url: str
-    dock: NotRequired[list[DockTool]]
+    dock: NotRequired["list[DockTool]"]
     bookmarked: NotRequired[bool]
-    client_company: NotRequired[ClientCompany]
-    clientside: NotRequired[ClientSide]
+    client_company: NotRequired["ClientCompany"]
+    clientside: NotRequired["ClientSide"]
 
 
 class ProjectAccessResult(TypedDict):
     """Who gained and who lost access to a project."""
 
-    granted: NotRequired[list[Person]]
-    revoked: NotRequired[list[Person]]
+    granted: NotRequired["list[Person]"]
+    revoked: NotRequired["list[Person]"]
 
 
 class ProjectCards(TypedDict):
@@ -1879,8 +1877,8 @@ class ProjectCards(TypedDict):
         bucket: The project it belongs to.
     """
 
-    bucket: ProjectRef
-    cards: list[Card]
+    bucket: "ProjectRef"
+    cards: "list[Card]"
 
 
 class ProjectConstruction(TypedDict):
@@ -1894,7 +1892,7 @@ class ProjectConstruction(TypedDict):
     id: int
     status: str
     url: NotRequired[str]
-    project: NotRequired[Project]
+    project: NotRequired["Project"]
 
 
 class ProjectConstructionInput(TypedDict):
@@ -1934,8 +1932,8 @@ class ProjectTodos(TypedDict):
         bucket: The project it belongs to.
     """
 
-    bucket: ProjectRef
-    todos: list[Todo]
+    bucket: "ProjectRef"
+    todos: "list[Todo]"
 
 
 class Question(TypedDict):
@@ -1967,11 +1965,11 @@ class Question(TypedDict):
     app_url: str
     bookmark_url: NotRequired[str]
     subscription_url: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     paused: NotRequired[bool]
-    schedule: NotRequired[QuestionSchedule]
+    schedule: NotRequired["QuestionSchedule"]
     answers_count: NotRequired[int]
     answers_url: NotRequired[str]
 
@@ -2013,11 +2011,11 @@ class QuestionAnswer(TypedDict):
     comments_count: NotRequired[int]
     comments_url: NotRequired[str]
     content: str
-    content_attachments: list[RichTextAttachment]
+    content_attachments: "list[RichTextAttachment]"
     group_on: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
 
@@ -2041,7 +2039,7 @@ class QuestionReminder(TypedDict):
     reminder_id: NotRequired[int]
     remind_at: NotRequired[str]
     group_on: NotRequired[str]
-    question: NotRequired[Question]
+    question: NotRequired["Question"]
 
 
 class QuestionSchedule(TypedDict):
@@ -2087,43 +2085,43 @@ class Questionnaire(TypedDict):
     questions_url: NotRequired[str]
     questions_count: NotRequired[int]
     name: str
-    bucket: ProjectRef
-    creator: Person
+    bucket: "ProjectRef"
+    creator: "Person"
 
 
 Recording = TypedDict(
     "Recording",
     {
-        "id": "int",
-        "status": "str",
-        "visible_to_clients": "bool",
-        "created_at": "str",
-        "updated_at": "str",
-        "title": "str",
-        "inherits_status": "bool",
-        "type": "str",
-        "url": "str",
-        "app_url": "str",
-        "bookmark_url": "NotRequired[str]",
-        "bubble_up_url": "NotRequired[str]",
-        "content": "NotRequired[str]",
-        "content_attachments": "NotRequired[list[RichTextAttachment]]",
-        "description_attachments": "NotRequired[list[RichTextAttachment]]",
-        "comments_count": "NotRequired[int]",
-        "comments_url": "NotRequired[str]",
-        "subscription_url": "NotRequired[str]",
-        "boosts_count": "NotRequired[int]",
-        "boosts_url": "NotRequired[str]",
-        "subject": "NotRequired[str]",
-        "category": "NotRequired[RecordingCategory]",
-        "group_on": "NotRequired[str]",
-        "from": "NotRequired[str]",
-        "replies_count": "NotRequired[int]",
-        "replies_url": "NotRequired[str]",
-        "position": "NotRequired[int]",
-        "description": "NotRequired[str]",
-        "service": "NotRequired[DoorService]",
-        "parent": "NotRequired[Parent]",
+        "id": int,
+        "status": str,
+        "visible_to_clients": bool,
+        "created_at": str,
+        "updated_at": str,
+        "title": str,
+        "inherits_status": bool,
+        "type": str,
+        "url": str,
+        "app_url": str,
+        "bookmark_url": NotRequired[str],
+        "bubble_up_url": NotRequired[str],
+        "content": NotRequired[str],
+        "content_attachments": NotRequired["list[RichTextAttachment]"],
+        "description_attachments": NotRequired["list[RichTextAttachment]"],
+        "comments_count": NotRequired[int],
+        "comments_url": NotRequired[str],
+        "subscription_url": NotRequired[str],
+        "boosts_count": NotRequired[int],
+        "boosts_url": NotRequired[str],
+        "subject": NotRequired[str],
+        "category": NotRequired["RecordingCategory"],
+        "group_on": NotRequired[str],
+        "from": NotRequired[str],
+        "replies_count": NotRequired[int],
+        "replies_url": NotRequired[str],
+        "position": NotRequired[int],
+        "description": NotRequired[str],
+        "service": NotRequired["DoorService"],
+        "parent": NotRequired["Parent"],
         "bucket": "ProjectRef",
         "creator": "Person",
     },
@@ -2212,8 +2210,8 @@ class Schedule(TypedDict):
     app_url: str
     bookmark_url: NotRequired[str]
     position: NotRequired[int]
-    bucket: ProjectRef
-    creator: Person
+    bucket: "ProjectRef"
+    creator: "Person"
     include_due_assignments: NotRequired[bool]
     entries_count: NotRequired[int]
     entries_url: NotRequired[str]
@@ -2259,16 +2257,16 @@ class ScheduleEntry(TypedDict):
     subscription_url: NotRequired[str]
     comments_count: NotRequired[int]
     comments_url: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     summary: str
     description: NotRequired[str]
-    description_attachments: list[RichTextAttachment]
+    description_attachments: "list[RichTextAttachment]"
     all_day: bool
     starts_at: str
     ends_at: str
-    participants: NotRequired[list[Person]]
+    participants: NotRequired["list[Person]"]
     join_url: NotRequired[str | None]
     highlighted: NotRequired[bool]
     boosts_count: NotRequired[int]
@@ -2278,8 +2276,8 @@ class ScheduleEntry(TypedDict):
 class SearchMetadata(TypedDict):
     """The filter choices search offers."""
 
-    recording_search_types: list[SearchType]
-    file_search_types: list[SearchType]
+    recording_search_types: "list[SearchType]"
+    file_search_types: "list[SearchType]"
     default_creator_label: str
     default_bucket_label: str
     default_circle_label: str
@@ -2329,28 +2327,28 @@ class SearchResult(TypedDict):
     bookmark_url: NotRequired[str]
     subscription_url: NotRequired[str]
     bubble_up_url: NotRequired[str]
-    parent: NotRequired[Parent]
-    bucket: NotRequired[ProjectRef]
-    creator: NotRequired[Person]
+    parent: NotRequired["Parent"]
+    bucket: NotRequired["ProjectRef"]
+    creator: NotRequired["Person"]
     content: str | None
     description: str | None
     plain_text_content: NotRequired[str]
     plain_text_description: NotRequired[str]
-    content_attachments: NotRequired[list[RichTextAttachment]]
-    description_attachments: NotRequired[list[RichTextAttachment]]
-    attachments: NotRequired[list[SearchResultAttachment]]
+    content_attachments: NotRequired["list[RichTextAttachment]"]
+    description_attachments: NotRequired["list[RichTextAttachment]"]
+    attachments: NotRequired["list[SearchResultAttachment]"]
     subject: NotRequired[str]
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
     language: NotRequired[str]
     image_url: NotRequired[str]
     sound_url: NotRequired[str]
-    subscribers: NotRequired[list[Person]]
+    subscribers: NotRequired["list[Person]"]
     color: NotRequired[str | None]
     cards_count: NotRequired[int]
     comment_count: NotRequired[int]
     cards_url: NotRequired[str]
-    on_hold: NotRequired[CardColumnOnHold]
+    on_hold: NotRequired["CardColumnOnHold"]
     comments_count: NotRequired[int]
     comments_url: NotRequired[str]
     position: NotRequired[int]
@@ -2414,7 +2412,7 @@ class Subscription(TypedDict):
     subscribed: bool
     count: int
     url: str
-    subscribers: NotRequired[list[Person]]
+    subscribers: NotRequired["list[Person]"]
 
 
 class Template(TypedDict):
@@ -2435,7 +2433,7 @@ class Template(TypedDict):
     description: NotRequired[str]
     url: NotRequired[str]
     app_url: NotRequired[str]
-    dock: NotRequired[list[DockTool]]
+    dock: NotRequired["list[DockTool]"]
 
 
 class TimelineAttachment(TypedDict):
@@ -2488,11 +2486,11 @@ class TimelineAttachment(TypedDict):
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
     position: NotRequired[int]
-    parent: NotRequired[Parent]
-    bucket: NotRequired[ProjectRef]
-    creator: NotRequired[Person]
+    parent: NotRequired["Parent"]
+    bucket: NotRequired["ProjectRef"]
+    creator: NotRequired["Person"]
     description: NotRequired[str]
-    description_attachments: NotRequired[list[RichTextAttachment]]
+    description_attachments: NotRequired["list[RichTextAttachment]"]
     app_download_url: NotRequired[str]
     visible_to_clients: NotRequired[bool]
     attachable_sgid: NotRequired[str]
@@ -2522,15 +2520,15 @@ class TimelineEvent(TypedDict):
     parent_recording_id: NotRequired[int]
     url: NotRequired[str]
     app_url: NotRequired[str]
-    creator: NotRequired[Person]
+    creator: NotRequired["Person"]
     action: NotRequired[str]
     target: NotRequired[str]
     title: NotRequired[str]
     summary_excerpt: NotRequired[str]
     avatars_sample: NotRequired[list[str]]
-    bucket: NotRequired[ProjectRef]
-    data: NotRequired[TimelineEventData]
-    attachments: NotRequired[list[TimelineAttachment]]
+    bucket: NotRequired["ProjectRef"]
+    data: NotRequired["TimelineEventData"]
+    attachments: NotRequired["list[TimelineAttachment]"]
 
 
 class TimelineEventData(TypedDict):
@@ -2571,13 +2569,13 @@ class TimesheetEntry(TypedDict):
     url: str
     app_url: str
     bookmark_url: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     date: NotRequired[str]
     description: NotRequired[str]
     hours: NotRequired[str]
-    person: NotRequired[Person]
+    person: NotRequired["Person"]
 
 
 class Todo(TypedDict):
@@ -2620,21 +2618,21 @@ class Todo(TypedDict):
     comments_count: NotRequired[int]
     comments_url: NotRequired[str]
     position: NotRequired[int]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     description: NotRequired[str]
     completed: NotRequired[bool]
     content: str
-    description_attachments: list[RichTextAttachment]
+    description_attachments: "list[RichTextAttachment]"
     starts_on: NotRequired[str | None]
     due_on: NotRequired[str | None]
-    assignees: NotRequired[list[Person]]
-    completion_subscribers: NotRequired[list[Person]]
+    assignees: NotRequired["list[Person]"]
+    completion_subscribers: NotRequired["list[Person]"]
     completion_url: NotRequired[str]
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
-    steps: NotRequired[list[CardStep]]
+    steps: NotRequired["list[CardStep]"]
 
 
 class Todolist(TypedDict):
@@ -2680,11 +2678,11 @@ class Todolist(TypedDict):
     comments_count: NotRequired[int]
     comments_url: NotRequired[str]
     position: NotRequired[int]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     description: str
-    description_attachments: list[RichTextAttachment]
+    description_attachments: "list[RichTextAttachment]"
     completed: NotRequired[bool]
     completed_ratio: NotRequired[str]
     name: str
@@ -2727,8 +2725,8 @@ class Todoset(TypedDict):
     app_url: str
     bookmark_url: NotRequired[str]
     position: NotRequired[int]
-    bucket: ProjectRef
-    creator: Person
+    bucket: "ProjectRef"
+    creator: "Person"
     name: str
     todolists_count: NotRequired[int]
     todolists_url: NotRequired[str]
@@ -2772,9 +2770,9 @@ class Tool(TypedDict):
     bookmark_url: NotRequired[str]
     subscription_url: NotRequired[str]
     position: NotRequired[int]
-    parent: NotRequired[Parent]
-    bucket: NotRequired[ProjectRef]
-    creator: Person
+    parent: NotRequired["Parent"]
+    bucket: NotRequired["ProjectRef"]
+    creator: "Person"
     name: NotRequired[str]
     enabled: NotRequired[bool]
 
@@ -2803,13 +2801,13 @@ class UpcomingAssignable(TypedDict):
     due_on: NotRequired[str | None]
     type: str
     content: str
-    assignees: list[PersonSummary]
-    bucket: UpcomingProjectRef
-    parent: UpcomingAssignableParent
+    assignees: "list[PersonSummary]"
+    bucket: "UpcomingProjectRef"
+    parent: "UpcomingAssignableParent"
     completion_url: str
     completed: bool
     repeating: bool
-    completion: NotRequired[UpcomingAssignableCompletion]
+    completion: NotRequired["UpcomingAssignableCompletion"]
     comments_count: int
 
 
@@ -2821,7 +2819,7 @@ class UpcomingAssignableCompletion(TypedDict):
     """
 
     created_at: str
-    creator: PersonSummary
+    creator: "PersonSummary"
 
 
 class UpcomingAssignableParent(TypedDict):
@@ -2841,9 +2839,9 @@ class UpcomingProjectRef(TypedDict):
 class UpcomingSchedule(TypedDict):
     """Events and assignments inside a date window."""
 
-    schedule_entries: list[UpcomingScheduleEntry]
-    recurring_schedule_entry_occurrences: list[UpcomingScheduleEntry]
-    assignables: list[UpcomingAssignable]
+    schedule_entries: "list[UpcomingScheduleEntry]"
+    recurring_schedule_entry_occurrences: "list[UpcomingScheduleEntry]"
+    assignables: "list[UpcomingAssignable]"
 
 
 class UpcomingScheduleEntry(TypedDict):
@@ -2870,9 +2868,9 @@ class UpcomingScheduleEntry(TypedDict):
     recurring: bool
     starts_at: str
     ends_at: str
-    creator: PersonSummary
-    participants: list[PersonSummary]
-    bucket: UpcomingProjectRef
+    creator: "PersonSummary"
+    participants: "list[PersonSummary]"
+    bucket: "UpcomingProjectRef"
     comments_count: int
 
 
@@ -2915,11 +2913,11 @@ class Upload(TypedDict):
     comments_count: NotRequired[int]
     comments_url: NotRequired[str]
     position: NotRequired[int]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     description: NotRequired[str]
-    description_attachments: list[RichTextAttachment]
+    description_attachments: "list[RichTextAttachment]"
     content_type: NotRequired[str]
     byte_size: NotRequired[int]
     width: NotRequired[int]
@@ -2941,12 +2939,12 @@ class UploadVersion(TypedDict):
     id: int
     recording_id: int
     action: str
-    details: NotRequired[EventDetails]
+    details: NotRequired["EventDetails"]
     created_at: str
-    creator: Person
+    creator: "Person"
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
-    upload: NotRequired[UploadVersionFile]
+    upload: NotRequired["UploadVersionFile"]
 
 
 class UploadVersionFile(TypedDict):
@@ -2996,9 +2994,9 @@ class Vault(TypedDict):
     app_url: str
     bookmark_url: NotRequired[str]
     position: NotRequired[int]
-    parent: NotRequired[Parent]
-    bucket: ProjectRef
-    creator: Person
+    parent: NotRequired["Parent"]
+    bucket: "ProjectRef"
+    creator: "Person"
     documents_count: NotRequired[int]
     documents_url: NotRequired[str]
     uploads_count: NotRequired[int]
@@ -3025,7 +3023,7 @@ class Webhook(TypedDict):
     types: NotRequired[list[str]]
     url: str
     app_url: str
-    recent_deliveries: NotRequired[list[WebhookDelivery]]
+    recent_deliveries: NotRequired["list[WebhookDelivery]"]
 
 
 class WebhookCopy(TypedDict):
@@ -3040,7 +3038,7 @@ class WebhookCopy(TypedDict):
     id: NotRequired[int]
     url: NotRequired[str]
     app_url: NotRequired[str]
-    bucket: NotRequired[WebhookCopyProjectRef]
+    bucket: NotRequired["WebhookCopyProjectRef"]
 
 
 class WebhookCopyProjectRef(TypedDict):
@@ -3054,15 +3052,15 @@ class WebhookDelivery(TypedDict):
 
     id: NotRequired[int]
     created_at: NotRequired[str]
-    request: NotRequired[WebhookDeliveryRequest]
-    response: NotRequired[WebhookDeliveryResponse]
+    request: NotRequired["WebhookDeliveryRequest"]
+    response: NotRequired["WebhookDeliveryResponse"]
 
 
 class WebhookDeliveryRequest(TypedDict):
     """What was sent to the webhook URL."""
 
     headers: NotRequired[dict[str, object]]
-    body: NotRequired[WebhookEvent]
+    body: NotRequired["WebhookEvent"]
 
 
 class WebhookDeliveryResponse(TypedDict):
@@ -3084,9 +3082,9 @@ class WebhookEvent(TypedDict):
     kind: NotRequired[str]
     details: NotRequired[object]
     created_at: NotRequired[str]
-    recording: NotRequired[Recording]
-    creator: NotRequired[Person]
-    copy: NotRequired[WebhookCopy]
+    recording: NotRequired["Recording"]
+    creator: NotRequired["Person"]
+    copy: NotRequired["WebhookCopy"]
 
 
 class Wormhole(TypedDict):
@@ -3118,9 +3116,9 @@ class Wormhole(TypedDict):
     url: str
     app_url: str
     bookmark_url: NotRequired[str]
-    parent: Parent
-    bucket: ProjectRef
-    creator: Person
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
     color: str | None
     linked: bool
     destination_url: str | None
