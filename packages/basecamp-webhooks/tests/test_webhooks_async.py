@@ -55,28 +55,28 @@ async def test_async_and_sync_middleware_order(
         await next_fn()
         log.append("outer:after")
 
-    def middle(event: WebhookEvent, next_fn: NextFn) -> None:
-        log.append(f"middle:before:{threading.current_thread() is threading.main_thread()}")
-        next_fn()
+    async def middle(event: WebhookEvent, next_fn: AsyncNextFn) -> None:
+        log.append("middle:before")
+        await next_fn()
         log.append("middle:after")
 
-    async def inner(event: WebhookEvent, next_fn: AsyncNextFn) -> None:
-        log.append("inner:before")
-        await next_fn()
+    def inner(event: WebhookEvent, next_fn: NextFn) -> None:
+        log.append(f"inner:before:main={threading.current_thread() is threading.main_thread()}")
+        next_fn()
         log.append("inner:after")
 
-    async def handler(event: WebhookEvent) -> None:
-        await asyncio.sleep(0)
+    def handler(event: WebhookEvent) -> None:
         log.append("handler")
 
     receiver.use(outer).use(middle).use(inner).on_any(handler)
     body = make_body()
     await receiver.handle_request_async(body, sign(body))
-    # The sync middleware wraps async work, so it ran in a worker thread and still wrapped it.
+    # A plain middleware behind the async ones runs inline on the loop thread and still wraps
+    # the (plain) handlers.
     assert log == [
         "outer:before",
-        "middle:before:False",
-        "inner:before",
+        "middle:before",
+        "inner:before:main=True",
         "handler",
         "inner:after",
         "middle:after",
@@ -115,10 +115,13 @@ async def test_async_middleware_can_stop_dispatch(
     assert calls == []
 
 
-async def test_sync_middleware_in_thread_propagates_handler_errors(
+async def test_inline_sync_middleware_sees_handler_errors(
     receiver: WebhookReceiver, make_body: BodyFactory, sign: HeaderFactory
 ) -> None:
     seen: list[str] = []
+
+    async def outer(event: WebhookEvent, next_fn: AsyncNextFn) -> None:
+        await next_fn()
 
     def mw(event: WebhookEvent, next_fn: NextFn) -> None:
         try:
@@ -127,14 +130,14 @@ async def test_sync_middleware_in_thread_propagates_handler_errors(
             seen.append(str(exc))
             raise
 
-    async def boom(event: WebhookEvent) -> None:
-        raise RuntimeError("async boom")
+    def boom(event: WebhookEvent) -> None:
+        raise RuntimeError("boom")
 
-    receiver.use(mw).on_any(boom)
+    receiver.use(outer).use(mw).on_any(boom)
     body = make_body(id=3)
-    with pytest.raises(RuntimeError, match="async boom"):
+    with pytest.raises(RuntimeError, match="boom"):
         await receiver.handle_request_async(body, sign(body))
-    assert seen == ["async boom"]
+    assert seen == ["boom"]
     assert not receiver.has_seen(3)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -13,6 +14,7 @@ from basecamp.webhooks import (
     InvalidEventKindError,
     WebhookEvent,
     WebhookPayloadError,
+    WebhookReceiver,
     WebhookVerificationError,
     parse_event_kind,
 )
@@ -32,7 +34,13 @@ from basecamp.webhooks import (
         ("question_answer_content_changed", ("question_answer", "content_changed")),
         ("schedule_entry_created", ("schedule_entry", "created")),
         ("client_approval_response_created", ("client_approval_response", "created")),
-        ("card_moved", ("card", "moved")),
+        ("kanban_card_created", ("kanban_card", "created")),
+        ("kanban_card_moved", ("kanban_card", "moved")),
+        ("kanban_card_assignment_changed", ("kanban_card", "assignment_changed")),
+        ("kanban_step_completed", ("kanban_step", "completed")),
+        ("kanban_step_due_date_changed", ("kanban_step", "due_date_changed")),
+        ("chat_line_created", ("chat_line", "created")),
+        ("chat_line_trashed", ("chat_line", "trashed")),
         ("vault_unarchived", ("vault", "unarchived")),
         ("question_paused", ("question", "paused")),
         # A known action never swallows the whole kind: a type must remain.
@@ -73,7 +81,70 @@ def test_every_event_kind_constant_parses_to_a_known_action() -> None:
         assert action in KNOWN_ACTIONS, kind
         assert f"{type_}_{action}" == kind
     assert EventKind.QUESTION_ANSWER_CREATED == "question_answer_created"
-    assert EventKind.CARD_MOVED == "card_moved"
+    assert EventKind.CARD_MOVED == "kanban_card_moved"
+
+
+# Basecamp names a kind after the recording's type, underscored, with `::` as `_`.
+RECORDING_TYPE_PREFIXES = {
+    "Todo": "todo",
+    "Todolist": "todolist",
+    "Message": "message",
+    "Comment": "comment",
+    "Document": "document",
+    "Upload": "upload",
+    "Vault": "vault",
+    "Question": "question",
+    "Question::Answer": "question_answer",
+    "Schedule::Entry": "schedule_entry",
+    "Kanban::Card": "kanban_card",
+    "Kanban::Step": "kanban_step",
+    "Chat::Line": "chat_line",
+}
+
+
+def _underscore(recording_type: str) -> str:
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", recording_type.replace("::", "_"))
+    return words.lower()
+
+
+@pytest.mark.parametrize(("recording_type", "prefix"), RECORDING_TYPE_PREFIXES.items())
+def test_kind_prefixes_follow_the_recording_type(recording_type: str, prefix: str) -> None:
+    assert _underscore(recording_type) == prefix
+    kinds = [v for k, v in vars(EventKind).items() if k.isupper()]
+    assert f"{prefix}_created" in kinds
+    assert parse_event_kind(f"{prefix}_created") == (prefix, "created")
+
+
+def test_card_step_and_chat_line_constants_use_basecamp_type_prefixes() -> None:
+    constants = {k: v for k, v in vars(EventKind).items() if k.isupper()}
+    cards = {k: v for k, v in constants.items() if k.startswith("CARD_")}
+    steps = {k: v for k, v in cards.items() if k.startswith("CARD_STEP_")}
+    lines = {k: v for k, v in constants.items() if k.startswith("CHAT_LINE_")}
+    assert len(cards) - len(steps) >= 10
+    assert len(steps) >= 5
+    assert len(lines) >= 2
+    for name, value in cards.items():
+        prefix = "kanban_step_" if name in steps else "kanban_card_"
+        stem = name.removeprefix("CARD_STEP_" if name in steps else "CARD_")
+        assert value == prefix + stem.lower(), name
+    for name, value in lines.items():
+        assert value == name.lower(), name
+    assert EventKind.CARD_CREATED == "kanban_card_created"
+    assert EventKind.CARD_STEP_COMPLETED == "kanban_step_completed"
+    assert EventKind.CHAT_LINE_CREATED == "chat_line_created"
+    # No constant carries a kind Basecamp never sends.
+    assert not [v for v in constants.values() if v.startswith(("card_", "campfire_"))]
+
+
+def test_card_events_route_by_their_real_kind() -> None:
+    seen: list[str] = []
+    receiver = WebhookReceiver(secret=None, insecure_skip_verification=True)
+    receiver.on(EventKind.CARD_CREATED, lambda e: seen.append("exact"))
+    receiver.on("kanban_card_*", lambda e: seen.append("glob"))
+    receiver.on(EventKind.CHAT_LINE_CREATED, lambda e: seen.append("line"))
+    receiver.handle_request(b'{"id": 1, "kind": "kanban_card_created"}', {})
+    receiver.handle_request(b'{"id": 2, "kind": "chat_line_created"}', {})
+    assert seen == ["exact", "glob", "line"]
 
 
 def test_event_from_payload() -> None:

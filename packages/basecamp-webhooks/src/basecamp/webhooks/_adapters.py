@@ -92,7 +92,8 @@ class WebhookAsgiApp:
     - 413 when the body exceeds `max_body_size`: rejected from `Content-Length` before reading,
       or while reading, never buffering more than one chunk past the cap;
     - 500 when a handler raises (the event id is released and the error is logged to the
-      `basecamp.webhooks` logger).
+      `basecamp.webhooks` logger), or when `handle_request_async` refuses a plain middleware
+      in front of `async def` code with `AsyncHandlerError` (logged too; nothing ran).
 
     `lifespan` scopes are acknowledged, and websocket connections are closed.
 

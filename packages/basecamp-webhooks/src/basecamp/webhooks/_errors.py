@@ -41,10 +41,17 @@ class WebhookConfigurationError(WebhookError, ValueError):
 
 
 class AsyncHandlerError(WebhookError, TypeError):
-    """A coroutine handler or middleware reached the synchronous dispatch path.
+    """Coroutine code reached a place where it cannot be awaited.
 
-    Raised by `WebhookReceiver.handle_request` before anything runs; use
-    `WebhookReceiver.handle_request_async` (or the ASGI adapter) for `async def` callables.
+    Raised before anything runs (and before the event id is claimed):
+
+    - by `WebhookReceiver.handle_request` for an `async def` middleware or matching handler;
+      use `WebhookReceiver.handle_request_async` (or the ASGI adapter) for those;
+    - by `WebhookReceiver.handle_request_async` for a plain (sync) middleware placed in front
+      of an `async def` middleware or matching handler, since its `next_fn()` cannot await.
+
+    A plain function that returns an awaitable on a synchronous path raises it too, when it
+    is called.
     """
 
 

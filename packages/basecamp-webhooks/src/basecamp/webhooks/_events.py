@@ -135,8 +135,16 @@ def _object_field(payload: dict[str, object], key: str) -> dict[str, object]:
 class EventKind:
     """Constants for the event kinds Basecamp documents, named `<TYPE>_<ACTION>`.
 
+    Basecamp derives the type part of a kind from the recording's type, underscored with `::`
+    turned into `_`: `Todo` gives `todo_created`, `Question::Answer` gives
+    `question_answer_created`, `Schedule::Entry` gives `schedule_entry_created`,
+    `Kanban::Card` gives `kanban_card_created` and `Chat::Line` (a Campfire line) gives
+    `chat_line_created`. Constant names stay readable where the type is not:
+    `CARD_CREATED == "kanban_card_created"`, `CARD_STEP_COMPLETED == "kanban_step_completed"`.
+
     The set is not closed: Basecamp adds kinds over time, and routing works on any string. These
-    constants exist to avoid typos, e.g. `receiver.on(EventKind.TODO_COMPLETED, handler)`.
+    constants exist to avoid typos, e.g. `receiver.on(EventKind.TODO_COMPLETED, handler)` or
+    `receiver.on("kanban_card_*", handler)` for every card event.
     """
 
     TODO_CREATED: Final = "todo_created"
@@ -229,17 +237,32 @@ class EventKind:
     SCHEDULE_ENTRY_UNARCHIVED: Final = "schedule_entry_unarchived"
     SCHEDULE_ENTRY_TRASHED: Final = "schedule_entry_trashed"
 
-    CARD_CREATED: Final = "card_created"
-    CARD_CHANGED: Final = "card_changed"
-    CARD_CONTENT_CHANGED: Final = "card_content_changed"
-    CARD_ASSIGNMENT_CHANGED: Final = "card_assignment_changed"
-    CARD_COMPLETED: Final = "card_completed"
-    CARD_UNCOMPLETED: Final = "card_uncompleted"
-    CARD_MOVED: Final = "card_moved"
-    CARD_COPIED: Final = "card_copied"
-    CARD_ARCHIVED: Final = "card_archived"
-    CARD_UNARCHIVED: Final = "card_unarchived"
-    CARD_TRASHED: Final = "card_trashed"
+    # Cards of a Card Table (`Kanban::Card`): constants say CARD, values say kanban_card.
+    CARD_CREATED: Final = "kanban_card_created"
+    CARD_CHANGED: Final = "kanban_card_changed"
+    CARD_CONTENT_CHANGED: Final = "kanban_card_content_changed"
+    CARD_ASSIGNMENT_CHANGED: Final = "kanban_card_assignment_changed"
+    CARD_DUE_DATE_CHANGED: Final = "kanban_card_due_date_changed"
+    CARD_COMPLETED: Final = "kanban_card_completed"
+    CARD_UNCOMPLETED: Final = "kanban_card_uncompleted"
+    CARD_MOVED: Final = "kanban_card_moved"
+    CARD_COPIED: Final = "kanban_card_copied"
+    CARD_ARCHIVED: Final = "kanban_card_archived"
+    CARD_UNARCHIVED: Final = "kanban_card_unarchived"
+    CARD_TRASHED: Final = "kanban_card_trashed"
+
+    # Steps of a card (`Kanban::Step`).
+    CARD_STEP_CREATED: Final = "kanban_step_created"
+    CARD_STEP_CHANGED: Final = "kanban_step_changed"
+    CARD_STEP_ASSIGNMENT_CHANGED: Final = "kanban_step_assignment_changed"
+    CARD_STEP_DUE_DATE_CHANGED: Final = "kanban_step_due_date_changed"
+    CARD_STEP_COMPLETED: Final = "kanban_step_completed"
+    CARD_STEP_UNCOMPLETED: Final = "kanban_step_uncompleted"
+    CARD_STEP_TRASHED: Final = "kanban_step_trashed"
+
+    # Campfire lines (`Chat::Line`).
+    CHAT_LINE_CREATED: Final = "chat_line_created"
+    CHAT_LINE_TRASHED: Final = "chat_line_trashed"
 
     CLOUD_FILE_CREATED: Final = "cloud_file_created"
     GOOGLE_DOCUMENT_CREATED: Final = "google_document_created"

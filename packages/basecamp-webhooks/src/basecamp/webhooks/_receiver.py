@@ -117,13 +117,60 @@ _MiddlewareEntry = tuple[Middleware, bool]
 
 
 class _Run:
-    """Mutable bookkeeping of one dispatch."""
+    """Mutable bookkeeping of one dispatch, and the gate that ends it.
 
-    __slots__ = ("ran", "reached")
+    A delivery is *open* while `handle_request(_async)` is dispatching it. Once it returns or
+    raises, `close` shuts the gate: a `next_fn` or a handler reached after that (say from a task
+    or thread a middleware spawned) raises `WebhookError` instead of running. The claim on the
+    event id is settled (committed or released) by `close` only when no handler of this
+    delivery is running any more, so a redelivery can never run concurrently with it.
+    """
+
+    __slots__ = ("_active", "_closed", "_lock", "_settle", "ran", "reached")
 
     def __init__(self) -> None:
         self.ran: list[Handler] = []
         self.reached = False
+        self._active = 0  # handlers running right now
+        self._closed = False
+        self._settle: Callable[[], None] | None = None
+        # Only ever held for a few field updates: no user code and no await runs under it.
+        self._lock = threading.Lock()
+
+    def check_open(self, what: object) -> None:
+        if self._closed:
+            raise _ended(what)
+
+    def start_handler(self, handler: Handler) -> None:
+        with self._lock:
+            if self._closed:
+                raise _ended(handler)
+            self._active += 1
+
+    def end_handler(self) -> None:
+        with self._lock:
+            self._active -= 1
+            settle = self._settle if self._closed and self._active == 0 else None
+            if settle is not None:
+                self._settle = None
+        if settle is not None:
+            settle()
+
+    def close(self, settle: Callable[[], None]) -> None:
+        """End the delivery; run `settle` now, or when its last running handler returns."""
+        with self._lock:
+            self._closed = True
+            if self._active:
+                self._settle = settle
+                return
+        settle()
+
+
+def _ended(what: object) -> WebhookError:
+    return WebhookError(
+        f"{_callable_name(what)} was reached after its delivery had ended: next_fn() must be "
+        "called (or awaited) while the middleware runs, not from a task or thread it spawned"
+    )
 
 
 class WebhookReceiver:
@@ -140,7 +187,10 @@ class WebhookReceiver:
 
     A handler registered twice (or under two matching patterns) runs once per registration. If a
     handler raises, the later ones do not run, the exception propagates, and the event id is
-    released so that a redelivery is processed again: handlers should be idempotent.
+    released so that a redelivery is processed again: handlers should be idempotent. The id is
+    committed or released only once no handler of the delivery is running; a delivery is over
+    when `handle_request(_async)` returns or raises, and no `next_fn` or handler of it starts
+    after that (see `use`).
 
     Deduplication uses the event `id` (`1` and `"1"` are the same id) in an LRU window of
     `dedup_window_size` ids. An id is remembered only after dispatch succeeds. While a delivery is
@@ -289,9 +339,14 @@ class WebhookReceiver:
         calling `next_fn()` (`await next_fn()` in an `async def` middleware) and stops it by
         returning without doing so. Exceptions from handlers propagate through it.
 
-        In `handle_request_async`, a plain (sync) middleware in front of `async def` handlers
-        or middleware runs in a worker thread, so that its `next_fn()` can block while the
-        event loop runs them.
+        `next_fn` is only valid while the middleware runs: calling it later (from a task or a
+        thread the middleware spawned) raises `WebhookError` and runs nothing.
+
+        In `handle_request_async`, a plain (sync) middleware runs inline on the event loop, so
+        its `next_fn()` must complete synchronously: everything registered after it, and every
+        handler matching the event, must then be plain too. A plain middleware in front of an
+        `async def` middleware or handler is refused with `AsyncHandlerError` at call time,
+        before anything runs. No worker thread is ever used.
 
         Args:
             middleware: A sync or `async def` callable taking `(event, next_fn)`.
@@ -381,9 +436,9 @@ class WebhookReceiver:
         try:
             _run_sync(event, middleware, handlers, run, 0)
         except BaseException:
-            self._release(key)
+            run.close(lambda: self._release(key))
             raise
-        self._commit(key)
+        run.close(lambda: self._commit(key))
         return _result(event, run)
 
     async def handle_request_async(
@@ -391,8 +446,14 @@ class WebhookReceiver:
     ) -> WebhookResult:
         """Like `handle_request`, awaiting `async def` handlers and middleware.
 
-        Plain handlers and middleware are accepted too. Plain handlers run on the event loop
-        thread, so keep them quick. Cancellation releases the event id like any failure.
+        Everything runs in the calling task, on the event loop thread: plain handlers and
+        middleware are called inline (keep them quick), and no worker thread is used. Since a
+        plain middleware cannot await its `next_fn()`, a plain middleware in front of an
+        `async def` middleware or matching handler is refused (see `use`).
+
+        Cancellation is a failure like any other: the event id is released, and as nothing of
+        the delivery runs outside the calling task, no handler of it can still start or be
+        running once it is released, so a redelivery runs the handlers exactly once more.
 
         Args:
             raw_body: The request body, byte for byte as received.
@@ -403,21 +464,24 @@ class WebhookReceiver:
 
         Raises:
             WebhookVerificationError: For a missing or wrong signature or a malformed body.
+            AsyncHandlerError: If a plain middleware precedes an `async def` middleware or a
+                handler matching the event; raised before the id is claimed or anything runs.
             Exception: Whatever a handler or middleware raised (the event id is released).
         """
         event = self.parse_request(raw_body, headers)
         middleware = self._middleware
         handlers = self._handlers_for(event.kind)
+        _refuse_sync_middleware_over_async(middleware, handlers)
         key = self._claim(event)
         if key is False:
             return WebhookResult(DeliveryStatus.DUPLICATE, event)
         run = _Run()
         try:
             await _run_async(event, middleware, handlers, run, 0)
-        except BaseException:
-            self._release(key)
+        except BaseException:  # cancellation included: nothing of this delivery runs on
+            run.close(lambda: self._release(key))
             raise
-        self._commit(key)
+        run.close(lambda: self._commit(key))
         return _result(event, run)
 
     # -- adapters ------------------------------------------------------------------------
@@ -481,18 +545,43 @@ def _result(event: WebhookEvent, run: _Run) -> WebhookResult:
 
 
 class _Once:
-    """Guards a `next_fn` against being called twice by the same middleware."""
+    """Guards a `next_fn`: once per middleware, and only while the delivery is open."""
 
-    __slots__ = ("_called", "_owner")
+    __slots__ = ("_called", "_owner", "_run")
 
-    def __init__(self, owner: object) -> None:
+    def __init__(self, owner: object, run: _Run) -> None:
         self._owner = owner
+        self._run = run
         self._called = False
 
     def enter(self) -> None:
+        self._run.check_open(self._owner)
         if self._called:
             raise WebhookError(f"{_callable_name(self._owner)} called next_fn() more than once")
         self._called = True
+
+
+def _refuse_sync_middleware_over_async(
+    middleware: Sequence[_MiddlewareEntry], handlers: Sequence[_Entry]
+) -> None:
+    """On the async path, refuse a plain middleware with coroutine functions downstream.
+
+    A plain middleware runs inline on the event loop, so its `next_fn()` must finish
+    synchronously; it cannot await what comes after it. Running it in a worker thread instead
+    would let cancellation release the event id while that thread still dispatches, and would
+    exhaust the executor under load, so the combination is refused before anything runs.
+    """
+    downstream: object = next((handler for handler, is_async in handlers if is_async), None)
+    for current, is_async in reversed(middleware):  # innermost first
+        if is_async:
+            downstream = current
+        elif downstream is not None:
+            raise AsyncHandlerError(
+                f"{_callable_name(current)} is a plain (sync) middleware in front of the "
+                f"coroutine function {_callable_name(downstream)}, and its "
+                "next_fn() cannot await it; make the middleware an `async def` that awaits "
+                "next_fn(), or make everything after it plain functions"
+            )
 
 
 def _run_sync(
@@ -505,11 +594,15 @@ def _run_sync(
     if index == len(middleware):
         run.reached = True
         for handler, _ in handlers:
-            _expect_sync(handler(event), handler)
+            run.start_handler(handler)
+            try:
+                _expect_sync(handler(event), handler)
+            finally:
+                run.end_handler()
             run.ran.append(handler)
         return
     current = middleware[index][0]
-    once = _Once(current)
+    once = _Once(current, run)
 
     def next_fn() -> None:
         once.enter()
@@ -525,16 +618,20 @@ async def _run_async(
     run: _Run,
     index: int,
 ) -> None:
+    # Everything runs in the caller's task, on the loop thread: no worker threads, so when the
+    # task is cancelled or fails, nothing of this delivery is left running elsewhere.
     if index == len(middleware):
         run.reached = True
         for handler, _ in handlers:
-            result = handler(event)
-            if inspect.isawaitable(result):
-                await result
+            run.start_handler(handler)
+            try:
+                await _await_if_needed(handler(event))
+            finally:
+                run.end_handler()
             run.ran.append(handler)
         return
     current, current_is_async = middleware[index]
-    once = _Once(current)
+    once = _Once(current, run)
 
     if current_is_async:
 
@@ -545,31 +642,13 @@ async def _run_async(
         await _await_if_needed(cast(AsyncMiddleware, current)(event, next_async))
         return
 
-    downstream_is_async = any(a for _, a in middleware[index + 1 :]) or any(a for _, a in handlers)
-    if not downstream_is_async:
-
-        def next_sync() -> None:
-            once.enter()
-            _run_sync(event, middleware, handlers, run, index + 1)
-
-        await _await_if_needed(cast(SyncMiddleware, current)(event, next_sync))
-        return
-
-    # A sync middleware cannot await: run it in a worker thread whose next_fn blocks until the
-    # loop has run the (async) rest of the chain, so it still wraps the handlers.
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-
-    def next_threaded() -> None:
+    # A plain middleware runs inline. `_refuse_sync_middleware_over_async` guarantees that
+    # everything after it is plain too, so its next_fn() completes synchronously.
+    def next_sync() -> None:
         once.enter()
-        future = asyncio.run_coroutine_threadsafe(
-            _run_async(event, middleware, handlers, run, index + 1), loop
-        )
-        future.result()
+        _run_sync(event, middleware, handlers, run, index + 1)
 
-    result = await asyncio.to_thread(cast(SyncMiddleware, current), event, next_threaded)
-    await _await_if_needed(result)
+    await _await_if_needed(cast(SyncMiddleware, current)(event, next_sync))
 
 
 async def _await_if_needed(result: object) -> None:
