@@ -20,15 +20,14 @@ __all__ = ["STREAM_CHUNK", "iter_decoded", "read_capped"]
 STREAM_CHUNK = 64 * 1024
 
 
-async def _raw_chunks(
-    response: httpx.Response, chunk_size: int | None = None
-) -> AsyncIterator[bytes]:
-    """The body as it came off the wire; a response read before us (a mock transport's) as is."""
+async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body as it came off the wire (network-sized reads, never re-chunked or copied); a
+    response read before us (a mock transport's) as it is."""
     if response.is_stream_consumed:
         # Already in memory, and already decoded by httpx: nothing left to bound but its size.
         yield response.content
         return
-    async for chunk in response.aiter_raw(chunk_size):
+    async for chunk in response.aiter_raw():
         yield chunk
 
 
@@ -93,7 +92,8 @@ async def read_capped(
 async def iter_decoded(
     response: httpx.Response, chunk_size: int = STREAM_CHUNK
 ) -> AsyncIterator[bytes]:
-    """Yield a streamed body, decompressed, in pieces of at most `chunk_size` bytes.
+    """Yield a streamed body, decompressed, in pieces of at most `chunk_size` bytes (as they
+    came off the wire when the body is not compressed: each network read is already small).
 
     Memory stays flat whatever the size or compression ratio of the body.
 
@@ -103,7 +103,7 @@ async def iter_decoded(
     """
     decoder = _decoder(response)
     try:
-        async for raw in _raw_chunks(response, chunk_size):
+        async for raw in _raw_chunks(response):
             if decoder is None:
                 yield raw
                 continue

@@ -31,7 +31,7 @@ from .._request import (
 )
 from .._response import JSON, expect_list
 from ..hooks import OperationInfo, OperationResult, safe_call
-from .body import iter_decoded
+from .body import iter_decoded, read_capped
 from .client import Client, Reply
 
 __all__ = ["AccountClient", "Pager"]
@@ -469,6 +469,8 @@ class AccountClient(AccountServices):
                 yield first, iter_decoded(first.response)
                 return
             target = self._storage_url(first)
+            # Drain the short redirect body so its connection goes back to the pool for hop 2.
+            read_capped(first.response, self.client.config.max_response_bytes, truncate=True)
         # Hop 1 is closed (and its place in the gate given back) before hop 2 starts.
         with self.client._open(
             "GET",

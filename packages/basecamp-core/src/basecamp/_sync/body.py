@@ -17,13 +17,14 @@ __all__ = ["STREAM_CHUNK", "iter_decoded", "read_capped"]
 STREAM_CHUNK = 64 * 1024
 
 
-def _raw_chunks(response: httpx.Response, chunk_size: int | None = None) -> Iterator[bytes]:
-    """The body as it came off the wire; a response read before us (a mock transport's) as is."""
+def _raw_chunks(response: httpx.Response) -> Iterator[bytes]:
+    """The body as it came off the wire (network-sized reads, never re-chunked or copied); a
+    response read before us (a mock transport's) as it is."""
     if response.is_stream_consumed:
         # Already in memory, and already decoded by httpx: nothing left to bound but its size.
         yield response.content
         return
-    for chunk in response.iter_raw(chunk_size):
+    for chunk in response.iter_raw():
         yield chunk
 
 
@@ -86,7 +87,8 @@ def read_capped(
 
 
 def iter_decoded(response: httpx.Response, chunk_size: int = STREAM_CHUNK) -> Iterator[bytes]:
-    """Yield a streamed body, decompressed, in pieces of at most `chunk_size` bytes.
+    """Yield a streamed body, decompressed, in pieces of at most `chunk_size` bytes (as they
+    came off the wire when the body is not compressed: each network read is already small).
 
     Memory stays flat whatever the size or compression ratio of the body.
 
@@ -96,7 +98,7 @@ def iter_decoded(response: httpx.Response, chunk_size: int = STREAM_CHUNK) -> It
     """
     decoder = _decoder(response)
     try:
-        for raw in _raw_chunks(response, chunk_size):
+        for raw in _raw_chunks(response):
             if decoder is None:
                 yield raw
                 continue
