@@ -52,3 +52,25 @@ def test_readme_example_runs(
     assert out or err, "every example prints something"
     assert live_fake.token not in out + err
     assert live_fake.requests, "the example talked to the fake over loopback"
+
+
+ALL_READMES = [
+    *sorted(README.parent.glob("packages/*/README.md")),
+    README.parent / "CONTRIBUTING.md",
+    README.parent / "SECURITY.md",
+    README.parent / "benchmarks" / "README.md",
+]
+
+
+@pytest.mark.parametrize("path", ALL_READMES, ids=lambda p: str(p.relative_to(README.parent)))
+def test_every_python_example_in_the_docs_compiles(path: Path) -> None:
+    # The examples that need a live server run elsewhere (this file, and each package's own
+    # README test); this keeps every other block at least valid Python.
+    for number, block in enumerate(re.findall(r"```python\n(.*?)```", path.read_text(), re.DOTALL)):
+        source = block if "await " not in block or "async def" in block else _wrap_async(block)
+        compile(source, f"{path.name}[python block {number}]", "exec")
+
+
+def _wrap_async(block: str) -> str:
+    body = "\n".join("    " + line for line in block.splitlines())
+    return f"async def _example():\n{body}\n"
