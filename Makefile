@@ -47,7 +47,6 @@ demo: sync ## Run the quick start against the embedded fake Basecamp
 generate: sync ## Regenerate services, models, the registry and the sync twins from their sources
 	$(RUN) python tools/generate.py
 	$(RUN) python tools/unasync.py
-	$(RUN) ruff format --quiet packages/basecamp-core/src/basecamp/_sync
 
 .PHONY: check-generated
 check-generated: sync ## Fail when generated code is out of date
