@@ -121,3 +121,39 @@ def test_connection_errors_say_the_request_was_not_sent() -> None:
     assert "was not sent" in str(error)
     assert error.retryable
     assert BASE_URL not in str(error)
+
+
+async def test_a_proxy_from_the_environment_is_used(
+    runner: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A loopback "proxy": plain-http requests through a proxy carry the absolute URL.
+    import http.server
+    import threading
+
+    seen: list[str] = []
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            body = b'{"via": "proxy"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.server_port}")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        # `localhost` (not 127.0.0.1, which httpx never proxies) as the API origin
+        account = runner.account(config=Config(base_url="http://localhost:9"))
+        assert await runner.call(account.get("/x.json")) == {"via": "proxy"}
+        assert seen == ["http://localhost:9/999/x.json"]
+    finally:
+        server.shutdown()

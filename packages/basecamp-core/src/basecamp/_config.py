@@ -7,10 +7,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from urllib.parse import urlsplit
+from urllib.request import getproxies_environment
 
 from ._errors import UsageError
 
-__all__ = ["DEFAULT_BASE_URL", "LAUNCHPAD_URL", "Config", "is_loopback_host"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "LAUNCHPAD_URL",
+    "Config",
+    "environment_proxies",
+    "is_loopback_host",
+]
 
 DEFAULT_BASE_URL = "https://3.basecampapi.com"
 LAUNCHPAD_URL = "https://launchpad.37signals.com"
@@ -20,6 +27,12 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 def is_loopback_host(host: str | None) -> bool:
     """Whether `host` is a loopback name that may be spoken to over plain http."""
     return (host or "").lower() in LOOPBACK_HOSTS
+
+
+def environment_proxies() -> bool:
+    """Whether `HTTP_PROXY`, `HTTPS_PROXY` or `ALL_PROXY` is set (httpx then routes through it)."""
+    proxies = getproxies_environment()
+    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
 
 
 def check_url(label: str, value: object, *, origin_only: bool = False) -> str:

@@ -11,6 +11,8 @@ from asyncio import sleep as sleep
 
 import httpx
 
+from ._config import environment_proxies
+
 __all__ = ["Gate", "Lock", "deadline", "http_transport", "sleep"]
 
 
@@ -42,6 +44,9 @@ def deadline(seconds: float) -> asyncio.Timeout:
     return asyncio.timeout(seconds)
 
 
-def http_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
-    """httpx's own transport; `deadline` cancels the whole request, so nothing more is needed."""
+def http_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport | None:
+    """httpx's own transport (`deadline` cancels the whole request, so nothing more is needed);
+    `None`, httpx's default that honours `HTTP(S)_PROXY`, when the environment sets a proxy."""
+    if environment_proxies():
+        return None
     return httpx.AsyncHTTPTransport(limits=limits)

@@ -14,6 +14,8 @@ from typing import Any
 import httpcore
 import httpx
 
+from ._config import environment_proxies
+
 __all__ = ["Gate", "Lock", "deadline", "http_transport", "sleep"]
 
 
@@ -136,13 +138,16 @@ class _DeadlineBackend(httpcore.SyncBackend):
         )
 
 
-def http_transport(limits: httpx.Limits) -> httpx.BaseTransport:
-    """httpx's own transport, with socket reads bounded by `deadline`.
+def http_transport(limits: httpx.Limits) -> httpx.BaseTransport | None:
+    """httpx's own transport, with socket reads bounded by `deadline`; `None` (httpx's default,
+    which honours `HTTP(S)_PROXY`) when the environment configures a proxy.
 
     httpx has no public hook for the network backend, so the pool's backend is swapped before
-    any connection exists. Should a future httpx lay its pool out differently, the plain
-    transport is used and the deadline falls back to the checks between body chunks.
+    any connection exists. Should a future httpx lay its pool out differently, or a proxy be in
+    use, the deadline falls back to the checks between body chunks.
     """
+    if environment_proxies():
+        return None
     transport = httpx.HTTPTransport(limits=limits)
     pool = getattr(transport, "_pool", None)
     if isinstance(pool, httpcore.ConnectionPool) and hasattr(pool, "_network_backend"):

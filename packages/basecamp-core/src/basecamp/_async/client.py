@@ -148,13 +148,14 @@ class AsyncClient:
             "Accept": "*/*",
         }
         limit = self.config.max_concurrency
+        limits = httpx.Limits(max_connections=limit, max_keepalive_connections=limit)
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(self.config.timeout),
             follow_redirects=False,
             # The API needs no cookies, and a stored one would ride along to download storage.
             cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
-            transport=transport
-            or http_transport(httpx.Limits(max_connections=limit, max_keepalive_connections=limit)),
+            transport=transport or http_transport(limits),
+            limits=limits,  # used when httpx builds the transport itself (a proxy from the env)
             # Only encodings `read_capped` can inflate within the size cap. The SDK's own headers
             # are the pool's defaults, so a request adds only its credentials: merging headers
             # that override defaults is a measurable part of a small GET's cost in httpx.

@@ -67,6 +67,7 @@ def request(
                 timeout=seconds,
                 follow_redirects=False,
                 transport=http_transport(_LIMITS) if transport is None else transport,
+                limits=_LIMITS,  # used when httpx builds the transport (a proxy from the env)
             ) as http,
             http.stream(
                 method, url, data=dict(form) if form else None, headers=REQUEST_HEADERS
