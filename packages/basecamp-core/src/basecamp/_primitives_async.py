@@ -24,12 +24,6 @@ class Gate:
     def __init__(self, limit: int) -> None:
         self._semaphore = Semaphore(limit)
 
-    async def __aenter__(self) -> None:
-        await self._semaphore.acquire()
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        self._semaphore.release()
-
     async def acquire(self) -> None:
         """Take a place, waiting for one if all are taken."""
         await self._semaphore.acquire()

@@ -34,12 +34,6 @@ class Gate:
         for _ in range(limit):
             self._tokens.put(None)
 
-    def __enter__(self) -> None:
-        self._tokens.get()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._tokens.put(None)
-
     def acquire(self) -> None:
         """Take a place, waiting for one if all are taken."""
         self._tokens.get()

@@ -82,8 +82,8 @@ class BoundedDecoder:
 _PLAIN_JSON = frozenset({"application/json", "application/json; charset=utf-8"})
 
 
-def decode_json(body: bytes, content_type: str | None, *, request_id: str | None = None) -> object:
-    """Decode a 2xx JSON body.
+def decode_json(body: bytes, content_type: str | None) -> object:
+    """Decode a 2xx JSON body (the caller adds the status and request id to an error).
 
     Raises:
         ApiError: The body is empty, not JSON, or declared as something other than JSON.
@@ -91,18 +91,13 @@ def decode_json(body: bytes, content_type: str | None, *, request_id: str | None
     if content_type and content_type not in _PLAIN_JSON:
         media = content_type.split(";", 1)[0].strip().lower()
         if media and media != "application/json" and not media.endswith("+json"):
-            raise ApiError(
-                f"Expected a JSON response but the server sent {media[:80]!r}.",
-                request_id=request_id,
-            )
+            raise ApiError(f"Expected a JSON response but the server sent {media[:80]!r}.")
     if not body or body.isspace():  # as `not body.strip()`, without copying the body
-        raise ApiError("Expected a JSON response but the body was empty.", request_id=request_id)
+        raise ApiError("Expected a JSON response but the body was empty.")
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise ApiError(
-            "The server sent a response that is not valid JSON.", request_id=request_id
-        ) from None
+        raise ApiError("The server sent a response that is not valid JSON.") from None
 
 
 def expect_object(value: object, what: str = "response") -> dict[str, object]:
