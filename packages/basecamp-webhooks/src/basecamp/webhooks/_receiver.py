@@ -6,7 +6,8 @@ import inspect
 import json
 import re
 import threading
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, Self, cast
@@ -423,22 +424,10 @@ class WebhookReceiver:
         event = self.parse_request(raw_body, headers)
         middleware = self._middleware
         handlers = self._handlers_for(event.kind)
-        for callable_, is_async in (*middleware, *handlers):
-            if is_async:
-                raise AsyncHandlerError(
-                    f"{_callable_name(callable_)} is a coroutine function; use "
-                    "handle_request_async() or the ASGI adapter to run it"
-                )
-        key = self._claim(event)
-        if key is False:
-            return WebhookResult(DeliveryStatus.DUPLICATE, event)
-        run = _Run()
-        try:
-            _run_sync(event, middleware, handlers, run, 0)
-        except BaseException:
-            run.close(lambda: self._release(key))
-            raise
-        run.close(lambda: self._commit(key))
+        _refuse_async(middleware, handlers)
+        with self._delivery(event) as run:
+            if run is not None:
+                _run_sync(event, middleware, handlers, run, 0)
         return _result(event, run)
 
     async def handle_request_async(
@@ -472,16 +461,9 @@ class WebhookReceiver:
         middleware = self._middleware
         handlers = self._handlers_for(event.kind)
         _refuse_sync_middleware_over_async(middleware, handlers)
-        key = self._claim(event)
-        if key is False:
-            return WebhookResult(DeliveryStatus.DUPLICATE, event)
-        run = _Run()
-        try:
-            await _run_async(event, middleware, handlers, run, 0)
-        except BaseException:  # cancellation included: nothing of this delivery runs on
-            run.close(lambda: self._release(key))
-            raise
-        run.close(lambda: self._commit(key))
+        with self._delivery(event) as run:  # cancellation is a failure like any other
+            if run is not None:
+                await _run_async(event, middleware, handlers, run, 0)
         return _result(event, run)
 
     # -- adapters ------------------------------------------------------------------------
@@ -514,6 +496,23 @@ class WebhookReceiver:
         routed = tuple((r.handler, r.is_async) for r in self._routes if r.matches(kind))
         return routed + self._any
 
+    @contextmanager
+    def _delivery(self, event: WebhookEvent) -> Iterator[_Run | None]:
+        """The frame of one delivery, for both entry points: claim the event id, then commit it
+        when the block succeeds or release it when it raises (so a redelivery runs again).
+        Yields `None` for a duplicate: the block must then run nothing."""
+        key = self._claim(event)
+        if key is False:
+            yield None
+            return
+        run = _Run()
+        try:
+            yield run
+        except BaseException:
+            run.close(lambda: self._release(key))
+            raise
+        run.close(lambda: self._commit(key))
+
     def _claim(self, event: WebhookEvent) -> str | bool | None:
         """The dedup key to commit later, `None` if not deduplicated, `False` if a duplicate."""
         if self._dedup is None:
@@ -535,7 +534,9 @@ class WebhookReceiver:
 # -- dispatch machinery ----------------------------------------------------------------------
 
 
-def _result(event: WebhookEvent, run: _Run) -> WebhookResult:
+def _result(event: WebhookEvent, run: _Run | None) -> WebhookResult:
+    if run is None:
+        return WebhookResult(DeliveryStatus.DUPLICATE, event)
     return WebhookResult(
         DeliveryStatus.HANDLED,
         event,
@@ -559,6 +560,16 @@ class _Once:
         if self._called:
             raise WebhookError(f"{_callable_name(self._owner)} called next_fn() more than once")
         self._called = True
+
+
+def _refuse_async(middleware: Sequence[_MiddlewareEntry], handlers: Sequence[_Entry]) -> None:
+    """On the sync path, refuse any coroutine function before anything runs."""
+    for callable_, is_async in (*middleware, *handlers):
+        if is_async:
+            raise AsyncHandlerError(
+                f"{_callable_name(callable_)} is a coroutine function; use "
+                "handle_request_async() or the ASGI adapter to run it"
+            )
 
 
 def _refuse_sync_middleware_over_async(
