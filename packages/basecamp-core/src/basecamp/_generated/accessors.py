@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         AsyncAutomation,
         AsyncBookmarks,
         AsyncBoosts,
+        AsyncBubbleUps,
         AsyncCalendars,
         AsyncCampfires,
         AsyncCardColumns,
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
         AsyncComments,
         AsyncDocuments,
         AsyncDrafts,
+        AsyncEmbeds,
+        AsyncEventFeed,
         AsyncEvents,
         AsyncEverything,
         AsyncFolders,
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
         AsyncGauges,
         AsyncGoogleDocuments,
         AsyncHillCharts,
+        AsyncInbox,
         AsyncLineup,
         AsyncMessageBoards,
         AsyncMessages,
@@ -49,12 +53,15 @@ if TYPE_CHECKING:
         AsyncMyNotes,
         AsyncMyNotifications,
         AsyncPeople,
+        AsyncPings,
         AsyncProjects,
         AsyncRecordings,
         AsyncReports,
         AsyncSchedules,
         AsyncSearch,
         AsyncSubscriptions,
+        AsyncSubtasks,
+        AsyncTemplateLibrary,
         AsyncTemplates,
         AsyncTimeline,
         AsyncTimesheets,
@@ -71,6 +78,7 @@ if TYPE_CHECKING:
         Automation,
         Bookmarks,
         Boosts,
+        BubbleUps,
         Calendars,
         Campfires,
         CardColumns,
@@ -86,6 +94,8 @@ if TYPE_CHECKING:
         Comments,
         Documents,
         Drafts,
+        Embeds,
+        EventFeed,
         Events,
         Everything,
         Folders,
@@ -93,6 +103,7 @@ if TYPE_CHECKING:
         Gauges,
         GoogleDocuments,
         HillCharts,
+        Inbox,
         Lineup,
         MessageBoards,
         Messages,
@@ -101,12 +112,15 @@ if TYPE_CHECKING:
         MyNotes,
         MyNotifications,
         People,
+        Pings,
         Projects,
         Recordings,
         Reports,
         Schedules,
         Search,
         Subscriptions,
+        Subtasks,
+        TemplateLibrary,
         Templates,
         Timeline,
         Timesheets,
@@ -157,6 +171,11 @@ class AccountServices:
     def boosts(self) -> Boosts:
         """Boosts: small reactions on items and events."""
         return cast("Boosts", self._service("boosts", "Boosts"))
+
+    @property
+    def bubble_ups(self) -> BubbleUps:
+        """BubbleUps: Bubble-ups: ask Basecamp to bring an item back to your attention later."""
+        return cast("BubbleUps", self._service("bubble_ups", "BubbleUps"))
 
     @property
     def calendars(self) -> Calendars:
@@ -237,6 +256,16 @@ class AccountServices:
         return cast("Drafts", self._service("drafts", "Drafts"))
 
     @property
+    def embeds(self) -> Embeds:
+        """Embeds: Link previews (embeds) that rich text can show for an outside URL."""
+        return cast("Embeds", self._service("embeds", "Embeds"))
+
+    @property
+    def event_feed(self) -> EventFeed:
+        """EventFeed: The account-wide event feed: every change, oldest first, read page by page."""
+        return cast("EventFeed", self._service("event_feed", "EventFeed"))
+
+    @property
     def events(self) -> Events:
         """Events: The change history of an item."""
         return cast("Events", self._service("events", "Events"))
@@ -270,6 +299,11 @@ class AccountServices:
     def hill_charts(self) -> HillCharts:
         """HillCharts: Hill charts that track to-do list progress."""
         return cast("HillCharts", self._service("hill_charts", "HillCharts"))
+
+    @property
+    def inbox(self) -> Inbox:
+        """Inbox: Your inbox feed: the items addressed to you, oldest first, read page by page."""
+        return cast("Inbox", self._service("inbox", "Inbox"))
 
     @property
     def lineup(self) -> Lineup:
@@ -312,6 +346,11 @@ class AccountServices:
         return cast("People", self._service("people", "People"))
 
     @property
+    def pings(self) -> Pings:
+        """Pings: private conversations between a few people, outside any project."""
+        return cast("Pings", self._service("pings", "Pings"))
+
+    @property
     def projects(self) -> Projects:
         """Projects: create, list, change and archive them."""
         return cast("Projects", self._service("projects", "Projects"))
@@ -340,6 +379,18 @@ class AccountServices:
     def subscriptions(self) -> Subscriptions:
         """Subscriptions: Who gets notified about an item or a card column."""
         return cast("Subscriptions", self._service("subscriptions", "Subscriptions"))
+
+    @property
+    def subtasks(self) -> Subtasks:
+        """Subtasks: small checklist items nested under a to-do or a card."""
+        return cast("Subtasks", self._service("subtasks", "Subtasks"))
+
+    @property
+    def template_library(self) -> TemplateLibrary:
+        """TemplateLibrary: The account's library of reusable to-do list and card table
+        templates.
+        """
+        return cast("TemplateLibrary", self._service("template_library", "TemplateLibrary"))
 
     @property
     def templates(self) -> Templates:
@@ -437,6 +488,11 @@ class AsyncAccountServices:
         return cast("AsyncBoosts", self._service("boosts", "AsyncBoosts"))
 
     @property
+    def bubble_ups(self) -> AsyncBubbleUps:
+        """BubbleUps: Bubble-ups: ask Basecamp to bring an item back to your attention later."""
+        return cast("AsyncBubbleUps", self._service("bubble_ups", "AsyncBubbleUps"))
+
+    @property
     def calendars(self) -> AsyncCalendars:
         """Calendars: Calendars shown on the schedule."""
         return cast("AsyncCalendars", self._service("calendars", "AsyncCalendars"))
@@ -519,6 +575,16 @@ class AsyncAccountServices:
         return cast("AsyncDrafts", self._service("drafts", "AsyncDrafts"))
 
     @property
+    def embeds(self) -> AsyncEmbeds:
+        """Embeds: Link previews (embeds) that rich text can show for an outside URL."""
+        return cast("AsyncEmbeds", self._service("embeds", "AsyncEmbeds"))
+
+    @property
+    def event_feed(self) -> AsyncEventFeed:
+        """EventFeed: The account-wide event feed: every change, oldest first, read page by page."""
+        return cast("AsyncEventFeed", self._service("event_feed", "AsyncEventFeed"))
+
+    @property
     def events(self) -> AsyncEvents:
         """Events: The change history of an item."""
         return cast("AsyncEvents", self._service("events", "AsyncEvents"))
@@ -554,6 +620,11 @@ class AsyncAccountServices:
     def hill_charts(self) -> AsyncHillCharts:
         """HillCharts: Hill charts that track to-do list progress."""
         return cast("AsyncHillCharts", self._service("hill_charts", "AsyncHillCharts"))
+
+    @property
+    def inbox(self) -> AsyncInbox:
+        """Inbox: Your inbox feed: the items addressed to you, oldest first, read page by page."""
+        return cast("AsyncInbox", self._service("inbox", "AsyncInbox"))
 
     @property
     def lineup(self) -> AsyncLineup:
@@ -598,6 +669,11 @@ class AsyncAccountServices:
         return cast("AsyncPeople", self._service("people", "AsyncPeople"))
 
     @property
+    def pings(self) -> AsyncPings:
+        """Pings: private conversations between a few people, outside any project."""
+        return cast("AsyncPings", self._service("pings", "AsyncPings"))
+
+    @property
     def projects(self) -> AsyncProjects:
         """Projects: create, list, change and archive them."""
         return cast("AsyncProjects", self._service("projects", "AsyncProjects"))
@@ -626,6 +702,20 @@ class AsyncAccountServices:
     def subscriptions(self) -> AsyncSubscriptions:
         """Subscriptions: Who gets notified about an item or a card column."""
         return cast("AsyncSubscriptions", self._service("subscriptions", "AsyncSubscriptions"))
+
+    @property
+    def subtasks(self) -> AsyncSubtasks:
+        """Subtasks: small checklist items nested under a to-do or a card."""
+        return cast("AsyncSubtasks", self._service("subtasks", "AsyncSubtasks"))
+
+    @property
+    def template_library(self) -> AsyncTemplateLibrary:
+        """TemplateLibrary: The account's library of reusable to-do list and card table
+        templates.
+        """
+        return cast(
+            "AsyncTemplateLibrary", self._service("template_library", "AsyncTemplateLibrary")
+        )
 
     @property
     def templates(self) -> AsyncTemplates:

@@ -11,6 +11,8 @@ from .bookmarks import AsyncBookmarks as AsyncBookmarks
 from .bookmarks import Bookmarks as Bookmarks
 from .boosts import AsyncBoosts as AsyncBoosts
 from .boosts import Boosts as Boosts
+from .bubble_ups import AsyncBubbleUps as AsyncBubbleUps
+from .bubble_ups import BubbleUps as BubbleUps
 from .calendars import AsyncCalendars as AsyncCalendars
 from .calendars import Calendars as Calendars
 from .campfires import AsyncCampfires as AsyncCampfires
@@ -41,6 +43,10 @@ from .documents import AsyncDocuments as AsyncDocuments
 from .documents import Documents as Documents
 from .drafts import AsyncDrafts as AsyncDrafts
 from .drafts import Drafts as Drafts
+from .embeds import AsyncEmbeds as AsyncEmbeds
+from .embeds import Embeds as Embeds
+from .event_feed import AsyncEventFeed as AsyncEventFeed
+from .event_feed import EventFeed as EventFeed
 from .events import AsyncEvents as AsyncEvents
 from .events import Events as Events
 from .everything import AsyncEverything as AsyncEverything
@@ -55,6 +61,8 @@ from .google_documents import AsyncGoogleDocuments as AsyncGoogleDocuments
 from .google_documents import GoogleDocuments as GoogleDocuments
 from .hill_charts import AsyncHillCharts as AsyncHillCharts
 from .hill_charts import HillCharts as HillCharts
+from .inbox import AsyncInbox as AsyncInbox
+from .inbox import Inbox as Inbox
 from .lineup import AsyncLineup as AsyncLineup
 from .lineup import Lineup as Lineup
 from .message_boards import AsyncMessageBoards as AsyncMessageBoards
@@ -72,6 +80,8 @@ from .my_notifications import MyNotifications as MyNotifications
 from .operations import OPERATIONS as OPERATIONS
 from .people import AsyncPeople as AsyncPeople
 from .people import People as People
+from .pings import AsyncPings as AsyncPings
+from .pings import Pings as Pings
 from .projects import AsyncProjects as AsyncProjects
 from .projects import Projects as Projects
 from .recordings import AsyncRecordings as AsyncRecordings
@@ -84,6 +94,10 @@ from .search import AsyncSearch as AsyncSearch
 from .search import Search as Search
 from .subscriptions import AsyncSubscriptions as AsyncSubscriptions
 from .subscriptions import Subscriptions as Subscriptions
+from .subtasks import AsyncSubtasks as AsyncSubtasks
+from .subtasks import Subtasks as Subtasks
+from .template_library import AsyncTemplateLibrary as AsyncTemplateLibrary
+from .template_library import TemplateLibrary as TemplateLibrary
 from .templates import AsyncTemplates as AsyncTemplates
 from .templates import Templates as Templates
 from .timeline import AsyncTimeline as AsyncTimeline
@@ -121,6 +135,8 @@ __all__ = [
     "AsyncBookmarks",
     "Boosts",
     "AsyncBoosts",
+    "BubbleUps",
+    "AsyncBubbleUps",
     "Calendars",
     "AsyncCalendars",
     "Campfires",
@@ -151,6 +167,10 @@ __all__ = [
     "AsyncDocuments",
     "Drafts",
     "AsyncDrafts",
+    "Embeds",
+    "AsyncEmbeds",
+    "EventFeed",
+    "AsyncEventFeed",
     "Events",
     "AsyncEvents",
     "Everything",
@@ -165,6 +185,8 @@ __all__ = [
     "AsyncGoogleDocuments",
     "HillCharts",
     "AsyncHillCharts",
+    "Inbox",
+    "AsyncInbox",
     "Lineup",
     "AsyncLineup",
     "MessageBoards",
@@ -181,6 +203,8 @@ __all__ = [
     "AsyncMyNotifications",
     "People",
     "AsyncPeople",
+    "Pings",
+    "AsyncPings",
     "Projects",
     "AsyncProjects",
     "Recordings",
@@ -193,6 +217,10 @@ __all__ = [
     "AsyncSearch",
     "Subscriptions",
     "AsyncSubscriptions",
+    "Subtasks",
+    "AsyncSubtasks",
+    "TemplateLibrary",
+    "AsyncTemplateLibrary",
     "Templates",
     "AsyncTemplates",
     "Timeline",

@@ -24,6 +24,7 @@ _LIST_RECORDING_BOOSTS = OPERATIONS["ListRecordingBoosts"]
 _CREATE_RECORDING_BOOST = OPERATIONS["CreateRecordingBoost"]
 _LIST_EVENT_BOOSTS = OPERATIONS["ListEventBoosts"]
 _CREATE_EVENT_BOOST = OPERATIONS["CreateEventBoost"]
+_UPDATE_BOOST = OPERATIONS["UpdateBoost"]
 
 
 class Boosts(Service):
@@ -197,6 +198,26 @@ class Boosts(Service):
             ),
         )
 
+    def update(self, *, boost_id: int, content: str) -> Boost:
+        """Change the text of a boost you gave.
+
+        Args:
+            boost_id: The boost.
+            content: The new reaction text.
+
+        Returns:
+            The `Boost`.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        return cast(
+            "Boost",
+            self._account._call(
+                _UPDATE_BOOST, path={"boost_id": boost_id}, json={"content": content}
+            ),
+        )
+
 
 class AsyncBoosts(AsyncService):
     """Boosts: small reactions on items and events.
@@ -366,5 +387,25 @@ class AsyncBoosts(AsyncService):
                 _CREATE_EVENT_BOOST,
                 path={"recording_id": recording_id, "event_id": event_id},
                 json={"content": content},
+            ),
+        )
+
+    async def update(self, *, boost_id: int, content: str) -> Boost:
+        """Change the text of a boost you gave.
+
+        Args:
+            boost_id: The boost.
+            content: The new reaction text.
+
+        Returns:
+            The `Boost`.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        return cast(
+            "Boost",
+            await self._account._call(
+                _UPDATE_BOOST, path={"boost_id": boost_id}, json={"content": content}
             ),
         )

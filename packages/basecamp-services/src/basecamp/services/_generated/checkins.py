@@ -266,6 +266,8 @@ class Checkins(Service):
         question_id: int,
         notify_on_answer: bool | None = None,
         digest_include_unanswered: bool | None = None,
+        subscribed: bool | None = None,
+        responding: bool | None = None,
     ) -> QuestionNotificationSettings:
         """Choose how you hear about answers to a check-in question.
 
@@ -273,6 +275,8 @@ class Checkins(Service):
             question_id: The check-in question.
             notify_on_answer: Hear about every new answer.
             digest_include_unanswered: List who has not answered yet in the digest.
+            subscribed: Follow the question: get its notifications at all.
+            responding: Stay among the people who are asked the question.
 
         Returns:
             The `QuestionNotificationSettings`.
@@ -288,6 +292,8 @@ class Checkins(Service):
                 json={
                     "notify_on_answer": notify_on_answer,
                     "digest_include_unanswered": digest_include_unanswered,
+                    "subscribed": subscribed,
+                    "responding": responding,
                 },
             ),
         )
@@ -711,6 +717,8 @@ class AsyncCheckins(AsyncService):
         question_id: int,
         notify_on_answer: bool | None = None,
         digest_include_unanswered: bool | None = None,
+        subscribed: bool | None = None,
+        responding: bool | None = None,
     ) -> QuestionNotificationSettings:
         """Choose how you hear about answers to a check-in question.
 
@@ -718,6 +726,8 @@ class AsyncCheckins(AsyncService):
             question_id: The check-in question.
             notify_on_answer: Hear about every new answer.
             digest_include_unanswered: List who has not answered yet in the digest.
+            subscribed: Follow the question: get its notifications at all.
+            responding: Stay among the people who are asked the question.
 
         Returns:
             The `QuestionNotificationSettings`.
@@ -733,6 +743,8 @@ class AsyncCheckins(AsyncService):
                 json={
                     "notify_on_answer": notify_on_answer,
                     "digest_include_unanswered": digest_include_unanswered,
+                    "subscribed": subscribed,
+                    "responding": responding,
                 },
             ),
         )

@@ -33,6 +33,8 @@ __all__ = [
     "ClientApprovalResponse",
     "ClientCompany",
     "ClientCorrespondence",
+    "ClientInvitationError",
+    "ClientInvitationErrors",
     "ClientReply",
     "ClientSide",
     "CloudFile",
@@ -44,9 +46,15 @@ __all__ = [
     "Draft",
     "DraftParent",
     "DraftProjectRef",
+    "Embed",
     "Event",
     "EventDetails",
+    "EventFeedPage",
     "EverythingFile",
+    "FeedEvent",
+    "FeedFilterMismatch",
+    "FeedPositionGone",
+    "FeedRequestError",
     "Folder",
     "FolderWithProjects",
     "Forward",
@@ -60,6 +68,9 @@ __all__ = [
     "HillChart",
     "HillChartDot",
     "Inbox",
+    "InboxItem",
+    "InboxPage",
+    "InboxPositionGone",
     "LineupMarker",
     "Message",
     "MessageBoard",
@@ -71,36 +82,44 @@ __all__ = [
     "MyNote",
     "MyNoteInput",
     "MyNotifications",
+    "NewClientInput",
     "NewPersonInput",
     "Notification",
     "OutOfOffice",
     "OutOfOfficeInput",
     "OverdueTodos",
     "Parent",
+    "PeopleConfirmationRequired",
     "Person",
     "PersonCompany",
     "PersonProgress",
     "PersonSummary",
+    "Ping",
+    "PingLinks",
     "Preferences",
     "PreferencesInput",
     "PreviewableAttachment",
     "Project",
     "ProjectAccessResult",
     "ProjectCards",
+    "ProjectClientEnablement",
     "ProjectConstruction",
     "ProjectConstructionInput",
     "ProjectDatesInput",
     "ProjectRef",
     "ProjectTodos",
+    "ProjectWallpaper",
     "Question",
     "QuestionAnswer",
     "QuestionNotificationSettings",
     "QuestionPauseState",
     "QuestionReminder",
     "QuestionSchedule",
+    "QuestionScheduleInput",
     "Questionnaire",
     "Recording",
     "RecordingCategory",
+    "RecordingCompletion",
     "RichTextAttachment",
     "Schedule",
     "ScheduleEntry",
@@ -108,8 +127,15 @@ __all__ = [
     "SearchResult",
     "SearchResultAttachment",
     "SearchType",
+    "StreamTicket",
     "Subscription",
+    "Subtask",
     "Template",
+    "TemplateLibraryCardTables",
+    "TemplateLibraryConfirmationPerson",
+    "TemplateLibraryCopy",
+    "TemplateLibraryTodolists",
+    "Templatification",
     "TimelineAttachment",
     "TimelineEvent",
     "TimelineEventData",
@@ -398,6 +424,10 @@ class Card(TypedDict):
         creator: Who made it.
         steps: The card's checklist steps.
         boosts_url: API address of its boosts.
+        completion: Who completed it and when, once it is done.
+        subtasks_count: How many subtasks it has.
+        subtasks_completed_count: How many of its subtasks are ticked off.
+        subtasks_url: API address of its subtasks.
     """
 
     id: int
@@ -431,6 +461,10 @@ class Card(TypedDict):
     steps: NotRequired["list[CardStep]"]
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
+    completion: NotRequired["RecordingCompletion"]
+    subtasks_count: NotRequired[int]
+    subtasks_completed_count: NotRequired[int]
+    subtasks_url: NotRequired[str]
 
 
 class CardColumn(TypedDict):
@@ -548,6 +582,9 @@ class CardTable(TypedDict):
         subscription_url: API address of its follower list.
         bucket: The project it belongs to.
         creator: Who made it.
+        parent: The item it sits under.
+        position: Its place among its siblings.
+        public_link_url: Public address of the board, if it has one.
     """
 
     id: int
@@ -567,6 +604,9 @@ class CardTable(TypedDict):
     subscribers: NotRequired["list[Person]"]
     lists: NotRequired["list[CardColumn]"]
     wormholes: NotRequired["list[Wormhole]"]
+    parent: NotRequired["Parent"]
+    position: NotRequired[int]
+    public_link_url: NotRequired[str]
 
 
 class Chatbot(TypedDict):
@@ -711,6 +751,24 @@ class ClientCorrespondence(TypedDict):
     subject: str
     replies_count: NotRequired[int]
     replies_url: NotRequired[str]
+
+
+class ClientInvitationError(TypedDict):
+    """Why one client could not be invited.
+
+    Attributes:
+        email_address: The address that was refused, if one was given.
+        messages: What was wrong with it.
+    """
+
+    email_address: str | None
+    messages: list[str]
+
+
+class ClientInvitationErrors(TypedDict):
+    """The body of a refusal to invite some of the clients asked for."""
+
+    errors: "list[ClientInvitationError]"
 
 
 class ClientReply(TypedDict):
@@ -985,12 +1043,35 @@ class DraftProjectRef(TypedDict):
     app_url: str
 
 
+class Embed(TypedDict):
+    """A preview card for an outside link.
+
+    Attributes:
+        sgid: Signed global id: fetch it again with `embeds.get`, or reference it in rich text.
+        url: The outside address it previews.
+        status: Whether the preview is ready yet.
+        type: What the link points at, such as a video or an article.
+        content: The preview's markup (HTML).
+        content_type: Media type of the linked resource.
+        image_url: Thumbnail of the preview, if it has one.
+    """
+
+    sgid: str
+    url: str
+    status: str
+    type: NotRequired[str]
+    content: NotRequired[str]
+    content_type: NotRequired[str]
+    image_url: NotRequired[str | None]
+
+
 class Event(TypedDict):
     """One change in an item's history.
 
     Attributes:
         creator: Who made it.
         boosts_url: API address of its boosts.
+        performed_by: Who carried out the change.
     """
 
     id: int
@@ -1001,6 +1082,7 @@ class Event(TypedDict):
     creator: "Person"
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
+    performed_by: NotRequired["Person"]
 
 
 class EventDetails(TypedDict):
@@ -1009,6 +1091,20 @@ class EventDetails(TypedDict):
     added_person_ids: NotRequired[list[int]]
     removed_person_ids: NotRequired[list[int]]
     notified_recipient_ids: NotRequired[list[int]]
+
+
+class EventFeedPage(TypedDict):
+    """One page of the account's event feed.
+
+    Attributes:
+        events: At most 100 events, oldest first, in id order.
+        position: Opaque token to pass as `position` to read on from here.
+        next: Absolute URL of the following page; present only while more events are ready now.
+    """
+
+    events: "list[FeedEvent]"
+    position: str
+    next: NotRequired[str]
 
 
 class EverythingFile(TypedDict):
@@ -1071,6 +1167,70 @@ class EverythingFile(TypedDict):
     description_attachments: NotRequired["list[RichTextAttachment]"]
     content: NotRequired[str]
     content_attachments: NotRequired["list[RichTextAttachment]"]
+
+
+class FeedEvent(TypedDict):
+    """One change anywhere in the account, as the event feed reports it.
+
+    Attributes:
+        id: Grows with every event; the feed is ordered by it.
+        event_type: Kind and action together, such as `todo.completed`.
+        kind: The kind of item that changed, such as `todo`.
+        action: What happened to it, such as `completed`.
+        bucket_id: The project it happened in.
+        recording_id: The item that changed.
+        creator_id: Who made the item.
+        performed_by_id: Who made this change, when the API says.
+        details: Extra facts that depend on the event type.
+    """
+
+    id: int
+    event_type: str
+    kind: str
+    action: str
+    bucket_id: int
+    recording_id: int
+    creator_id: int
+    performed_by_id: NotRequired[int | None]
+    created_at: str
+    details: NotRequired[object]
+
+
+class FeedFilterMismatch(TypedDict):
+    """The body of a 409 from the event feed: the position was read with other filters.
+
+    Attributes:
+        filters_digest: Fingerprint of the filters this request sent.
+        position_digest: Fingerprint of the filters the position was made for.
+    """
+
+    error: str
+    filters_digest: str
+    position_digest: str
+
+
+class FeedPositionGone(TypedDict):
+    """The body of a 410 from the event feed: the position is older than what the feed keeps.
+
+    Attributes:
+        resume: A position at the oldest event still kept; read on from it.
+        epoch_after_id: Events up to this id are no longer kept.
+    """
+
+    error: str
+    resume: str
+    epoch_after_id: int
+
+
+class FeedRequestError(TypedDict):
+    """The body of a 400 from a feed: a malformed position or filter.
+
+    Attributes:
+        reason: Which part of the request was wrong, when the API says.
+    """
+
+    error: str
+    reason: NotRequired[str]
 
 
 class Folder(TypedDict):
@@ -1262,6 +1422,7 @@ class GaugeNeedle(TypedDict):
         description: Longer notes (HTML).
         description_attachments: Files embedded in the description.
         position: Progress value, 0 to 100.
+        comment_count: How many comments it has.
     """
 
     id: int
@@ -1287,6 +1448,7 @@ class GaugeNeedle(TypedDict):
     description_attachments: "list[RichTextAttachment]"
     color: NotRequired[str]
     position: NotRequired[int]
+    comment_count: NotRequired[int]
 
 
 class GaugeNeedleEditInput(TypedDict):
@@ -1427,6 +1589,46 @@ class Inbox(TypedDict):
     creator: "Person"
     forwards_count: NotRequired[int]
     forwards_url: NotRequired[str]
+
+
+class InboxItem(TypedDict):
+    """An event that was addressed to you, and why.
+
+    Attributes:
+        addressing_id: This item's own id in your inbox.
+        addressed_at: When it reached your inbox.
+        reason: Why it reached you, such as a mention or an assignment.
+    """
+
+    addressing_id: int
+    addressed_at: str
+    reason: str
+    event: "FeedEvent"
+
+
+class InboxPage(TypedDict):
+    """One page of your inbox feed.
+
+    Attributes:
+        items: Inbox items, oldest first.
+        position: Opaque token to pass as `position` to read on from here.
+        next: Absolute URL of the following page; present only while more items are ready now.
+    """
+
+    items: "list[InboxItem]"
+    position: str
+    next: NotRequired[str]
+
+
+class InboxPositionGone(TypedDict):
+    """The body of a 410 from the inbox feed: the position is older than what it keeps.
+
+    Attributes:
+        resume: A position at the oldest item still kept; read on from it.
+    """
+
+    error: str
+    resume: str
 
 
 class LineupMarker(TypedDict):
@@ -1639,6 +1841,15 @@ class MyNotifications(TypedDict):
     scheduled_bubble_ups: NotRequired["list[Notification]"]
 
 
+class NewClientInput(TypedDict):
+    """A client to invite while granting client access to a project."""
+
+    email_address: str
+    name: NotRequired[str]
+    title: NotRequired[str]
+    company_name: NotRequired[str]
+
+
 class NewPersonInput(TypedDict):
     """Someone to invite while granting project access."""
 
@@ -1735,11 +1946,23 @@ class Parent(TypedDict):
     bucket: NotRequired["ProjectRef"]
 
 
+class PeopleConfirmationRequired(TypedDict):
+    """The body of the refusal to copy a template that would add people to the project.
+
+    Attributes:
+        people: Who would be added; send `adding_people_confirmed=True` to go ahead.
+    """
+
+    error: str
+    people: "list[TemplateLibraryConfirmationPerson]"
+
+
 class Person(TypedDict):
     """Someone in the account: staff, client or integration.
 
     Attributes:
         attachable_sgid: Token for embedding it in rich text.
+        system_label: A label Basecamp shows beside the person, when there is one.
     """
 
     id: int
@@ -1765,6 +1988,7 @@ class Person(TypedDict):
     can_ping: NotRequired[bool]
     can_access_timesheet: NotRequired[bool]
     can_access_hill_charts: NotRequired[bool]
+    system_label: NotRequired[str]
 
 
 class PersonCompany(TypedDict):
@@ -1787,6 +2011,50 @@ class PersonSummary(TypedDict):
     id: int
     name: str
     avatar_url: str
+
+
+class Ping(TypedDict):
+    """A ping: a private conversation between a few people.
+
+    Attributes:
+        title: The conversation's name, or the names of the people in it.
+        named: True when someone gave the conversation its own title.
+        people: Everyone in the conversation.
+        url: API address of this record.
+        app_url: Web address of this record in Basecamp.
+        bookmark_url: API address for bookmarking it.
+        room_url: API address of the chat room the conversation happens in.
+        avatar_url: Picture shown for the conversation.
+        image_url: Custom picture for the conversation, if one was set.
+        edit_title_url: API address for renaming it.
+    """
+
+    id: int
+    title: str
+    named: bool
+    people: "list[Person]"
+    created_at: str
+    updated_at: str
+    url: str
+    app_url: str
+    bookmark_url: str
+    room_url: str
+    avatar_url: str
+    image_url: NotRequired[str]
+    edit_title_url: NotRequired[str]
+    links: "PingLinks"
+
+
+class PingLinks(TypedDict):
+    """API addresses of what was said and shared in a ping.
+
+    Attributes:
+        lines: Its chat messages.
+        files: Files shared in it.
+    """
+
+    lines: str
+    files: str
 
 
 class Preferences(TypedDict):
@@ -1842,6 +2110,10 @@ class Project(TypedDict):
         url: API address of this record.
         app_url: Web address of this record in Basecamp.
         dock: The project's tools, in dock order.
+        starred: Whether you starred it.
+        star_url: API address for starring it.
+        timesheet_enabled: Whether time tracking is on for it.
+        wallpaper: Its background image, if it has one.
     """
 
     id: int
@@ -1861,6 +2133,10 @@ class Project(TypedDict):
     bookmarked: NotRequired[bool]
     client_company: NotRequired["ClientCompany"]
     clientside: NotRequired["ClientSide"]
+    starred: NotRequired[bool]
+    star_url: NotRequired[str]
+    timesheet_enabled: NotRequired[bool]
+    wallpaper: NotRequired["ProjectWallpaper"]
 
 
 class ProjectAccessResult(TypedDict):
@@ -1879,6 +2155,12 @@ class ProjectCards(TypedDict):
 
     bucket: "ProjectRef"
     cards: "list[Card]"
+
+
+class ProjectClientEnablement(TypedDict):
+    """Whether a project has clients switched on."""
+
+    clients_enabled: bool
 
 
 class ProjectConstruction(TypedDict):
@@ -1900,10 +2182,12 @@ class ProjectConstructionInput(TypedDict):
 
     Attributes:
         description: Longer notes (HTML).
+        start_date: The first day of the new project's schedule.
     """
 
     name: str
     description: NotRequired[str]
+    start_date: NotRequired[str]
 
 
 class ProjectDatesInput(TypedDict):
@@ -1934,6 +2218,18 @@ class ProjectTodos(TypedDict):
 
     bucket: "ProjectRef"
     todos: "list[Todo]"
+
+
+class ProjectWallpaper(TypedDict):
+    """A project's background image.
+
+    Attributes:
+        url: Where the image is.
+        mode: How the image fills the background.
+    """
+
+    url: str
+    mode: str
 
 
 class Question(TypedDict):
@@ -2056,6 +2352,27 @@ class QuestionSchedule(TypedDict):
     end_date: NotRequired[str]
 
 
+class QuestionScheduleInput(TypedDict):
+    """A check-in schedule in the newer form: a time of day instead of hour and minute.
+
+    The question operations still take `QuestionSchedule`, the form the API definition documents;
+    this model records the newer form's keys.
+
+    Attributes:
+        frequency: How often to ask, such as every day or every week.
+        days: Days of the week to ask on.
+        time_of_day: When to ask, as a time of day.
+        week_instance: For monthly schedules: which week of the month.
+        start_date: The first day to ask on.
+    """
+
+    frequency: NotRequired[str]
+    days: NotRequired[list[int]]
+    time_of_day: NotRequired[str]
+    week_instance: NotRequired[int]
+    start_date: NotRequired[str]
+
+
 class Questionnaire(TypedDict):
     """A project's automatic check-ins tool.
 
@@ -2157,6 +2474,18 @@ class RecordingCategory(TypedDict):
     id: int
     name: str
     icon: NotRequired[str]
+
+
+class RecordingCompletion(TypedDict):
+    """Who completed an item, and when.
+
+    Attributes:
+        created_at: When it was completed.
+        creator: Who completed it.
+    """
+
+    created_at: str
+    creator: "Person"
 
 
 class RichTextAttachment(TypedDict):
@@ -2401,6 +2730,20 @@ class SearchType(TypedDict):
     value: str
 
 
+class StreamTicket(TypedDict):
+    """A short-lived pass for the live event stream.
+
+    Attributes:
+        ticket: The secret to present when connecting; treat it like a token.
+        url: Where to connect.
+        expires_in: Seconds before the ticket stops working.
+    """
+
+    ticket: str
+    url: str
+    expires_in: int
+
+
 class Subscription(TypedDict):
     """Who follows an item, and whether you do.
 
@@ -2413,6 +2756,53 @@ class Subscription(TypedDict):
     count: int
     url: str
     subscribers: NotRequired["list[Person]"]
+
+
+class Subtask(TypedDict):
+    """A small checklist item under a to-do or card.
+
+    Attributes:
+        status: State of the record, such as active, archived or trashed.
+        visible_to_clients: Whether the project's clients can see it.
+        inherits_status: True when its status follows the item it sits in.
+        type: What kind of record this is.
+        url: API address of this record.
+        app_url: Web address of this record in Basecamp.
+        bookmark_url: API address for bookmarking it.
+        parent: The to-do or card it belongs to.
+        bucket: The project it lives in.
+        creator: Who made it.
+        position: Its place in the checklist, counting from 1.
+        due_on: The day it is due, if it has one.
+        assignees: Who is responsible for it.
+        completed_at: When it was ticked off.
+        completer: Who ticked it off.
+        completion: Who ticked it off and when, once it is done.
+        completion_url: API address to tick it off or reopen it.
+    """
+
+    id: int
+    status: str
+    visible_to_clients: bool
+    created_at: str
+    updated_at: str
+    title: str
+    inherits_status: bool
+    type: str
+    url: str
+    app_url: str
+    bookmark_url: NotRequired[str]
+    parent: "Parent"
+    bucket: "ProjectRef"
+    creator: "Person"
+    position: NotRequired[int]
+    due_on: NotRequired[str]
+    assignees: NotRequired["list[Person]"]
+    completed: NotRequired[bool]
+    completed_at: NotRequired[str]
+    completer: NotRequired["Person"]
+    completion: NotRequired["RecordingCompletion"]
+    completion_url: NotRequired[str]
 
 
 class Template(TypedDict):
@@ -2434,6 +2824,84 @@ class Template(TypedDict):
     url: NotRequired[str]
     app_url: NotRequired[str]
     dock: NotRequired["list[DockTool]"]
+
+
+class TemplateLibraryCardTables(TypedDict):
+    """The card table templates of the library, with where they are kept.
+
+    Attributes:
+        bucket: The hidden project that holds the library.
+        kanban_boardset: The container of the library's card tables, once there is one.
+    """
+
+    bucket: "ProjectRef"
+    kanban_boardset: "Parent | None"
+    card_tables: "list[Recording]"
+
+
+class TemplateLibraryConfirmationPerson(TypedDict):
+    """Someone a template copy would add to the project.
+
+    Attributes:
+        avatar_url: Their profile picture.
+    """
+
+    id: int
+    name: str
+    avatar_url: str
+
+
+class TemplateLibraryCopy(TypedDict):
+    """A background job copying a library template into a project.
+
+    Attributes:
+        status: How far the copy has got.
+        url: API address to check on it.
+        source_recording_id: The library template being copied.
+        destination_parent_id: Where in the project the copy goes.
+        destination_todolist: The new to-do list, once it exists.
+        destination_card_table: The new card table, once it exists.
+    """
+
+    id: int
+    status: str
+    url: str
+    source_recording_id: int
+    destination_parent_id: int
+    destination_todolist: NotRequired["Todolist"]
+    destination_card_table: NotRequired["CardTable"]
+
+
+class TemplateLibraryTodolists(TypedDict):
+    """The to-do list templates of the library, with where they are kept.
+
+    Attributes:
+        bucket: The hidden project that holds the library.
+        todoset: The library's to-do set.
+    """
+
+    bucket: "ProjectRef"
+    todoset: "Parent"
+    todolists: "list[Todolist]"
+
+
+class Templatification(TypedDict):
+    """A background job saving a to-do list or card table as a library template.
+
+    Attributes:
+        status: How far the job has got.
+        url: API address to check on it.
+        source_recording_id: The original list or card table.
+        destination_todolist: The new to-do list template, once it exists.
+        destination_card_table: The new card table template, once it exists.
+    """
+
+    id: int
+    status: str
+    url: str
+    source_recording_id: int
+    destination_todolist: NotRequired["Todolist"]
+    destination_card_table: NotRequired["CardTable"]
 
 
 class TimelineAttachment(TypedDict):
@@ -2601,6 +3069,10 @@ class Todo(TypedDict):
         completion_url: API address for checking it off.
         boosts_url: API address of its boosts.
         steps: Checklist steps, when the to-do has any.
+        completion: Who completed it and when, once it is done.
+        subtasks_count: How many subtasks it has.
+        subtasks_completed_count: How many of its subtasks are ticked off.
+        subtasks_url: API address of its subtasks.
     """
 
     id: int
@@ -2633,6 +3105,10 @@ class Todo(TypedDict):
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
     steps: NotRequired["list[CardStep]"]
+    completion: NotRequired["RecordingCompletion"]
+    subtasks_count: NotRequired[int]
+    subtasks_completed_count: NotRequired[int]
+    subtasks_url: NotRequired[str]
 
 
 class Todolist(TypedDict):
@@ -3076,6 +3552,7 @@ class WebhookEvent(TypedDict):
 
     Attributes:
         creator: Who made it.
+        performed_by: Who carried out the change.
     """
 
     id: NotRequired[int]
@@ -3085,6 +3562,7 @@ class WebhookEvent(TypedDict):
     recording: NotRequired["Recording"]
     creator: NotRequired["Person"]
     copy: NotRequired["WebhookCopy"]
+    performed_by: NotRequired["Person"]
 
 
 class Wormhole(TypedDict):

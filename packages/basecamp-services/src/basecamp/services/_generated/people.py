@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from basecamp import AsyncPager, ListResult, Pager
 
     from .models import (
+        NewClientInput,
         NewPersonInput,
         OutOfOffice,
         OutOfOfficeInput,
@@ -39,6 +40,7 @@ _UPDATE_MY_PREFERENCES = OPERATIONS["UpdateMyPreferences"]
 _GET_OUT_OF_OFFICE = OPERATIONS["GetOutOfOffice"]
 _ENABLE_OUT_OF_OFFICE = OPERATIONS["EnableOutOfOffice"]
 _DISABLE_OUT_OF_OFFICE = OPERATIONS["DisableOutOfOffice"]
+_UPDATE_PROJECT_CLIENT_ACCESS = OPERATIONS["UpdateProjectClientAccess"]
 
 
 class People(Service):
@@ -329,6 +331,40 @@ class People(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(_DISABLE_OUT_OF_OFFICE, path={"person_id": person_id})
+
+    def update_project_client_access(
+        self,
+        *,
+        project_id: int,
+        grant: builtins.list[int] | None = None,
+        revoke: builtins.list[int] | None = None,
+        create: builtins.list[NewClientInput] | None = None,
+    ) -> ProjectAccessResult:
+        """Give clients access to a project, take it away, or invite new clients.
+
+        The project must have clients switched on (`projects.enable_clients`). The answer has the
+        same shape as `update_project_access`'s.
+
+        Args:
+            project_id: The project.
+            grant: IDs of existing client people to let in.
+            revoke: IDs of client people to shut out.
+            create: New clients to invite straight onto the project.
+
+        Returns:
+            The `ProjectAccessResult`.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        return cast(
+            "ProjectAccessResult",
+            self._account._call(
+                _UPDATE_PROJECT_CLIENT_ACCESS,
+                path={"project_id": project_id},
+                json={"grant": grant, "revoke": revoke, "create": create},
+            ),
+        )
 
 
 class AsyncPeople(AsyncService):
@@ -623,3 +659,37 @@ class AsyncPeople(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(_DISABLE_OUT_OF_OFFICE, path={"person_id": person_id})
+
+    async def update_project_client_access(
+        self,
+        *,
+        project_id: int,
+        grant: builtins.list[int] | None = None,
+        revoke: builtins.list[int] | None = None,
+        create: builtins.list[NewClientInput] | None = None,
+    ) -> ProjectAccessResult:
+        """Give clients access to a project, take it away, or invite new clients.
+
+        The project must have clients switched on (`projects.enable_clients`). The answer has the
+        same shape as `update_project_access`'s.
+
+        Args:
+            project_id: The project.
+            grant: IDs of existing client people to let in.
+            revoke: IDs of client people to shut out.
+            create: New clients to invite straight onto the project.
+
+        Returns:
+            The `ProjectAccessResult`.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        return cast(
+            "ProjectAccessResult",
+            await self._account._call(
+                _UPDATE_PROJECT_CLIENT_ACCESS,
+                path={"project_id": project_id},
+                json={"grant": grant, "revoke": revoke, "create": create},
+            ),
+        )

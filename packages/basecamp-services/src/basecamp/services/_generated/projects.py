@@ -6,15 +6,17 @@ Reach it as `account.projects`.
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING, Literal, cast
 
 from .._base import AsyncService, Service
+from .._runtime import multipart_file
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
     from basecamp import AsyncPager, ListResult, Pager
 
-    from .models import Project, ProjectDatesInput
+    from .models import Project, ProjectClientEnablement, ProjectDatesInput
 
 __all__ = ["AsyncProjects", "Projects"]
 
@@ -25,6 +27,12 @@ _UPDATE_PROJECT = OPERATIONS["UpdateProject"]
 _TRASH_PROJECT = OPERATIONS["TrashProject"]
 _ARCHIVE_PROJECT = OPERATIONS["ArchiveProject"]
 _UNARCHIVE_PROJECT = OPERATIONS["UnarchiveProject"]
+_LIST_RECENT_PROJECTS = OPERATIONS["ListRecentProjects"]
+_RECORD_PROJECT_VISIT = OPERATIONS["RecordProjectVisit"]
+_UPDATE_PROJECT_WALLPAPER = OPERATIONS["UpdateProjectWallpaper"]
+_REMOVE_PROJECT_WALLPAPER = OPERATIONS["RemoveProjectWallpaper"]
+_ENABLE_PROJECT_CLIENTS = OPERATIONS["EnableProjectClients"]
+_DISABLE_PROJECT_CLIENTS = OPERATIONS["DisableProjectClients"]
 
 
 class Projects(Service):
@@ -120,6 +128,7 @@ class Projects(Service):
         description: str | None = None,
         admissions: Literal["invite", "employee", "team"] | None = None,
         schedule_attributes: ProjectDatesInput | None = None,
+        wallpaper_mode: str | None = None,
     ) -> Project:
         """Change a project's name, description, access or dates.
 
@@ -129,6 +138,8 @@ class Projects(Service):
             description: A line about what the project is for.
             admissions: Who may join the project: invited people, all employees, or a team.
             schedule_attributes: Project start and end dates.
+            wallpaper_mode: How the project's background image fills the page (see
+                `update_wallpaper`).
 
         Returns:
             The `Project`.
@@ -146,6 +157,7 @@ class Projects(Service):
                     "description": description,
                     "admissions": admissions,
                     "schedule_attributes": schedule_attributes,
+                    "wallpaper_mode": wallpaper_mode,
                 },
             ),
         )
@@ -182,6 +194,102 @@ class Projects(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(_UNARCHIVE_PROJECT, path={"project_id": project_id})
+
+    def list_recent(self) -> builtins.list[Project]:
+        """List the projects you opened most recently.
+
+        Returns:
+            The `Project` items.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        return cast("builtins.list[Project]", self._account._call(_LIST_RECENT_PROJECTS))
+
+    def record_visit(self, *, project_id: int) -> None:
+        """Note that you just visited a project, so it leads your recent projects.
+
+        Args:
+            project_id: The project.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        self._account._call(_RECORD_PROJECT_VISIT, path={"project_id": project_id})
+
+    def update_wallpaper(
+        self,
+        *,
+        project_id: int,
+        content: bytes,
+        filename: str,
+        content_type: str,
+        mode: str | None = None,
+    ) -> None:
+        """Upload a background image for a project.
+
+        Args:
+            project_id: The project.
+            content: The file's bytes.
+            filename: The file name; CR and LF are removed.
+            content_type: The MIME type, e.g. `image/png`; CR and LF are removed.
+            mode: How the image fills the background (the project's `wallpaper.mode` reports
+                it).
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        self._account._call(
+            _UPDATE_PROJECT_WALLPAPER,
+            path={"project_id": project_id},
+            query={"mode": mode},
+            files={"wallpaper": multipart_file(filename, content, content_type)},
+        )
+
+    def remove_wallpaper(self, *, project_id: int) -> None:
+        """Take a project's background image away.
+
+        Args:
+            project_id: The project.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        self._account._call(_REMOVE_PROJECT_WALLPAPER, path={"project_id": project_id})
+
+    def enable_clients(self, *, project_id: int) -> ProjectClientEnablement:
+        """Switch clients on for a project, so client people can be given access.
+
+        Args:
+            project_id: The project.
+
+        Returns:
+            The `ProjectClientEnablement`.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        return cast(
+            "ProjectClientEnablement",
+            self._account._call(_ENABLE_PROJECT_CLIENTS, path={"project_id": project_id}),
+        )
+
+    def disable_clients(self, *, project_id: int) -> ProjectClientEnablement:
+        """Switch clients off for a project.
+
+        Args:
+            project_id: The project.
+
+        Returns:
+            The `ProjectClientEnablement`.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        return cast(
+            "ProjectClientEnablement",
+            self._account._call(_DISABLE_PROJECT_CLIENTS, path={"project_id": project_id}),
+        )
 
 
 class AsyncProjects(AsyncService):
@@ -281,6 +389,7 @@ class AsyncProjects(AsyncService):
         description: str | None = None,
         admissions: Literal["invite", "employee", "team"] | None = None,
         schedule_attributes: ProjectDatesInput | None = None,
+        wallpaper_mode: str | None = None,
     ) -> Project:
         """Change a project's name, description, access or dates.
 
@@ -290,6 +399,8 @@ class AsyncProjects(AsyncService):
             description: A line about what the project is for.
             admissions: Who may join the project: invited people, all employees, or a team.
             schedule_attributes: Project start and end dates.
+            wallpaper_mode: How the project's background image fills the page (see
+                `update_wallpaper`).
 
         Returns:
             The `Project`.
@@ -307,6 +418,7 @@ class AsyncProjects(AsyncService):
                     "description": description,
                     "admissions": admissions,
                     "schedule_attributes": schedule_attributes,
+                    "wallpaper_mode": wallpaper_mode,
                 },
             ),
         )
@@ -343,3 +455,99 @@ class AsyncProjects(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(_UNARCHIVE_PROJECT, path={"project_id": project_id})
+
+    async def list_recent(self) -> builtins.list[Project]:
+        """List the projects you opened most recently.
+
+        Returns:
+            The `Project` items.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        return cast("builtins.list[Project]", await self._account._call(_LIST_RECENT_PROJECTS))
+
+    async def record_visit(self, *, project_id: int) -> None:
+        """Note that you just visited a project, so it leads your recent projects.
+
+        Args:
+            project_id: The project.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        await self._account._call(_RECORD_PROJECT_VISIT, path={"project_id": project_id})
+
+    async def update_wallpaper(
+        self,
+        *,
+        project_id: int,
+        content: bytes,
+        filename: str,
+        content_type: str,
+        mode: str | None = None,
+    ) -> None:
+        """Upload a background image for a project.
+
+        Args:
+            project_id: The project.
+            content: The file's bytes.
+            filename: The file name; CR and LF are removed.
+            content_type: The MIME type, e.g. `image/png`; CR and LF are removed.
+            mode: How the image fills the background (the project's `wallpaper.mode` reports
+                it).
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        await self._account._call(
+            _UPDATE_PROJECT_WALLPAPER,
+            path={"project_id": project_id},
+            query={"mode": mode},
+            files={"wallpaper": multipart_file(filename, content, content_type)},
+        )
+
+    async def remove_wallpaper(self, *, project_id: int) -> None:
+        """Take a project's background image away.
+
+        Args:
+            project_id: The project.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        await self._account._call(_REMOVE_PROJECT_WALLPAPER, path={"project_id": project_id})
+
+    async def enable_clients(self, *, project_id: int) -> ProjectClientEnablement:
+        """Switch clients on for a project, so client people can be given access.
+
+        Args:
+            project_id: The project.
+
+        Returns:
+            The `ProjectClientEnablement`.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        return cast(
+            "ProjectClientEnablement",
+            await self._account._call(_ENABLE_PROJECT_CLIENTS, path={"project_id": project_id}),
+        )
+
+    async def disable_clients(self, *, project_id: int) -> ProjectClientEnablement:
+        """Switch clients off for a project.
+
+        Args:
+            project_id: The project.
+
+        Returns:
+            The `ProjectClientEnablement`.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        return cast(
+            "ProjectClientEnablement",
+            await self._account._call(_DISABLE_PROJECT_CLIENTS, path={"project_id": project_id}),
+        )

@@ -7,7 +7,7 @@ Reach it as `account.recordings`.
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base import AsyncService, Service
 from .operations import OPERATIONS
@@ -23,6 +23,9 @@ _LIST_RECORDINGS = OPERATIONS["ListRecordings"]
 _ARCHIVE_RECORDING = OPERATIONS["ArchiveRecording"]
 _UNARCHIVE_RECORDING = OPERATIONS["UnarchiveRecording"]
 _TRASH_RECORDING = OPERATIONS["TrashRecording"]
+_MOVE_RECORDING_TO_VAULT = OPERATIONS["MoveRecordingToVault"]
+_SPOTLIGHT_RECORDING = OPERATIONS["SpotlightRecording"]
+_UNSPOTLIGHT_RECORDING = OPERATIONS["UnspotlightRecording"]
 
 
 class Recordings(Service):
@@ -172,6 +175,53 @@ class Recordings(Service):
         """
         self._account._call(_TRASH_RECORDING, path={"recording_id": recording_id})
 
+    def move_to_vault(
+        self, *, recording_id: int, parent_id: int, position: int | None = None
+    ) -> None:
+        """File an item into a folder of Docs & Files.
+
+        Args:
+            recording_id: The item (any recording: to-do, message, file...).
+            parent_id: The vault (folder) that receives it.
+            position: Where it goes among the vault's contents, counting from 1.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        self._account._call(
+            _MOVE_RECORDING_TO_VAULT,
+            path={"recording_id": recording_id},
+            json={"parent_id": parent_id, "position": position},
+        )
+
+    def spotlight(self, *, recording_id: int) -> dict[str, object]:
+        """Put an item in the spotlight, so it stands out for everyone on the project.
+
+        Args:
+            recording_id: The item (any recording: to-do, message, file...).
+
+        Returns:
+            The decoded JSON object.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        return cast(
+            "dict[str, object]",
+            self._account._call(_SPOTLIGHT_RECORDING, path={"recording_id": recording_id}),
+        )
+
+    def unspotlight(self, *, recording_id: int) -> None:
+        """Take an item out of the spotlight.
+
+        Args:
+            recording_id: The item (any recording: to-do, message, file...).
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        self._account._call(_UNSPOTLIGHT_RECORDING, path={"recording_id": recording_id})
+
 
 class AsyncRecordings(AsyncService):
     """Operations that work on any kind of item: list, archive, trash.
@@ -319,3 +369,50 @@ class AsyncRecordings(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(_TRASH_RECORDING, path={"recording_id": recording_id})
+
+    async def move_to_vault(
+        self, *, recording_id: int, parent_id: int, position: int | None = None
+    ) -> None:
+        """File an item into a folder of Docs & Files.
+
+        Args:
+            recording_id: The item (any recording: to-do, message, file...).
+            parent_id: The vault (folder) that receives it.
+            position: Where it goes among the vault's contents, counting from 1.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        await self._account._call(
+            _MOVE_RECORDING_TO_VAULT,
+            path={"recording_id": recording_id},
+            json={"parent_id": parent_id, "position": position},
+        )
+
+    async def spotlight(self, *, recording_id: int) -> dict[str, object]:
+        """Put an item in the spotlight, so it stands out for everyone on the project.
+
+        Args:
+            recording_id: The item (any recording: to-do, message, file...).
+
+        Returns:
+            The decoded JSON object.
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        return cast(
+            "dict[str, object]",
+            await self._account._call(_SPOTLIGHT_RECORDING, path={"recording_id": recording_id}),
+        )
+
+    async def unspotlight(self, *, recording_id: int) -> None:
+        """Take an item out of the spotlight.
+
+        Args:
+            recording_id: The item (any recording: to-do, message, file...).
+
+        Raises:
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        await self._account._call(_UNSPOTLIGHT_RECORDING, path={"recording_id": recording_id})
