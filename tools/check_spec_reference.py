@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Check the API definition in spec/ against the upstream reference data.
 
-The reference (an OpenAPI document plus a behavior model) is the source of facts: operation ids,
+The reference (an OpenAPI document plus a behavior model, and the additions file with the newer
+operations, models and fields) is the source of facts: operation ids,
 HTTP methods, paths, parameters, body fields, pagination, idempotency and retry settings, and the
 shape of every response. This script verifies that spec/ agrees with those facts, that every
 referenced model exists, that the service layout is the agreed one, and that no summary or doc
@@ -16,6 +17,14 @@ model named like a reference schema is paired with it as well. Every model must 
 least one schema and every field must be a property of one; `nullable` must match (nullable when
 any paired schema allows null, see NULLABLE_DESPITE_SCHEMA for the one exception) and the JSON
 type (string, integer, number, boolean, array, object; array items too) must agree.
+
+The additions file (`api-additions.json`) is folded into the same form before checking (see
+`fold_additions`): its operations become reference operations (the `{account}` prefix added, their
+pagination form, idempotency and retry settings kept), its models become reference schemas, and the
+fields it says newer Basecamp adds to existing schemas become properties of those schemas. The
+additions give no types for those added fields, so only their presence is checked. The additions
+name no multipart form field, so any `multipart_field` passes for their uploads. A `list[T]` query
+param passes against a reference `string` param: the SDK sends the list comma-separated.
 
 Usage:
     python3 tools/check_spec_reference.py [--spec-dir DIR] [--reference-dir DIR]
@@ -53,6 +62,8 @@ ACCESSORS = frozenset(
         "account", "bookmarks", "calendars", "cloud_files", "drafts", "everything", "folders",
         "gauges", "google_documents", "my_assignments", "my_notes", "my_notifications",
         "wormholes",
+        # the newer operations (api-additions.json)
+        "bubble_ups", "embeds", "event_feed", "inbox", "pings", "subtasks", "template_library",
     }
 )  # fmt: skip
 
@@ -86,6 +97,30 @@ NULLABLE_DESPITE_SCHEMA = frozenset(
         ("ScheduleEntry", "join_url"),  # "...or null when it has none"; left unmodelled upstream
     }
 )
+
+# spec model -> the reference schema it stands for, for models no operation response reaches
+# (error bodies) and whose spec name differs from the reference's. Stale entries are reported.
+SCHEMA_FOR_MODEL = {
+    "FeedRequestError": "FeedRequestErrorResponseContent",
+    "FeedFilterMismatch": "FeedFilterMismatchErrorResponseContent",
+    "FeedPositionGone": "FeedPositionGoneErrorResponseContent",
+    "InboxPositionGone": "InboxPositionGoneErrorResponseContent",
+    "PeopleConfirmationRequired": "PeopleConfirmationRequiredErrorResponseContent",
+}
+ADDITIONS_FILE = "api-additions.json"
+# a property the additions say newer Basecamp adds, without its type
+ADDED_MARK = "x-basecamp-added"
+# additions call forms: what the operation answers with
+VOID_FORMS = frozenset({"request_void", "request_multipart_void"})
+LIST_FORMS = frozenset({"request_list", "request_paginated"})
+ANNOTATION_TYPES = {
+    "str": "string",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "dict": "object",
+    "bytes": "string",
+}
 
 Table = dict[str, Any]
 
@@ -246,8 +281,14 @@ class ReferenceOp:
         multipart: Table = op.get("x-basecamp-multipart") or {}
         self.multipart_field: str | None = multipart.get("field")
         self.behavior = behavior
+        # additions only: how the operation answers (see VOID_FORMS and LIST_FORMS)
+        self.call_form: str | None = op.get("x-basecamp-call-form")
         params: list[Table] = op.get("parameters", [])
         self.path_params = [p["name"] for p in params if p["in"] == "path"]
+        # (in, wire name) -> the param's schema, for the type comparison
+        self.param_schemas: dict[tuple[str, str], Table] = {
+            (p["in"], p["name"]): p.get("schema") or {} for p in params
+        }
         self.query: dict[str, bool] = {
             p["name"]: bool(p.get("required"))
             for p in params
@@ -272,24 +313,177 @@ class ReferenceOp:
         return self.http == "GET" or bool(self.behavior.get("idempotent"))
 
 
-def load_reference(reference_dir: Path) -> tuple[dict[str, ReferenceOp], set[str], Table]:
+def annotation_schema(annotation: str, *, keep_null: bool = True) -> Table:
+    """A JSON schema for one of the additions' Python annotations (`list[int] | None`, `Person`)."""
+    text = annotation.replace(" ", "")
+    nullable = False
+    if text.startswith("Optional[") and text.endswith("]"):
+        text, nullable = text[9:-1], True
+    if text.endswith("|None"):
+        text, nullable = text[:-5], True
+    schema: Table
+    if text.startswith("list[") and text.endswith("]"):
+        schema = {"type": "array", "items": annotation_schema(text[5:-1])}
+    elif text in ANNOTATION_TYPES:
+        schema = {"type": ANNOTATION_TYPES[text]}
+    elif text.startswith("dict"):
+        schema = {"type": "object"}
+    elif MODEL_NAME.match(text) and text != "Any":
+        schema = {"$ref": f"#/components/schemas/{text}"}
+    else:  # Any
+        schema = {}
+    if nullable and keep_null:
+        return {"anyOf": [schema, {"type": "null"}]}
+    return schema
+
+
+def fold_additions(additions: Table, openapi: Table, behaviors: Table) -> set[str]:
+    """Fold the additions file into `openapi` and `behaviors`, in their own form.
+
+    Returns the names of the additions' request body schemas (`<OperationId>RequestContent`):
+    they describe operation bodies, which the spec lists as body fields, so no spec model has to
+    pair with them.
+    """
+    schemas: Table = openapi["components"]["schemas"]
+    for name, fields in additions.get("models", {}).items():
+        if name in schemas:
+            raise ValueError(f"{ADDITIONS_FILE}: model {name} is already a reference schema")
+        schemas[name] = {
+            "type": "object",
+            "properties": {f: annotation_schema(t["type"]) for f, t in fields.items()},
+            "required": sorted(f for f, t in fields.items() if t.get("required")),
+        }
+    for name, change in additions.get("model_changes", {}).items():
+        schema = schemas.get(name)
+        if schema is None:
+            raise ValueError(f"{ADDITIONS_FILE}: model_changes names unknown schema {name}")
+        properties = schema.setdefault("properties", {})
+        for field in change.get("fields_added", []):
+            properties.setdefault(field, {ADDED_MARK: True})
+    bodies: set[str] = set()
+    for op_id, op in additions.get("operations", {}).items():
+        form = str(op.get("call_form", "request"))
+        params: list[Table] = op.get("parameters", [])
+        parameters = [
+            {
+                "name": prm["name"],
+                "in": prm["in"],
+                "required": bool(prm.get("required")),
+                "schema": annotation_schema(prm["annotation"], keep_null=False),
+            }
+            for prm in params
+            if prm["in"] in ("path", "query")
+        ]
+        body = [prm for prm in params if prm["in"] == "body"]
+        item: Table = {
+            "operationId": op_id,
+            "parameters": [
+                {"name": "accountId", "in": "path", "required": True, "schema": {}},
+                *parameters,
+            ],
+            "x-basecamp-call-form": form,
+        }
+        body_name = f"{op_id}RequestContent"
+        if "multipart" in form:
+            item["requestBody"] = {"content": {"multipart/form-data": {"schema": {}}}}
+        elif body_name in schemas:
+            bodies.add(body_name)
+            item["requestBody"] = {
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{body_name}"}}
+                }
+            }
+        elif body:
+            item["requestBody"] = {
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                prm["name"]: annotation_schema(prm["annotation"], keep_null=False)
+                                for prm in body
+                            },
+                            "required": [prm["name"] for prm in body if prm.get("required")],
+                        }
+                    }
+                }
+            }
+        if form == "request_paginated":
+            item["x-basecamp-pagination"] = {"style": "link"}
+        guess = op.get("response_model_guess")
+        if guess and form not in VOID_FORMS:
+            one: Table = {"$ref": f"#/components/schemas/{guess}"}
+            schema = {"type": "array", "items": one} if form in LIST_FORMS else one
+            item["responses"] = {"200": {"content": {"application/json": {"schema": schema}}}}
+        path = "/{accountId}" + str(op["path"])
+        http = str(op["http_method"]).lower()
+        if http in openapi["paths"].get(path, {}):
+            raise ValueError(f"{ADDITIONS_FILE}: {op_id} duplicates {http.upper()} {path}")
+        openapi["paths"].setdefault(path, {})[http] = item
+        behaviors[op_id] = {"idempotent": bool(op.get("idempotent")), "retry": op.get("retry")}
+    return bodies
+
+
+class Reference:
+    """Everything the checker compares with: operations, prose, schemas, which schemas came from
+    the additions file (`additions_models`) or describe only a request body (`body_schemas`), and
+    the fields the additions give or add to each schema (`additions_fields`)."""
+
+    def __init__(
+        self,
+        ops: dict[str, ReferenceOp],
+        sentences: set[str],
+        schemas: Table,
+        additions_models: set[str],
+        body_schemas: set[str],
+        additions_fields: dict[str, set[str]],
+    ) -> None:
+        self.ops = ops
+        self.sentences = sentences
+        self.schemas = schemas
+        self.additions_models = additions_models
+        self.body_schemas = body_schemas
+        self.additions_fields = additions_fields
+
+
+def load_reference(reference_dir: Path) -> Reference:
     openapi = load_json(reference_dir / "openapi.json")
     behavior_model = load_json(reference_dir / "behavior-model.json")
     behaviors: Table = behavior_model["operations"]
     schemas: Table = openapi["components"]["schemas"]
+    sentences = reference_sentences(openapi, behavior_model)
+    body_schemas: set[str] = set()
+    additions_models: set[str] = set()
+    additions_fields: dict[str, set[str]] = {}
+    additions_path = reference_dir / ADDITIONS_FILE
+    if additions_path.is_file():
+        additions = load_json(additions_path)
+        sentences |= reference_sentences(additions)
+        additions_models = set(additions.get("models", {}))
+        for name, fields in additions.get("models", {}).items():
+            additions_fields[name] = set(fields)
+        for name, change in additions.get("model_changes", {}).items():
+            additions_fields.setdefault(name, set()).update(change.get("fields_added", []))
+        body_schemas = fold_additions(additions, openapi, behaviors)
     ops: dict[str, ReferenceOp] = {}
     for path, item in openapi["paths"].items():
         for http, op in item.items():
             if http in HTTP_METHODS:
                 op_id: str = op["operationId"]
                 ops[op_id] = ReferenceOp(http, path, op, behaviors.get(op_id, {}), schemas)
-    return ops, reference_sentences(openapi, behavior_model), schemas
+    return Reference(ops, sentences, schemas, additions_models, body_schemas, additions_fields)
 
 
 class SpecChecker:
     def __init__(self, spec_dir: Path, reference_dir: Path) -> None:
         self.spec_dir = spec_dir
-        self.reference, self.sentences, self.schemas = load_reference(reference_dir)
+        reference = load_reference(reference_dir)
+        self.reference = reference.ops
+        self.sentences = reference.sentences
+        self.schemas = reference.schemas
+        self.additions_models = reference.additions_models
+        self.body_schemas = reference.body_schemas
+        self.additions_fields = reference.additions_fields
         self.problems = Problems()
         self.models: dict[str, Table] = {}
         self.model_refs: list[tuple[str, str]] = []
@@ -430,10 +624,19 @@ class SpecChecker:
         for param in params:
             pwhere = f"{where}.params.{param.get('name')}"
             self.check_field(pwhere, param)
+            schema = ref.param_schemas.get((str(param.get("in")), str(param.get("wire"))))
+            if schema is not None:
+                self.compare_param_type(pwhere, str(param.get("type")), schema)
             if param.get("in") not in ("path", "query"):
                 add(pwhere, f"bad 'in' {param.get('in')!r}")
             if param.get("in") == "path" and not param.get("required"):
                 add(pwhere, "path params must be required")
+
+    def compare_param_type(self, where: str, spec_type: str, schema: Table) -> None:
+        ref = resolve_schema(schema, self.schemas)
+        if spec_type.startswith("list[") and ref.json_type == "string":
+            return  # sent comma-separated: one string on the wire
+        self.compare_type(where, spec_type, [("param", ref)])
 
     def check_field(self, where: str, field: Table) -> None:
         name = str(field.get("name"))
@@ -456,7 +659,11 @@ class SpecChecker:
             add(where, f"bad body kind {kind!r}")
         if kind != ref.body_kind:
             add(where, f"body kind {kind!r} != reference {ref.body_kind!r}")
-        if kind == "multipart" and op.get("multipart_field") != ref.multipart_field:
+        if (
+            kind == "multipart"
+            and ref.multipart_field is not None
+            and op.get("multipart_field") != ref.multipart_field
+        ):
             add(where, f"multipart_field should be {ref.multipart_field!r}")
         by_wire = {str(f.get("wire")): f for f in fields}
         for wire, required in ref.body.items():
@@ -470,8 +677,14 @@ class SpecChecker:
         names = [str(f.get("name")) for f in fields]
         for dup in sorted({n for n in names if names.count(n) > 1}):
             add(where, f"body field {dup!r} is listed twice")
+        properties: Table = (ref.body_schema or {}).get("properties", {})
         for field in fields:
-            self.check_field(f"{where}.body.{field.get('name')}", field)
+            fwhere = f"{where}.body.{field.get('name')}"
+            self.check_field(fwhere, field)
+            prop = properties.get(str(field.get("wire")))
+            if isinstance(prop, dict):
+                refs = [("body", resolve_schema(prop, self.schemas))]
+                self.compare_type(fwhere, str(field.get("type")), refs)
         self.check_replace(where, op, ref, fields)
 
     def check_replace(self, where: str, op: Table, ref: ReferenceOp, fields: list[Table]) -> None:
@@ -518,6 +731,16 @@ class SpecChecker:
         )
         if op.get("retry") != expected:
             add(where, f"retry {op.get('retry')!r} != reference {expected!r}")
+        if ref.call_form is not None:
+            response = str(op.get("response"))
+            if ref.call_form in VOID_FORMS and response != "none":
+                add(where, f"response should be 'none' (the reference answers {ref.call_form})")
+            if ref.call_form in LIST_FORMS and not response.startswith("list:"):
+                add(where, "response should be 'list:Model' (the reference answers a list)")
+            if ref.call_form not in VOID_FORMS | LIST_FORMS and (
+                response == "none" or response.startswith("list:")
+            ):
+                add(where, "response should be one object (the reference answers one)")
 
     # -- models vs reference schemas ------------------------------------------
 
@@ -563,8 +786,14 @@ class SpecChecker:
                     if isinstance(prop, dict):
                         self.pair(str(field.get("type")), prop, f"{op_id} body.{field.get('wire')}")
         for name in self.models:
-            if name in self.schemas:
-                self.pair(name, {"$ref": f"#/components/schemas/{name}"}, name)
+            schema_name = SCHEMA_FOR_MODEL.get(name, name)
+            if schema_name in self.schemas:
+                self.pair(name, {"$ref": f"#/components/schemas/{schema_name}"}, schema_name)
+        for name, schema_name in sorted(SCHEMA_FOR_MODEL.items()):
+            if name not in self.models or schema_name not in self.schemas:
+                self.problems.add(
+                    f"SCHEMA_FOR_MODEL[{name!r}]", f"stale: no model {name} or schema {schema_name}"
+                )
 
     def compare_type(self, where: str, spec_type: str, refs: list[tuple[str, RefSchema]]) -> None:
         """The spec type's JSON type (and its items', for lists) against the reference's."""
@@ -610,14 +839,42 @@ class SpecChecker:
                     continue
                 self.compare_nullable(where, (name, field_name), field, refs)
                 self.compare_type(where, str(field.get("type")), refs)
+        paired_schemas = {label for pairs in self.pairs.values() for label in pairs}
+        for name in sorted(self.additions_models - paired_schemas - self.body_schemas):
+            self.problems.add(
+                f"{ADDITIONS_FILE}:{name}", "no spec model stands for this additions model"
+            )
+        self.check_additions_complete()
         for name, field_name in sorted(NULLABLE_DESPITE_SCHEMA - self.nullable_exceptions_used):
             self.problems.add(
                 f"models:{name}.{field_name}", "stale NULLABLE_DESPITE_SCHEMA entry; remove it"
             )
 
+    def check_additions_complete(self) -> None:
+        """Every field the additions give a model, or add to one, is in a spec model paired with
+        it. (Request bodies are left to `check_body`, which wants every body field already.)"""
+        for schema_name, wanted in sorted(self.additions_fields.items()):
+            if schema_name in self.body_schemas:
+                continue
+            models = sorted(name for name, paired in self.pairs.items() if schema_name in paired)
+            if not models:
+                continue  # a body schema of the reference, or reported as unpaired
+            have: set[str] = set()
+            for name in models:
+                have.update(self.models[name].get("fields", {}))
+            for field_name in sorted(wanted - have):
+                self.problems.add(
+                    f"{ADDITIONS_FILE}:{schema_name}.{field_name}",
+                    f"missing from {', '.join(models)}",
+                )
+
     def compare_nullable(
         self, where: str, key: tuple[str, str], field: Table, refs: list[tuple[str, RefSchema]]
     ) -> None:
+        # the additions say a field was added, not whether it may be null
+        refs = [(label, ref) for label, ref in refs if not ref.schema.get(ADDED_MARK)]
+        if not refs:
+            return
         expected = any(ref.nullable for _label, ref in refs)
         actual = bool(field.get("nullable"))
         if key in NULLABLE_DESPITE_SCHEMA and actual and not expected:
