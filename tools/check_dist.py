@@ -213,7 +213,7 @@ assert "httpx" not in sys.modules, "import basecamp.webhooks loaded httpx"
 import basecamp, basecamp.oauth, basecamp.services, basecamp.hooks
 from basecamp import Client
 from basecamp.services import OPERATIONS
-assert len(OPERATIONS) == 250, len(OPERATIONS)
+assert len(OPERATIONS) == 287, len(OPERATIONS)
 client = Client(access_token="x")
 assert type(client.for_account(1).projects).__name__ == "Projects"
 client.close()

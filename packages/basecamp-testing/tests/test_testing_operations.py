@@ -1,5 +1,7 @@
 """Every one of the registry's operations, sync and async, answered by the fake.
 
+All but the ones listed in `not_yet_served.py`, which the fake has no handler for yet.
+
 The sample arguments come from the services package's generated cases
 (`packages/basecamp-services/tests/_generated/cases.py`); ids are swapped for records that exist
 in a small world built per test, since the fake answers 404 for unknown ids.
@@ -22,8 +24,11 @@ from basecamp.testing import DEFAULT_BASE_URL, FakeBasecamp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import CASES_FILE, load_module
+from not_yet_served import NOT_YET_SERVED_BY_THE_FAKE
 
-CASES: list[dict[str, Any]] = load_module("_basecamp_testing_cases", CASES_FILE).CASES
+ALL_CASES: list[dict[str, Any]] = load_module("_basecamp_testing_cases", CASES_FILE).CASES
+# the operations the fake serves: the suite below runs these
+CASES = [case for case in ALL_CASES if case["id"] not in NOT_YET_SERVED_BY_THE_FAKE]
 
 
 class _Sink:
@@ -187,6 +192,8 @@ def _check(case: dict[str, Any], result: Any) -> None:
     model = getattr(models, op.response_model) if op.response_model else None
     if op.response_kind == "none":
         assert result is None
+    elif op.response_kind == "object":
+        assert isinstance(result, dict), case["id"]
     elif op.response_kind == "binary":
         assert isinstance(result, bytes)
     elif op.response_kind == "list" or op.paginated:
@@ -238,8 +245,11 @@ def _ids(case: dict[str, Any]) -> str:
 
 
 def test_the_cases_cover_every_operation() -> None:
-    assert {case["id"] for case in CASES} == set(OPERATIONS)
-    assert len(OPERATIONS) == 250
+    assert {case["id"] for case in ALL_CASES} == set(OPERATIONS)
+    assert len(OPERATIONS) == 287
+    # The gap is the listed operations, each one still in the registry; the rest run below.
+    assert set(OPERATIONS) >= NOT_YET_SERVED_BY_THE_FAKE
+    assert {case["id"] for case in CASES} == set(OPERATIONS) - NOT_YET_SERVED_BY_THE_FAKE
 
 
 @pytest.mark.parametrize("case", CASES, ids=_ids)
