@@ -19,12 +19,14 @@ any paired schema allows null, see NULLABLE_DESPITE_SCHEMA for the one exception
 type (string, integer, number, boolean, array, object; array items too) must agree.
 
 The additions file (`api-additions.json`) is folded into the same form before checking (see
-`fold_additions`): its operations become reference operations (the `{account}` prefix added, their
-pagination form, idempotency and retry settings kept), its models become reference schemas, and the
-fields it says newer Basecamp adds to existing schemas become properties of those schemas. The
-additions give no types for those added fields, so only their presence is checked. The additions
-name no multipart form field, so any `multipart_field` passes for their uploads. A `list[T]` query
-param passes against a reference `string` param: the SDK sends the list comma-separated.
+`fold_additions`): its operations become reference operations (their paths under `/{accountId}`,
+their pagination form, idempotency and retry settings kept; a GET counts as idempotent whatever the
+file says, as everywhere), its models become reference schemas, and the fields it says newer
+Basecamp adds to existing schemas become properties of those schemas. The additions give no types
+for those added fields, so only their presence is checked. They name no multipart form field, so
+any `multipart_field` passes for their uploads. Their call form says what an operation answers
+(nothing, a list, or one object), and the spec's `response` must agree. A `list[T]` query param
+passes against a reference `string` param: the SDK sends the list comma-separated.
 
 Usage:
     python3 tools/check_spec_reference.py [--spec-dir DIR] [--reference-dir DIR]
