@@ -26,7 +26,7 @@ class BubbleUps(Service):
     def create(self, *, recording_id: int, at: str | None = None) -> None:
         """Schedule an item to resurface in your notifications.
 
-        `my_notifications.bubble_ups` lists what is scheduled.
+        `my_notifications.bubble_ups` lists them, the current ones and the scheduled ones.
 
         Args:
             recording_id: The item (any recording: to-do, message, file...).
@@ -60,7 +60,7 @@ class AsyncBubbleUps(AsyncService):
     async def create(self, *, recording_id: int, at: str | None = None) -> None:
         """Schedule an item to resurface in your notifications.
 
-        `my_notifications.bubble_ups` lists what is scheduled.
+        `my_notifications.bubble_ups` lists them, the current ones and the scheduled ones.
 
         Args:
             recording_id: The item (any recording: to-do, message, file...).
