@@ -242,3 +242,19 @@ def test_errors_are_exceptions_with_attributes() -> None:
     assert caught.value.request_id == "abc"
     assert ApiError(retryable=True).retryable is True
     assert NetworkError(retryable=False).retryable is False
+
+
+def test_error_details_keep_the_body_scalars_redacted() -> None:
+    body = b'{"error":"gone","resume":"pos-tok","epoch_after_id":42,"nested":{"a":1},"echo":"t0k"}'
+    error = error_from_response(410, body, redact=("t0k",))
+    assert error.details == {
+        "error": "gone",
+        "resume": "pos-tok",
+        "epoch_after_id": 42,
+        "echo": "<redacted>",
+    }
+    assert error_from_response(400, b'{"error":"bad","reason":"position"}').details["reason"] == (
+        "position"
+    )
+    assert error_from_response(500, b"not json").details == {}
+    assert BasecampError("x").details == {}

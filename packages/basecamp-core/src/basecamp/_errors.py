@@ -97,6 +97,9 @@ class BasecampError(Exception):
         retryable: Whether sending the same request again may succeed.
         retry_after: Seconds the server asked us to wait, if it said.
         request_id: The server's `X-Request-Id`, for support tickets.
+        details: The top-level string, number and boolean fields of the error's JSON body (the
+            access token redacted), e.g. the `resume` position of a feed's 410; empty when the
+            body had none.
     """
 
     code: ErrorCode = ErrorCode.API_ERROR
@@ -120,6 +123,7 @@ class BasecampError(Exception):
         self.retryable = self.default_retryable if retryable is None else retryable
         self.retry_after = retry_after
         self.request_id = request_id
+        self.details: dict[str, str | int | float | bool | None] = {}
         super().__init__(self.message)
 
     def __str__(self) -> str:
@@ -279,6 +283,19 @@ def _redact(text: str, secrets: Collection[str]) -> str:
     return text
 
 
+def _details(
+    data: Mapping[str, object] | None, secrets: Collection[str]
+) -> dict[str, str | int | float | bool | None]:
+    """The body's scalar fields, so a caller can act on them (nested values stay behind)."""
+    details: dict[str, str | int | float | bool | None] = {}
+    for key, value in (data or {}).items():
+        if isinstance(value, str):
+            details[_redact(str(key), secrets)] = _redact(value, secrets)
+        elif value is None or isinstance(value, bool | int | float):
+            details[_redact(str(key), secrets)] = value
+    return details
+
+
 def error_from_response(
     status: int,
     body: bytes,
@@ -304,6 +321,18 @@ def error_from_response(
         The error to raise. It is returned, not raised, so callers can decide.
     """
     data = _parse_json_object(body)
+    error = _error_from_data(status, data, request_id, retry_after, redact)
+    error.details = _details(data, redact)
+    return error
+
+
+def _error_from_data(
+    status: int,
+    data: Mapping[str, object] | None,
+    request_id: str | None,
+    retry_after: float | None,
+    redact: Collection[str],
+) -> BasecampError:
     message: str | None = None
     if data is not None:
         for key in ("error", "message"):
