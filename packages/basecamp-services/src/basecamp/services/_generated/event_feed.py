@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from .._base import AsyncService, Service
+from .._extensions.event_feed import AsyncEventFeedExtension, EventFeedExtension
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ _POLL_EVENTS = OPERATIONS["PollEvents"]
 _CREATE_STREAM_TICKET = OPERATIONS["CreateStreamTicket"]
 
 
-class EventFeed(Service):
+class EventFeed(EventFeedExtension, Service):
     """The account-wide event feed: every change, oldest first, read page by page.
 
     A page carries an opaque `position` to resume from and, while more events are already available,
@@ -101,7 +102,7 @@ class EventFeed(Service):
         return cast("StreamTicket", self._account._call(_CREATE_STREAM_TICKET))
 
 
-class AsyncEventFeed(AsyncService):
+class AsyncEventFeed(AsyncEventFeedExtension, AsyncService):
     """The account-wide event feed: every change, oldest first, read page by page.
 
     A page carries an opaque `position` to resume from and, while more events are already available,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from .._base import AsyncService, Service
+from .._extensions.inbox import AsyncInboxExtension, InboxExtension
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ __all__ = ["AsyncInbox", "Inbox"]
 _POLL_INBOX = OPERATIONS["PollInbox"]
 
 
-class Inbox(Service):
+class Inbox(InboxExtension, Service):
     """Your inbox feed: the items addressed to you, oldest first, read page by page.
 
     Pages resume from an opaque `position` and carry a `next` URL while more items are already
@@ -77,7 +78,7 @@ class Inbox(Service):
         )
 
 
-class AsyncInbox(AsyncService):
+class AsyncInbox(AsyncInboxExtension, AsyncService):
     """Your inbox feed: the items addressed to you, oldest first, read page by page.
 
     Pages resume from an opaque `position` and carry a `next` URL while more items are already
