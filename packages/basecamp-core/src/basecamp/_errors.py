@@ -290,9 +290,9 @@ def _details(
     details: dict[str, str | int | float | bool | None] = {}
     for key, value in (data or {}).items():
         if isinstance(value, str):
-            details[_redact(str(key), secrets)] = _redact(value, secrets)
+            details[str(key)] = _redact(value, secrets)
         elif value is None or isinstance(value, bool | int | float):
-            details[_redact(str(key), secrets)] = value
+            details[str(key)] = value
     return details
 
 
