@@ -80,16 +80,19 @@ def test_a_crash_after_processing_redelivers_the_page_never_skips_it() -> None:
     store = MemoryCheckpointStore()
     handled: list[int] = []
 
-    class Crash(Exception):
+    class CrashError(Exception):
         pass
+
+    def run(follower: FeedFollower[Any]) -> None:
+        for item in follower:
+            handled.append(item["id"])
+            if item["id"] == 6:  # processed, but dies before asking for more
+                raise CrashError
 
     with respx.mock() as mock, Client(access_token=TOKEN, config=CONFIG) as client:
         mock.get(url__startswith=URL).mock(side_effect=feed)
-        with pytest.raises(Crash):
-            for item in follow(client, since=0, store=store, stop_when_idle=True):
-                handled.append(item["id"])
-                if item["id"] == 6:  # processed, but dies before asking for more
-                    raise Crash
+        with pytest.raises(CrashError):
+            run(follow(client, since=0, store=store, stop_when_idle=True))
         assert handled == [1, 2, 3, 4, 5, 6]
         rerun = ids(list(follow(client, since=0, store=store, stop_when_idle=True)))
     assert rerun == [4, 5, 6]  # page 2 again: delivered twice, never lost
@@ -407,10 +410,14 @@ def test_break_and_keyboard_interrupt_leave_the_last_finished_page() -> None:
     with respx.mock() as mock, Client(access_token=TOKEN, config=CONFIG) as client:
         mock.get(url__startswith=URL).mock(side_effect=feed)
         follower = follow(client, since=0, store=store)
-        with pytest.raises(KeyboardInterrupt):
+
+        def run() -> None:
             for item in follower:
                 if item["id"] == 4:
                     raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            run()
         assert store.load("default", follower.identity) == Checkpoint("p3", 3)
         for item in follower:  # may be iterated again: resumes from the store
             if item["id"] == 6:
@@ -563,11 +570,17 @@ async def test_async_stop_wakes_the_poll_wait() -> None:
             mock.get(url__startswith=URL).mock(side_effect=feed)
             follower = client.for_account(999).event_feed.follow(since=0, poll_interval=3600.0)
 
+            got_one = asyncio.Event()
+
             async def consume() -> list[int]:
-                return [item["id"] async for item in follower]
+                seen = []
+                async for item in follower:
+                    seen.append(item["id"])
+                    got_one.set()
+                return seen
 
             task = asyncio.create_task(consume())
-            while follower.checkpoint is None:
-                await asyncio.sleep(0.001)
+            await got_one.wait()
+            await asyncio.sleep(0.01)  # into the hour-long poll wait
             follower.stop()
             assert await asyncio.wait_for(task, timeout=5) == [1]
