@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import secrets
 import threading
 import time
 import zlib
@@ -20,6 +21,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 from basecamp import Operation
 
 from ._faults import FaultDecision, Faults
+from ._feeds import FeedLog
 from ._http import FakeResponse, RecordedRequest, json_response
 from ._models import APP_ORIGIN, ORIGIN, ModelFactory
 from ._routes import Router
@@ -300,10 +302,12 @@ class FakeBasecamp:
         self._delivery_ids = itertools.count(1)
         self._deliverer = Deliverer(webhook_delivery)
         self._public_origin = DEFAULT_BASE_URL
+        # The event and inbox feeds (`_feeds`): every write below records its event there.
+        self.feeds = FeedLog(account_id, secrets.token_bytes(32))
         self.me = self.add_person("Annie Bryan", title="Owner", admin=True, owner=True)
         # Registers the stateful operations (a separate module, for size; imported late because
         # it imports this one).
-        from . import _handlers  # noqa: F401
+        from . import _feed_handlers, _handlers  # noqa: F401
 
         self.seeded: DemoSeed | None = None
         if seed is not None:
@@ -848,6 +852,7 @@ class FakeBasecamp:
         if prefix is None or rec.project_id is None:
             return
         kind = f"{prefix}_{action}"
+        self._feed_event(prefix, action, rec)
         hooks = [
             h
             for h in self._kids(rec.project_id, "Webhook")
@@ -882,6 +887,22 @@ class FakeBasecamp:
             )
             self.deliveries.append(delivery)
             self._local.events.append(delivery)
+
+    def _feed_event(self, prefix: str, action: str, rec: _Rec) -> None:
+        """Record a write in the event feed; a to-do assigned to the owner also in the inbox."""
+        creator = rec.data.get("creator")
+        creator_id = creator.get("id") if isinstance(creator, dict) else None
+        assignees = rec.data.get("assignees") or []
+        assigned = any(isinstance(p, dict) and p.get("id") == self.me["id"] for p in assignees)
+        self.feeds.record(
+            event_type=f"{prefix}.{action}",
+            bucket_id=int(rec.project_id or 0),
+            recording_id=rec.id,
+            creator_id=int(creator_id if isinstance(creator_id, int) else self.me["id"]),
+            performed_by_id=int(self.me["id"]),
+            created_at=self._now(),
+            addressed_reason="assignment" if assigned else None,
+        )
 
     # -- public builders (the seed and the handlers use them too) ------------------------------
 
