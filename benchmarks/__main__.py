@@ -24,6 +24,7 @@ SCENARIOS: dict[int, tuple[str, str]] = {
     6: ("download", "Download 50 MB through two hops"),
     7: ("imports", "Cold import in a fresh interpreter"),
     8: ("webhooks", "Webhook signature verification, 2 KB payload"),
+    9: ("feed", "Following the event feed, 10,000 events"),
 }
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
 README = os.path.join(ROOT, "benchmarks", "README.md")

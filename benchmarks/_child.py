@@ -1,7 +1,8 @@
 """Measurements that need a fresh interpreter: peak RSS growth of one case.
 
 `python -m benchmarks._child list <case> <origin> <pages> <per_page>` and
-`python -m benchmarks._child download <case> <origin> <size>` print one JSON line with
+`python -m benchmarks._child download <case> <origin> <size>` and
+`python -m benchmarks._child feed sdk-follow <origin> <events>` print one JSON line with
 `growth_kb`. The case runs once to warm up (imports, connection, allocator), then the peak RSS
 is reset (`/proc/self/clear_refs`, Linux) and the case runs again; the growth is the new peak
 minus the RSS before the second run. Where the peak cannot be reset, it falls back to the
@@ -168,12 +169,36 @@ def _download_case(case: str, origin: str, size: int) -> Case:
     raise SystemExit(f"unknown download case {case!r}")
 
 
+def _feed_case(case: str, origin: str, events: int) -> Case:
+    from basecamp import Client, Config
+    from basecamp.services import MemoryCheckpointStore
+
+    client = Client(access_token=TOKEN, config=Config(base_url=origin))
+    feed = client.for_account(ACCOUNT_ID).event_feed
+    if case != "sdk-follow":
+        raise SystemExit(f"unknown feed case {case!r}")
+
+    def follow(since: int = 0) -> int:
+        follower = feed.follow(since=since, store=MemoryCheckpointStore(), stop_when_idle=True)
+        return sum(1 for _ in follower)
+
+    def whole() -> int:
+        count = follow()
+        assert count == events, count
+        return count
+
+    # The warm-up reads the last two pages only (the walk, the store, the connection).
+    return whole, lambda: follow(since=max(events - 200, 0))
+
+
 def main(argv: list[str]) -> None:
     kind, case, origin = argv[0], argv[1], argv[2]
     if kind == "list":
         function, warmup = _list_case(case, origin, int(argv[3]), int(argv[4]))
     elif kind == "download":
         function, warmup = _download_case(case, origin, int(argv[3]))
+    elif kind == "feed":
+        function, warmup = _feed_case(case, origin, int(argv[3]))
     else:
         raise SystemExit(f"unknown kind {kind!r}")
     print(json.dumps({"kind": kind, "case": case, **measure(function, warmup)}), flush=True)

@@ -12,8 +12,11 @@ Routes (the account id in the path is ignored):
 - `GET /{account}/.../download/{name}[?size=N]`: `302 Found` to `/storage/{name}?sig=...`
   (hop 1); `size` overrides the configured download size (for small warm-up downloads).
 - `GET /storage/{name}`: the download's bytes, streamed in chunks with flow control (hop 2).
-- `GET /__bench/config?pages=&per_page=&latency_ms=&download_bytes=`: change the shape of the
-  data set (the benchmarks set it before each scenario); answers with the current config.
+- `GET /{account}/events.json?since=0` or `?position=pN`: the event feed, `events` events
+  (configurable) in pages of 100; each page carries `position` (`pN`: after event N) and, while
+  more remain, an absolute `next` URL.
+- `GET /__bench/config?pages=&per_page=&latency_ms=&download_bytes=&events=`: change the shape of
+  the data set (the benchmarks set it before each scenario); answers with the current config.
 
 API routes answer 401 without `Authorization: Bearer ...`; the storage route answers 400 *with*
 one, so both the SDK and the hand-written baseline must do the two hops the same, safe way.
@@ -43,6 +46,7 @@ __all__ = [
 
 ACCOUNT_ID = 999
 DEFAULT_DOWNLOAD_BYTES = 50 * 1024 * 1024
+EVENT_PAGE = 100  # events per feed page, as the API serves at most
 _CHUNK = 256 * 1024
 _BLOB = (bytes(range(256)) * (_CHUNK // 256))[:_CHUNK]
 _JSON = b"application/json; charset=utf-8"
@@ -104,6 +108,31 @@ class ServerConfig:
     per_page: int = 15
     latency_ms: float = 0.0
     download_bytes: int = DEFAULT_DOWNLOAD_BYTES
+    events: int = 10_000
+
+
+def render_event_page(after: int, total: int, origin: str) -> bytes:
+    """The JSON body of the event-feed page after event `after` (at most 100 events)."""
+    last = min(after + EVENT_PAGE, total)
+    events = [
+        {
+            "id": n,
+            "event_type": "todo.created",
+            "kind": "todo",
+            "action": "created",
+            "bucket_id": 1,
+            "recording_id": 1000 + n,
+            "creator_id": 7,
+            "performed_by_id": 7,
+            "created_at": "2026-01-01T00:00:00.000Z",
+            "details": {},
+        }
+        for n in range(after + 1, last + 1)
+    ]
+    body: dict[str, Any] = {"events": events, "position": f"p{last}"}
+    if last < total:
+        body["next"] = f"{origin}/{ACCOUNT_ID}/events.json?position=p{last}"
+    return json.dumps(body, separators=(",", ":")).encode()
 
 
 def _response(status: str, body: bytes, headers: list[tuple[bytes, bytes]]) -> bytes:
@@ -118,6 +147,7 @@ class _State:
         self.origin = origin
         self.config = ServerConfig()
         self._pages: dict[tuple[int, int, int], bytes] = {}
+        self._event_pages: dict[tuple[int, int], bytes] = {}
         self.project = _response(
             "200 OK",
             json.dumps(render_project(1, origin), separators=(",", ":")).encode(),
@@ -149,12 +179,26 @@ class _State:
             cached = self._pages[key] = _response("200 OK", body, headers)
         return cached
 
+    def events(self, query: str) -> bytes:
+        after = 0
+        for name, value in parse_qsl(query):
+            if name == "position" and value.startswith("p") and value[1:].isdigit():
+                after = int(value[1:])
+            elif name == "since" and value.isdigit():
+                after = int(value)
+        key = (after, self.config.events)
+        cached = self._event_pages.get(key)
+        if cached is None:
+            body = render_event_page(after, self.config.events, self.origin)
+            cached = self._event_pages[key] = _response("200 OK", body, [(b"Content-Type", _JSON)])
+        return cached
+
     def configure(self, query: str) -> bytes:
         config = self.config
         for name, value in parse_qsl(query):
             if name == "latency_ms":
                 config.latency_ms = float(value)
-            elif name in ("pages", "per_page", "download_bytes"):
+            elif name in ("pages", "per_page", "download_bytes", "events"):
                 setattr(config, name, int(value))
         body = json.dumps(config.__dict__).encode()
         return _response("200 OK", body, [(b"Content-Type", _JSON)])
@@ -234,6 +278,8 @@ class _Connection(asyncio.Protocol):
                 if name == "page":
                     number = int(value)
             response = state.page(number)
+        elif path.endswith("/events.json"):
+            response = state.events(query)
         elif "/projects/" in path:
             response = state.project
         elif "/download/" in path:
