@@ -365,18 +365,23 @@ class FeedWalk:
             raise ApiError(
                 f"The {self.kind.name} page lacks {self.kind.items_key!r} or 'position'."
             )
-        items: list[object] = []
-        floor = high = self.last_id
-        for item in raw_items:
-            item_id = item.get(self.kind.id_key) if isinstance(item, Mapping) else None
-            if not isinstance(item_id, int) or isinstance(item_id, bool):
-                raise ApiError(f"A {self.kind.name} item lacks its {self.kind.id_key!r}.")
-            if high is not None and item_id <= high:
-                if floor is not None and item_id <= floor:
-                    continue  # already handed out in this walk
-                raise ApiError(f"The {self.kind.name} page is not in id order.")
-            items.append(item)
-            high = item_id
+        key = self.kind.id_key
+        try:
+            ids = [item[key] for item in raw_items]
+        except (TypeError, KeyError, IndexError):
+            raise ApiError(f"A {self.kind.name} item lacks its {key!r}.") from None
+        if not all(type(item_id) is int for item_id in ids):  # bools are not ids
+            raise ApiError(f"A {self.kind.name} item's {key!r} is not an integer.")
+        items: list[object] = raw_items
+        floor = self.last_id
+        if ids and floor is not None and ids[0] <= floor:
+            # Already handed out in this walk (a re-entry overlapped): not again.
+            kept = [n for n, item_id in enumerate(ids) if item_id > floor]
+            items = [raw_items[n] for n in kept]
+            ids = [ids[n] for n in kept]
+        if any(later <= earlier for earlier, later in zip(ids, ids[1:], strict=False)):
+            raise ApiError(f"The {self.kind.name} page is not in id order.")
+        high = ids[-1] if ids else floor
         has_more = isinstance(next_url, str) and bool(next_url)
         self.failures = 0
         self.reentered = False

@@ -116,10 +116,11 @@ class FeedFollower(Generic[T]):
         try:
             idle = False
             while (page := self._next(walk, idle)) is not None:
-                last = len(page.items) - 1
-                for index, item in enumerate(page.items):
-                    yield cast(T, item)
-                    if index != last and self._stopper.is_set():
+                items = cast("list[T]", page.items)
+                last = len(items) - 1
+                for index, item in enumerate(items):
+                    yield item
+                    if self._stopper.is_set() and index != last:
                         return
                 self._commit(walk)
                 idle = not page.has_more
