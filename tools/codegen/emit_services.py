@@ -355,7 +355,7 @@ def _edit_method(mod: _Module, op: Operation, *, is_async: bool) -> list[str]:
     if keep:
         notes.append(
             f" {', '.join(keep)} {'is' if len(keep) == 1 else 'are'} sent only when changed, as"
-            " the server keeps them otherwise."
+            " the server keeps them otherwise (so `None` cannot empty them)."
         )
     if unsourced:
         notes.append(

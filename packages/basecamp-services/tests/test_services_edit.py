@@ -137,6 +137,15 @@ def test_fields_cannot_be_removed(remove: Callable[[EditDraft], object]) -> None
     assert draft["content"] == "Old"
 
 
+def test_none_cannot_empty_a_field_the_server_preserves() -> None:
+    # core omits a null, and an omitted preserved field is kept: the assignment would do nothing
+    draft = start_edit(RECORD, FIELDS)
+    with pytest.raises(UsageError, match="'participant_ids' cannot be emptied with None"):
+        draft["participant_ids"] = None
+    draft["participant_ids"] = []
+    assert finish_edit(draft) == {**RESENT, "participant_ids": []}
+
+
 def test_a_finished_draft_refuses_changes() -> None:
     draft = start_edit(RECORD, FIELDS)
     draft["content"] = "New"
@@ -545,3 +554,52 @@ async def test_schedule_entry_edit(mode: str) -> None:
         "description": "<div>Agenda in the doc.</div>",
         "all_day": False,
     }
+
+
+# -- against the fake Basecamp, over loopback --------------------------------------------------
+
+
+@pytest.fixture
+def fake() -> Any:
+    from basecamp.testing import FakeBasecamp
+
+    with FakeBasecamp(seed="demo") as fake:
+        yield fake
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_edit_round_trips_through_the_fake(fake: Any, mode: str) -> None:
+    seeded = fake.seeded
+    people = list(seeded.people[:2])
+    todo = fake.add_todo(
+        seeded.small_todolist_id,
+        "Draft the launch email",
+        description="<div>Keep it short.</div>",
+        due_on="2025-01-31",
+        assignee_ids=people,
+    )
+    with fake.serve() as url:
+        config = Config(base_url=url, base_delay=0.0, max_jitter=0.0)
+        if mode == "sync":
+            with Client(access_token=fake.token, config=config) as client:
+                account = client.for_account(fake.account_id)
+                with account.todos.edit(todo_id=todo["id"]) as draft:
+                    draft["content"] = "Send the launch email"
+                with account.todos.edit(todo_id=todo["id"]) as draft:
+                    pass  # nothing changed: nothing is sent
+                after = account.todos.get(todo_id=todo["id"])
+        else:
+            async with AsyncClient(access_token=fake.token, config=config) as aclient:
+                account_a = aclient.for_account(fake.account_id)
+                async with account_a.todos.edit(todo_id=todo["id"]) as draft:
+                    draft["content"] = "Send the launch email"
+                async with account_a.todos.edit(todo_id=todo["id"]) as draft:
+                    pass
+                after = await account_a.todos.get(todo_id=todo["id"])
+    assert after["content"] == "Send the launch email"
+    # the fake clears what a replace omits, as Basecamp does: these survived because edit sent them
+    assert after["description"] == "<div>Keep it short.</div>"
+    assert after.get("due_on") == "2025-01-31"
+    assert [p["id"] for p in after["assignees"]] == people
+    ops = [r.operation_id for r in fake.requests]
+    assert ops == ["GetTodo", "ReplaceTodo", "GetTodo", "GetTodo"]

@@ -283,7 +283,8 @@ class EditDraft(dict[str, object]):
     A `dict` keyed by the Python names of the replace operation's body fields (the generated
     `<Model>Edit` `TypedDict` describes it to type checkers). It starts with the record's
     current value of every field it carries (`assignee_ids` from `assignees[].id`, ...). Setting
-    a key the operation cannot write raises `UsageError` at once; keys cannot be removed. When
+    a key the operation cannot write raises `UsageError` at once, and so does `None` for a field
+    the server keeps when omitted (it would change nothing); keys cannot be removed. When
     the block ends, `finish_edit` turns the changes into the request body, and the draft is
     closed.
     """
@@ -311,6 +312,14 @@ class EditDraft(dict[str, object]):
 
     def __setitem__(self, key: str, value: object) -> None:
         self._check(key)
+        if value is None and self._fields[key].preserved:
+            # core omits a null, and the server keeps this field when it is omitted: the
+            # assignment would silently do nothing
+            raise UsageError(
+                f"{key!r} cannot be emptied with None: the server keeps it when the request"
+                " leaves it out.",
+                hint="Assign an empty value of its type instead, where the API allows one.",
+            )
         super().__setitem__(key, value)
 
     def __delitem__(self, key: str) -> None:

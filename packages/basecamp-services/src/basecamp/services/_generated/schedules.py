@@ -369,8 +369,8 @@ class Schedules(Service):
         error and something changed, one `replace_entry` (ReplaceScheduleEntry) request sends the
         changed fields and the current value of every other one, so nothing is cleared by accident;
         nothing is sent otherwise. Setting a field to `None` sends it empty. `participant_ids`,
-        `url`, `highlighted` are sent only when changed, as the server keeps them otherwise.
-        `notify` is absent until you set it, as no record carries it.
+        `url`, `highlighted` are sent only when changed, as the server keeps them otherwise (so
+        `None` cannot empty them). `notify` is absent until you set it, as no record carries it.
 
         Example:
             ```python
@@ -747,8 +747,8 @@ class AsyncSchedules(AsyncService):
         error and something changed, one `replace_entry` (ReplaceScheduleEntry) request sends the
         changed fields and the current value of every other one, so nothing is cleared by accident;
         nothing is sent otherwise. Setting a field to `None` sends it empty. `participant_ids`,
-        `url`, `highlighted` are sent only when changed, as the server keeps them otherwise.
-        `notify` is absent until you set it, as no record carries it.
+        `url`, `highlighted` are sent only when changed, as the server keeps them otherwise (so
+        `None` cannot empty them). `notify` is absent until you set it, as no record carries it.
 
         Example:
             ```python
