@@ -78,3 +78,17 @@ def test_a_misspelled_key_fails() -> None:
     result = _mypy("key_typo.py")
     assert result.returncode == 1
     assert '"Todo" has no key "contnet"' in result.stdout
+
+
+def test_edit_yields_the_typed_writable_fields() -> None:
+    result = _mypy("edit_ok.py")
+    assert result.returncode == 0, result.stdout
+
+
+def test_edit_mistakes_are_type_errors() -> None:
+    result = _mypy("edit_typo.py")
+    assert result.returncode == 1
+    out = result.stdout
+    assert 'edit_typo.py:8: error: "contnet" is not a valid TypedDict key' in out
+    assert 'edit_typo.py:9: error: Value of "content" has incompatible type "None"' in out
+    assert 'edit_typo.py:10: error: List item 0 has incompatible type "str"; expected "int"' in out
