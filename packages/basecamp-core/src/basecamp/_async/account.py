@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any, Generic, TypeVar, cast
 from urllib.parse import urlencode, urljoin
 
-from .._download import DownloadInfo, DownloadResult, filename_from
+from .._download import DownloadInfo, DownloadResult, download_target, filename_from
 from .._errors import ApiError, UsageError
 from .._generated.accessors import AsyncAccountServices
 from .._operation import Operation
@@ -464,6 +464,10 @@ class AsyncAccountClient(AsyncAccountServices):
 
     # -- downloads -----------------------------------------------------------------------------
 
+    def _download_url(self, url: str) -> str:
+        base_url = self.client.config.base_url
+        return download_target(url, base_url=base_url, prefix=self._prefix)
+
     @staticmethod
     def _storage_url(reply: Reply) -> str:
         """The storage URL a hop-1 redirect points to, checked before anything is sent to it."""
@@ -488,16 +492,22 @@ class AsyncAccountClient(AsyncAccountServices):
         follows no further redirects. For large files use `download_to` or `iter_download`.
 
         Args:
-            url: The file's `download_url` (or any URL on the API origin that redirects to it).
+            url: The file's `download_url`: on Basecamp's storage host or the API (any
+                `*.basecamp.com` or `*.basecampapi.com` URL is moved onto `base_url`, path and
+                query kept), or a path or URL on the API origin that redirects to the file.
 
         Raises:
-            UsageError: `url` is not on the API origin.
+            UsageError: `url` is on neither a Basecamp host nor the API origin.
             ApiError: A hop answered with an error, or the file exceeds `max_download_bytes`.
         """
         limit = self.client.config.max_download_bytes
         async with self.client._operation(_DOWNLOAD):
             reply = await self.client._request(
-                "GET", self._url(url), idempotent=True, accept_redirect=True, body_limit=limit
+                "GET",
+                self._download_url(url),
+                idempotent=True,
+                accept_redirect=True,
+                body_limit=limit,
             )
             if 300 <= reply.status < 400:
                 reply = await self.client._request(
@@ -519,7 +529,7 @@ class AsyncAccountClient(AsyncAccountServices):
         """Both hops, streamed: the body is never held whole, whichever hop serves it."""
         async with self.client._open(
             "GET",
-            self._url(url),
+            self._download_url(url),
             params=None,
             body=NO_BODY,
             idempotent=True,
