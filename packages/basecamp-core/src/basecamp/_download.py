@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from email.message import Message
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
-from ._errors import UsageError
+from ._errors import ApiError, UsageError
 from ._request import resolve_url
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "download_target",
     "filename_from",
     "on_api_origin",
+    "storage_target",
 ]
 
 _UNSAFE_FILENAME = re.compile(r"[\x00-\x1f/\\]")
@@ -154,3 +155,25 @@ def download_target(url: str, *, base_url: str, prefix: str) -> str:
         raise UsageError("URLs must not contain control characters (CR, LF, tab, NUL, ...).")
     moved = on_api_origin(url, base_url=base_url)
     return moved if moved is not None else resolve_url(url, base_url=base_url, prefix=prefix)
+
+
+def storage_target(location: str | None, *, current_url: str, status: int) -> str:
+    """The storage URL a hop-1 redirect points to, checked before anything is sent to it.
+
+    Args:
+        location: The redirect's `Location` header.
+        current_url: The URL that answered with the redirect.
+        status: Its status, for the error.
+
+    Raises:
+        ApiError: No `Location`, a scheme other than http(s), or a downgrade from https.
+    """
+    if not location:
+        raise ApiError("The download redirect has no Location header.", http_status=status)
+    target = urljoin(current_url, location)
+    if not target.startswith(("https://", "http://")):
+        raise ApiError("The download redirect points to an unsupported URL scheme.")
+    if target.startswith("http://") and current_url.startswith("https://"):
+        # The signed URL is a bearer credential for the file: never send it in clear.
+        raise ApiError("Refused a download redirect that downgrades https to http.")
+    return target

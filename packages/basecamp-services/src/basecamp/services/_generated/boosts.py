@@ -46,7 +46,7 @@ class Boosts(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Boost", self._account._call(_GET_BOOST, path={"boost_id": boost_id}))
+        return cast("Boost", self._account._call(_GET_BOOST, {"boost_id": boost_id}))
 
     def delete(self, *, boost_id: int) -> None:
         """Take back a boost.
@@ -57,7 +57,7 @@ class Boosts(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DELETE_BOOST, path={"boost_id": boost_id})
+        self._account._call(_DELETE_BOOST, {"boost_id": boost_id})
 
     def list(
         self, *, recording_id: int, max_items: int | None = None, page: int | None = None
@@ -77,10 +77,7 @@ class Boosts(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_RECORDING_BOOSTS,
-            path={"recording_id": recording_id},
-            max_items=max_items,
-            page=page,
+            _LIST_RECORDING_BOOSTS, {"recording_id": recording_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, recording_id: int, max_items: int | None = None) -> Pager[Boost]:
@@ -97,7 +94,7 @@ class Boosts(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_RECORDING_BOOSTS, path={"recording_id": recording_id}, max_items=max_items
+            _LIST_RECORDING_BOOSTS, {"recording_id": recording_id}, max_items=max_items
         )
 
     def create(self, *, recording_id: int, content: str) -> Boost:
@@ -116,9 +113,7 @@ class Boosts(Service):
         return cast(
             "Boost",
             self._account._call(
-                _CREATE_RECORDING_BOOST,
-                path={"recording_id": recording_id},
-                json={"content": content},
+                _CREATE_RECORDING_BOOST, {"recording_id": recording_id, "content": content}
             ),
         )
 
@@ -147,7 +142,7 @@ class Boosts(Service):
         """
         return self._account._list(
             _LIST_EVENT_BOOSTS,
-            path={"recording_id": recording_id, "event_id": event_id},
+            {"recording_id": recording_id, "event_id": event_id},
             max_items=max_items,
             page=page,
         )
@@ -170,7 +165,7 @@ class Boosts(Service):
         """
         return self._account._pager(
             _LIST_EVENT_BOOSTS,
-            path={"recording_id": recording_id, "event_id": event_id},
+            {"recording_id": recording_id, "event_id": event_id},
             max_items=max_items,
         )
 
@@ -192,8 +187,7 @@ class Boosts(Service):
             "Boost",
             self._account._call(
                 _CREATE_EVENT_BOOST,
-                path={"recording_id": recording_id, "event_id": event_id},
-                json={"content": content},
+                {"recording_id": recording_id, "event_id": event_id, "content": content},
             ),
         )
 
@@ -218,7 +212,7 @@ class AsyncBoosts(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Boost", await self._account._call(_GET_BOOST, path={"boost_id": boost_id}))
+        return cast("Boost", await self._account._call(_GET_BOOST, {"boost_id": boost_id}))
 
     async def delete(self, *, boost_id: int) -> None:
         """Take back a boost.
@@ -229,7 +223,7 @@ class AsyncBoosts(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DELETE_BOOST, path={"boost_id": boost_id})
+        await self._account._call(_DELETE_BOOST, {"boost_id": boost_id})
 
     async def list(
         self, *, recording_id: int, max_items: int | None = None, page: int | None = None
@@ -249,10 +243,7 @@ class AsyncBoosts(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_RECORDING_BOOSTS,
-            path={"recording_id": recording_id},
-            max_items=max_items,
-            page=page,
+            _LIST_RECORDING_BOOSTS, {"recording_id": recording_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, recording_id: int, max_items: int | None = None) -> AsyncPager[Boost]:
@@ -269,7 +260,7 @@ class AsyncBoosts(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_RECORDING_BOOSTS, path={"recording_id": recording_id}, max_items=max_items
+            _LIST_RECORDING_BOOSTS, {"recording_id": recording_id}, max_items=max_items
         )
 
     async def create(self, *, recording_id: int, content: str) -> Boost:
@@ -288,9 +279,7 @@ class AsyncBoosts(AsyncService):
         return cast(
             "Boost",
             await self._account._call(
-                _CREATE_RECORDING_BOOST,
-                path={"recording_id": recording_id},
-                json={"content": content},
+                _CREATE_RECORDING_BOOST, {"recording_id": recording_id, "content": content}
             ),
         )
 
@@ -319,7 +308,7 @@ class AsyncBoosts(AsyncService):
         """
         return await self._account._list(
             _LIST_EVENT_BOOSTS,
-            path={"recording_id": recording_id, "event_id": event_id},
+            {"recording_id": recording_id, "event_id": event_id},
             max_items=max_items,
             page=page,
         )
@@ -342,7 +331,7 @@ class AsyncBoosts(AsyncService):
         """
         return self._account._pager(
             _LIST_EVENT_BOOSTS,
-            path={"recording_id": recording_id, "event_id": event_id},
+            {"recording_id": recording_id, "event_id": event_id},
             max_items=max_items,
         )
 
@@ -364,7 +353,6 @@ class AsyncBoosts(AsyncService):
             "Boost",
             await self._account._call(
                 _CREATE_EVENT_BOOST,
-                path={"recording_id": recording_id, "event_id": event_id},
-                json={"content": content},
+                {"recording_id": recording_id, "event_id": event_id, "content": content},
             ),
         )

@@ -98,7 +98,7 @@ class Checkins(Service):
         """
         return cast(
             "Questionnaire",
-            self._account._call(_GET_QUESTIONNAIRE, path={"questionnaire_id": questionnaire_id}),
+            self._account._call(_GET_QUESTIONNAIRE, {"questionnaire_id": questionnaire_id}),
         )
 
     def list_questions(
@@ -119,10 +119,7 @@ class Checkins(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_QUESTIONS,
-            path={"questionnaire_id": questionnaire_id},
-            max_items=max_items,
-            page=page,
+            _LIST_QUESTIONS, {"questionnaire_id": questionnaire_id}, max_items=max_items, page=page
         )
 
     def iter_list_questions(
@@ -141,7 +138,7 @@ class Checkins(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_QUESTIONS, path={"questionnaire_id": questionnaire_id}, max_items=max_items
+            _LIST_QUESTIONS, {"questionnaire_id": questionnaire_id}, max_items=max_items
         )
 
     def create_question(
@@ -170,8 +167,8 @@ class Checkins(Service):
             "Question",
             self._account._call(
                 _CREATE_QUESTION,
-                path={"questionnaire_id": questionnaire_id},
-                json={
+                {
+                    "questionnaire_id": questionnaire_id,
                     "title": title,
                     "schedule": schedule,
                     "visible_to_clients": visible_to_clients,
@@ -191,9 +188,7 @@ class Checkins(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Question", self._account._call(_GET_QUESTION, path={"question_id": question_id})
-        )
+        return cast("Question", self._account._call(_GET_QUESTION, {"question_id": question_id}))
 
     def update_question(
         self,
@@ -221,8 +216,12 @@ class Checkins(Service):
             "Question",
             self._account._call(
                 _UPDATE_QUESTION,
-                path={"question_id": question_id},
-                json={"title": title, "schedule": schedule, "paused": paused},
+                {
+                    "question_id": question_id,
+                    "title": title,
+                    "schedule": schedule,
+                    "paused": paused,
+                },
             ),
         )
 
@@ -239,8 +238,7 @@ class Checkins(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "QuestionPauseState",
-            self._account._call(_PAUSE_QUESTION, path={"question_id": question_id}),
+            "QuestionPauseState", self._account._call(_PAUSE_QUESTION, {"question_id": question_id})
         )
 
     def resume_question(self, *, question_id: int) -> QuestionPauseState:
@@ -257,7 +255,7 @@ class Checkins(Service):
         """
         return cast(
             "QuestionPauseState",
-            self._account._call(_RESUME_QUESTION, path={"question_id": question_id}),
+            self._account._call(_RESUME_QUESTION, {"question_id": question_id}),
         )
 
     def update_notification_settings(
@@ -284,8 +282,8 @@ class Checkins(Service):
             "QuestionNotificationSettings",
             self._account._call(
                 _UPDATE_QUESTION_NOTIFICATION_SETTINGS,
-                path={"question_id": question_id},
-                json={
+                {
+                    "question_id": question_id,
                     "notify_on_answer": notify_on_answer,
                     "digest_include_unanswered": digest_include_unanswered,
                 },
@@ -310,7 +308,7 @@ class Checkins(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_ANSWERS, path={"question_id": question_id}, max_items=max_items, page=page
+            _LIST_ANSWERS, {"question_id": question_id}, max_items=max_items, page=page
         )
 
     def iter_list_answers(
@@ -329,7 +327,7 @@ class Checkins(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_ANSWERS, path={"question_id": question_id}, max_items=max_items
+            _LIST_ANSWERS, {"question_id": question_id}, max_items=max_items
         )
 
     def create_answer(
@@ -352,8 +350,7 @@ class Checkins(Service):
             "QuestionAnswer",
             self._account._call(
                 _CREATE_ANSWER,
-                path={"question_id": question_id},
-                json={"content": content, "group_on": group_on},
+                {"question_id": question_id, "content": content, "group_on": group_on},
             ),
         )
 
@@ -369,9 +366,7 @@ class Checkins(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "QuestionAnswer", self._account._call(_GET_ANSWER, path={"answer_id": answer_id})
-        )
+        return cast("QuestionAnswer", self._account._call(_GET_ANSWER, {"answer_id": answer_id}))
 
     def update_answer(self, *, answer_id: int, content: str, group_on: str | None = None) -> None:
         """Edit a check-in answer.
@@ -385,9 +380,7 @@ class Checkins(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(
-            _UPDATE_ANSWER,
-            path={"answer_id": answer_id},
-            json={"content": content, "group_on": group_on},
+            _UPDATE_ANSWER, {"answer_id": answer_id, "content": content, "group_on": group_on}
         )
 
     def list_answerers(
@@ -408,10 +401,7 @@ class Checkins(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_QUESTION_ANSWERERS,
-            path={"question_id": question_id},
-            max_items=max_items,
-            page=page,
+            _LIST_QUESTION_ANSWERERS, {"question_id": question_id}, max_items=max_items, page=page
         )
 
     def iter_list_answerers(
@@ -430,7 +420,7 @@ class Checkins(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_QUESTION_ANSWERERS, path={"question_id": question_id}, max_items=max_items
+            _LIST_QUESTION_ANSWERERS, {"question_id": question_id}, max_items=max_items
         )
 
     def answers_by_person(
@@ -458,7 +448,7 @@ class Checkins(Service):
         """
         return self._account._list(
             _GET_ANSWERS_BY_PERSON,
-            path={"question_id": question_id, "person_id": person_id},
+            {"question_id": question_id, "person_id": person_id},
             max_items=max_items,
             page=page,
         )
@@ -481,7 +471,7 @@ class Checkins(Service):
         """
         return self._account._pager(
             _GET_ANSWERS_BY_PERSON,
-            path={"question_id": question_id, "person_id": person_id},
+            {"question_id": question_id, "person_id": person_id},
             max_items=max_items,
         )
 
@@ -541,9 +531,7 @@ class AsyncCheckins(AsyncService):
         """
         return cast(
             "Questionnaire",
-            await self._account._call(
-                _GET_QUESTIONNAIRE, path={"questionnaire_id": questionnaire_id}
-            ),
+            await self._account._call(_GET_QUESTIONNAIRE, {"questionnaire_id": questionnaire_id}),
         )
 
     async def list_questions(
@@ -564,10 +552,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_QUESTIONS,
-            path={"questionnaire_id": questionnaire_id},
-            max_items=max_items,
-            page=page,
+            _LIST_QUESTIONS, {"questionnaire_id": questionnaire_id}, max_items=max_items, page=page
         )
 
     def iter_list_questions(
@@ -586,7 +571,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_QUESTIONS, path={"questionnaire_id": questionnaire_id}, max_items=max_items
+            _LIST_QUESTIONS, {"questionnaire_id": questionnaire_id}, max_items=max_items
         )
 
     async def create_question(
@@ -615,8 +600,8 @@ class AsyncCheckins(AsyncService):
             "Question",
             await self._account._call(
                 _CREATE_QUESTION,
-                path={"questionnaire_id": questionnaire_id},
-                json={
+                {
+                    "questionnaire_id": questionnaire_id,
                     "title": title,
                     "schedule": schedule,
                     "visible_to_clients": visible_to_clients,
@@ -637,7 +622,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Question", await self._account._call(_GET_QUESTION, path={"question_id": question_id})
+            "Question", await self._account._call(_GET_QUESTION, {"question_id": question_id})
         )
 
     async def update_question(
@@ -666,8 +651,12 @@ class AsyncCheckins(AsyncService):
             "Question",
             await self._account._call(
                 _UPDATE_QUESTION,
-                path={"question_id": question_id},
-                json={"title": title, "schedule": schedule, "paused": paused},
+                {
+                    "question_id": question_id,
+                    "title": title,
+                    "schedule": schedule,
+                    "paused": paused,
+                },
             ),
         )
 
@@ -685,7 +674,7 @@ class AsyncCheckins(AsyncService):
         """
         return cast(
             "QuestionPauseState",
-            await self._account._call(_PAUSE_QUESTION, path={"question_id": question_id}),
+            await self._account._call(_PAUSE_QUESTION, {"question_id": question_id}),
         )
 
     async def resume_question(self, *, question_id: int) -> QuestionPauseState:
@@ -702,7 +691,7 @@ class AsyncCheckins(AsyncService):
         """
         return cast(
             "QuestionPauseState",
-            await self._account._call(_RESUME_QUESTION, path={"question_id": question_id}),
+            await self._account._call(_RESUME_QUESTION, {"question_id": question_id}),
         )
 
     async def update_notification_settings(
@@ -729,8 +718,8 @@ class AsyncCheckins(AsyncService):
             "QuestionNotificationSettings",
             await self._account._call(
                 _UPDATE_QUESTION_NOTIFICATION_SETTINGS,
-                path={"question_id": question_id},
-                json={
+                {
+                    "question_id": question_id,
                     "notify_on_answer": notify_on_answer,
                     "digest_include_unanswered": digest_include_unanswered,
                 },
@@ -755,7 +744,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_ANSWERS, path={"question_id": question_id}, max_items=max_items, page=page
+            _LIST_ANSWERS, {"question_id": question_id}, max_items=max_items, page=page
         )
 
     def iter_list_answers(
@@ -775,7 +764,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_ANSWERS, path={"question_id": question_id}, max_items=max_items
+            _LIST_ANSWERS, {"question_id": question_id}, max_items=max_items
         )
 
     async def create_answer(
@@ -798,8 +787,7 @@ class AsyncCheckins(AsyncService):
             "QuestionAnswer",
             await self._account._call(
                 _CREATE_ANSWER,
-                path={"question_id": question_id},
-                json={"content": content, "group_on": group_on},
+                {"question_id": question_id, "content": content, "group_on": group_on},
             ),
         )
 
@@ -816,7 +804,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "QuestionAnswer", await self._account._call(_GET_ANSWER, path={"answer_id": answer_id})
+            "QuestionAnswer", await self._account._call(_GET_ANSWER, {"answer_id": answer_id})
         )
 
     async def update_answer(
@@ -833,9 +821,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _UPDATE_ANSWER,
-            path={"answer_id": answer_id},
-            json={"content": content, "group_on": group_on},
+            _UPDATE_ANSWER, {"answer_id": answer_id, "content": content, "group_on": group_on}
         )
 
     async def list_answerers(
@@ -856,10 +842,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_QUESTION_ANSWERERS,
-            path={"question_id": question_id},
-            max_items=max_items,
-            page=page,
+            _LIST_QUESTION_ANSWERERS, {"question_id": question_id}, max_items=max_items, page=page
         )
 
     def iter_list_answerers(
@@ -878,7 +861,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_QUESTION_ANSWERERS, path={"question_id": question_id}, max_items=max_items
+            _LIST_QUESTION_ANSWERERS, {"question_id": question_id}, max_items=max_items
         )
 
     async def answers_by_person(
@@ -906,7 +889,7 @@ class AsyncCheckins(AsyncService):
         """
         return await self._account._list(
             _GET_ANSWERS_BY_PERSON,
-            path={"question_id": question_id, "person_id": person_id},
+            {"question_id": question_id, "person_id": person_id},
             max_items=max_items,
             page=page,
         )
@@ -930,6 +913,6 @@ class AsyncCheckins(AsyncService):
         """
         return self._account._pager(
             _GET_ANSWERS_BY_PERSON,
-            path={"question_id": question_id, "person_id": person_id},
+            {"question_id": question_id, "person_id": person_id},
             max_items=max_items,
         )

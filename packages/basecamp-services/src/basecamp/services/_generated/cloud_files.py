@@ -72,8 +72,9 @@ class CloudFiles(Service):
             "CloudFile",
             self._account._call(
                 _CREATE_CLOUD_FILE,
-                path={"project_id": project_id, "vault_id": vault_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "vault_id": vault_id,
                     "url": url,
                     "service": service,
                     "title": title,
@@ -97,7 +98,7 @@ class CloudFiles(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "CloudFile", self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id})
+            "CloudFile", self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id})
         )
 
     def replace(
@@ -134,8 +135,8 @@ class CloudFiles(Service):
             "CloudFile",
             self._account._call(
                 _UPDATE_CLOUD_FILE,
-                path={"cloud_file_id": cloud_file_id},
-                json={
+                {
+                    "cloud_file_id": cloud_file_id,
                     "url": url,
                     "service": service,
                     "title": title,
@@ -180,7 +181,7 @@ class CloudFiles(Service):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id})
+        record = self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id})
         body = build_replace_body(
             record,
             {
@@ -194,9 +195,7 @@ class CloudFiles(Service):
         )
         return cast(
             "CloudFile",
-            self._account._call(
-                _UPDATE_CLOUD_FILE, path={"cloud_file_id": cloud_file_id}, json=body
-            ),
+            self._account._call(_UPDATE_CLOUD_FILE, {"cloud_file_id": cloud_file_id}, json=body),
         )
 
 
@@ -242,8 +241,9 @@ class AsyncCloudFiles(AsyncService):
             "CloudFile",
             await self._account._call(
                 _CREATE_CLOUD_FILE,
-                path={"project_id": project_id, "vault_id": vault_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "vault_id": vault_id,
                     "url": url,
                     "service": service,
                     "title": title,
@@ -268,7 +268,7 @@ class AsyncCloudFiles(AsyncService):
         """
         return cast(
             "CloudFile",
-            await self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id}),
+            await self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id}),
         )
 
     async def replace(
@@ -305,8 +305,8 @@ class AsyncCloudFiles(AsyncService):
             "CloudFile",
             await self._account._call(
                 _UPDATE_CLOUD_FILE,
-                path={"cloud_file_id": cloud_file_id},
-                json={
+                {
+                    "cloud_file_id": cloud_file_id,
                     "url": url,
                     "service": service,
                     "title": title,
@@ -351,7 +351,7 @@ class AsyncCloudFiles(AsyncService):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id})
+        record = await self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id})
         body = build_replace_body(
             record,
             {
@@ -366,6 +366,6 @@ class AsyncCloudFiles(AsyncService):
         return cast(
             "CloudFile",
             await self._account._call(
-                _UPDATE_CLOUD_FILE, path={"cloud_file_id": cloud_file_id}, json=body
+                _UPDATE_CLOUD_FILE, {"cloud_file_id": cloud_file_id}, json=body
             ),
         )

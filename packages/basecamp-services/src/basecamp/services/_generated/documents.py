@@ -51,9 +51,7 @@ class Documents(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Document", self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
-        )
+        return cast("Document", self._account._call(_GET_DOCUMENT, {"document_id": document_id}))
 
     def replace(
         self, *, document_id: int, title: str | None = None, content: str | None = None
@@ -78,9 +76,7 @@ class Documents(Service):
         return cast(
             "Document",
             self._account._call(
-                _REPLACE_DOCUMENT,
-                path={"document_id": document_id},
-                json={"title": title, "content": content},
+                _REPLACE_DOCUMENT, {"document_id": document_id, "title": title, "content": content}
             ),
         )
 
@@ -107,13 +103,13 @@ class Documents(Service):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
+        record = self._account._call(_GET_DOCUMENT, {"document_id": document_id})
         body = build_replace_body(
             record, {"title": title, "content": content}, _REPLACE_DOCUMENT_FIELDS
         )
         return cast(
             "Document",
-            self._account._call(_REPLACE_DOCUMENT, path={"document_id": document_id}, json=body),
+            self._account._call(_REPLACE_DOCUMENT, {"document_id": document_id}, json=body),
         )
 
     def list(
@@ -134,7 +130,7 @@ class Documents(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_DOCUMENTS, path={"vault_id": vault_id}, max_items=max_items, page=page
+            _LIST_DOCUMENTS, {"vault_id": vault_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, vault_id: int, max_items: int | None = None) -> Pager[Document]:
@@ -150,9 +146,7 @@ class Documents(Service):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(
-            _LIST_DOCUMENTS, path={"vault_id": vault_id}, max_items=max_items
-        )
+        return self._account._pager(_LIST_DOCUMENTS, {"vault_id": vault_id}, max_items=max_items)
 
     def create(
         self,
@@ -184,8 +178,8 @@ class Documents(Service):
             "Document",
             self._account._call(
                 _CREATE_DOCUMENT,
-                path={"vault_id": vault_id},
-                json={
+                {
+                    "vault_id": vault_id,
                     "title": title,
                     "content": content,
                     "status": status,
@@ -217,7 +211,7 @@ class AsyncDocuments(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Document", await self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
+            "Document", await self._account._call(_GET_DOCUMENT, {"document_id": document_id})
         )
 
     async def replace(
@@ -243,9 +237,7 @@ class AsyncDocuments(AsyncService):
         return cast(
             "Document",
             await self._account._call(
-                _REPLACE_DOCUMENT,
-                path={"document_id": document_id},
-                json={"title": title, "content": content},
+                _REPLACE_DOCUMENT, {"document_id": document_id, "title": title, "content": content}
             ),
         )
 
@@ -272,15 +264,13 @@ class AsyncDocuments(AsyncService):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
+        record = await self._account._call(_GET_DOCUMENT, {"document_id": document_id})
         body = build_replace_body(
             record, {"title": title, "content": content}, _REPLACE_DOCUMENT_FIELDS
         )
         return cast(
             "Document",
-            await self._account._call(
-                _REPLACE_DOCUMENT, path={"document_id": document_id}, json=body
-            ),
+            await self._account._call(_REPLACE_DOCUMENT, {"document_id": document_id}, json=body),
         )
 
     async def list(
@@ -301,7 +291,7 @@ class AsyncDocuments(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_DOCUMENTS, path={"vault_id": vault_id}, max_items=max_items, page=page
+            _LIST_DOCUMENTS, {"vault_id": vault_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, vault_id: int, max_items: int | None = None) -> AsyncPager[Document]:
@@ -317,9 +307,7 @@ class AsyncDocuments(AsyncService):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(
-            _LIST_DOCUMENTS, path={"vault_id": vault_id}, max_items=max_items
-        )
+        return self._account._pager(_LIST_DOCUMENTS, {"vault_id": vault_id}, max_items=max_items)
 
     async def create(
         self,
@@ -351,8 +339,8 @@ class AsyncDocuments(AsyncService):
             "Document",
             await self._account._call(
                 _CREATE_DOCUMENT,
-                path={"vault_id": vault_id},
-                json={
+                {
+                    "vault_id": vault_id,
                     "title": title,
                     "content": content,
                     "status": status,

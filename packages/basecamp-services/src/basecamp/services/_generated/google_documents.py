@@ -75,8 +75,9 @@ class GoogleDocuments(Service):
             "GoogleDocument",
             self._account._call(
                 _CREATE_GOOGLE_DOCUMENT,
-                path={"project_id": project_id, "vault_id": vault_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "vault_id": vault_id,
                     "url": url,
                     "document_type": document_type,
                     "title": title,
@@ -102,9 +103,7 @@ class GoogleDocuments(Service):
         """
         return cast(
             "GoogleDocument",
-            self._account._call(
-                _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
-            ),
+            self._account._call(_GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}),
         )
 
     def replace(
@@ -143,8 +142,8 @@ class GoogleDocuments(Service):
             "GoogleDocument",
             self._account._call(
                 _UPDATE_GOOGLE_DOCUMENT,
-                path={"google_document_id": google_document_id},
-                json={
+                {
+                    "google_document_id": google_document_id,
                     "url": url,
                     "document_type": document_type,
                     "title": title,
@@ -193,7 +192,7 @@ class GoogleDocuments(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         record = self._account._call(
-            _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
+            _GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}
         )
         body = build_replace_body(
             record,
@@ -210,7 +209,7 @@ class GoogleDocuments(Service):
         return cast(
             "GoogleDocument",
             self._account._call(
-                _UPDATE_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}, json=body
+                _UPDATE_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}, json=body
             ),
         )
 
@@ -260,8 +259,9 @@ class AsyncGoogleDocuments(AsyncService):
             "GoogleDocument",
             await self._account._call(
                 _CREATE_GOOGLE_DOCUMENT,
-                path={"project_id": project_id, "vault_id": vault_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "vault_id": vault_id,
                     "url": url,
                     "document_type": document_type,
                     "title": title,
@@ -288,7 +288,7 @@ class AsyncGoogleDocuments(AsyncService):
         return cast(
             "GoogleDocument",
             await self._account._call(
-                _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
+                _GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}
             ),
         )
 
@@ -328,8 +328,8 @@ class AsyncGoogleDocuments(AsyncService):
             "GoogleDocument",
             await self._account._call(
                 _UPDATE_GOOGLE_DOCUMENT,
-                path={"google_document_id": google_document_id},
-                json={
+                {
+                    "google_document_id": google_document_id,
                     "url": url,
                     "document_type": document_type,
                     "title": title,
@@ -378,7 +378,7 @@ class AsyncGoogleDocuments(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         record = await self._account._call(
-            _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
+            _GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}
         )
         body = build_replace_body(
             record,
@@ -395,6 +395,6 @@ class AsyncGoogleDocuments(AsyncService):
         return cast(
             "GoogleDocument",
             await self._account._call(
-                _UPDATE_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}, json=body
+                _UPDATE_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}, json=body
             ),
         )

@@ -91,7 +91,7 @@ class People(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Person", self._account._call(_GET_PERSON, path={"person_id": person_id}))
+        return cast("Person", self._account._call(_GET_PERSON, {"person_id": person_id}))
 
     def list_pingable(
         self, *, max_items: int | None = None, page: int | None = None
@@ -143,7 +143,7 @@ class People(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_PROJECT_PEOPLE, path={"project_id": project_id}, max_items=max_items, page=page
+            _LIST_PROJECT_PEOPLE, {"project_id": project_id}, max_items=max_items, page=page
         )
 
     def iter_list_for_project(
@@ -162,7 +162,7 @@ class People(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_PROJECT_PEOPLE, path={"project_id": project_id}, max_items=max_items
+            _LIST_PROJECT_PEOPLE, {"project_id": project_id}, max_items=max_items
         )
 
     def update_project_access(
@@ -191,8 +191,7 @@ class People(Service):
             "ProjectAccessResult",
             self._account._call(
                 _UPDATE_PROJECT_ACCESS,
-                path={"project_id": project_id},
-                json={"grant": grant, "revoke": revoke, "create": create},
+                {"project_id": project_id, "grant": grant, "revoke": revoke, "create": create},
             ),
         )
 
@@ -240,7 +239,7 @@ class People(Service):
         """
         self._account._call(
             _UPDATE_MY_PROFILE,
-            json={
+            {
                 "name": name,
                 "email_address": email_address,
                 "title": title,
@@ -275,9 +274,7 @@ class People(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Preferences", self._account._call(_UPDATE_MY_PREFERENCES, json={"person": person})
-        )
+        return cast("Preferences", self._account._call(_UPDATE_MY_PREFERENCES, {"person": person}))
 
     def get_out_of_office(self, *, person_id: int) -> OutOfOffice:
         """Check whether someone is marked away, and for when.
@@ -292,7 +289,7 @@ class People(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "OutOfOffice", self._account._call(_GET_OUT_OF_OFFICE, path={"person_id": person_id})
+            "OutOfOffice", self._account._call(_GET_OUT_OF_OFFICE, {"person_id": person_id})
         )
 
     def enable_out_of_office(
@@ -313,9 +310,7 @@ class People(Service):
         return cast(
             "OutOfOffice",
             self._account._call(
-                _ENABLE_OUT_OF_OFFICE,
-                path={"person_id": person_id},
-                json={"out_of_office": out_of_office},
+                _ENABLE_OUT_OF_OFFICE, {"person_id": person_id, "out_of_office": out_of_office}
             ),
         )
 
@@ -328,7 +323,7 @@ class People(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DISABLE_OUT_OF_OFFICE, path={"person_id": person_id})
+        self._account._call(_DISABLE_OUT_OF_OFFICE, {"person_id": person_id})
 
 
 class AsyncPeople(AsyncService):
@@ -383,7 +378,7 @@ class AsyncPeople(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Person", await self._account._call(_GET_PERSON, path={"person_id": person_id}))
+        return cast("Person", await self._account._call(_GET_PERSON, {"person_id": person_id}))
 
     async def list_pingable(
         self, *, max_items: int | None = None, page: int | None = None
@@ -435,7 +430,7 @@ class AsyncPeople(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_PROJECT_PEOPLE, path={"project_id": project_id}, max_items=max_items, page=page
+            _LIST_PROJECT_PEOPLE, {"project_id": project_id}, max_items=max_items, page=page
         )
 
     def iter_list_for_project(
@@ -454,7 +449,7 @@ class AsyncPeople(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_PROJECT_PEOPLE, path={"project_id": project_id}, max_items=max_items
+            _LIST_PROJECT_PEOPLE, {"project_id": project_id}, max_items=max_items
         )
 
     async def update_project_access(
@@ -483,8 +478,7 @@ class AsyncPeople(AsyncService):
             "ProjectAccessResult",
             await self._account._call(
                 _UPDATE_PROJECT_ACCESS,
-                path={"project_id": project_id},
-                json={"grant": grant, "revoke": revoke, "create": create},
+                {"project_id": project_id, "grant": grant, "revoke": revoke, "create": create},
             ),
         )
 
@@ -532,7 +526,7 @@ class AsyncPeople(AsyncService):
         """
         await self._account._call(
             _UPDATE_MY_PROFILE,
-            json={
+            {
                 "name": name,
                 "email_address": email_address,
                 "title": title,
@@ -568,8 +562,7 @@ class AsyncPeople(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Preferences",
-            await self._account._call(_UPDATE_MY_PREFERENCES, json={"person": person}),
+            "Preferences", await self._account._call(_UPDATE_MY_PREFERENCES, {"person": person})
         )
 
     async def get_out_of_office(self, *, person_id: int) -> OutOfOffice:
@@ -585,8 +578,7 @@ class AsyncPeople(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "OutOfOffice",
-            await self._account._call(_GET_OUT_OF_OFFICE, path={"person_id": person_id}),
+            "OutOfOffice", await self._account._call(_GET_OUT_OF_OFFICE, {"person_id": person_id})
         )
 
     async def enable_out_of_office(
@@ -607,9 +599,7 @@ class AsyncPeople(AsyncService):
         return cast(
             "OutOfOffice",
             await self._account._call(
-                _ENABLE_OUT_OF_OFFICE,
-                path={"person_id": person_id},
-                json={"out_of_office": out_of_office},
+                _ENABLE_OUT_OF_OFFICE, {"person_id": person_id, "out_of_office": out_of_office}
             ),
         )
 
@@ -622,4 +612,4 @@ class AsyncPeople(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DISABLE_OUT_OF_OFFICE, path={"person_id": person_id})
+        await self._account._call(_DISABLE_OUT_OF_OFFICE, {"person_id": person_id})

@@ -57,7 +57,7 @@ class Projects(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_PROJECTS, query={"status": status}, max_items=max_items, page=page
+            _LIST_PROJECTS, {"status": status}, max_items=max_items, page=page
         )
 
     def iter_list(
@@ -78,7 +78,7 @@ class Projects(Service):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(_LIST_PROJECTS, query={"status": status}, max_items=max_items)
+        return self._account._pager(_LIST_PROJECTS, {"status": status}, max_items=max_items)
 
     def create(self, *, name: str, description: str | None = None) -> Project:
         """Start a new project.
@@ -95,7 +95,7 @@ class Projects(Service):
         """
         return cast(
             "Project",
-            self._account._call(_CREATE_PROJECT, json={"name": name, "description": description}),
+            self._account._call(_CREATE_PROJECT, {"name": name, "description": description}),
         )
 
     def get(self, *, project_id: int) -> Project:
@@ -110,7 +110,7 @@ class Projects(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Project", self._account._call(_GET_PROJECT, path={"project_id": project_id}))
+        return cast("Project", self._account._call(_GET_PROJECT, {"project_id": project_id}))
 
     def update(
         self,
@@ -140,8 +140,8 @@ class Projects(Service):
             "Project",
             self._account._call(
                 _UPDATE_PROJECT,
-                path={"project_id": project_id},
-                json={
+                {
+                    "project_id": project_id,
                     "name": name,
                     "description": description,
                     "admissions": admissions,
@@ -159,7 +159,7 @@ class Projects(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_TRASH_PROJECT, path={"project_id": project_id})
+        self._account._call(_TRASH_PROJECT, {"project_id": project_id})
 
     def archive(self, *, project_id: int) -> None:
         """Archive a project so it becomes read-only.
@@ -170,7 +170,7 @@ class Projects(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_ARCHIVE_PROJECT, path={"project_id": project_id})
+        self._account._call(_ARCHIVE_PROJECT, {"project_id": project_id})
 
     def unarchive(self, *, project_id: int) -> None:
         """Bring an archived project back to active.
@@ -181,7 +181,7 @@ class Projects(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_UNARCHIVE_PROJECT, path={"project_id": project_id})
+        self._account._call(_UNARCHIVE_PROJECT, {"project_id": project_id})
 
 
 class AsyncProjects(AsyncService):
@@ -214,7 +214,7 @@ class AsyncProjects(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_PROJECTS, query={"status": status}, max_items=max_items, page=page
+            _LIST_PROJECTS, {"status": status}, max_items=max_items, page=page
         )
 
     def iter_list(
@@ -235,7 +235,7 @@ class AsyncProjects(AsyncService):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(_LIST_PROJECTS, query={"status": status}, max_items=max_items)
+        return self._account._pager(_LIST_PROJECTS, {"status": status}, max_items=max_items)
 
     async def create(self, *, name: str, description: str | None = None) -> Project:
         """Start a new project.
@@ -252,9 +252,7 @@ class AsyncProjects(AsyncService):
         """
         return cast(
             "Project",
-            await self._account._call(
-                _CREATE_PROJECT, json={"name": name, "description": description}
-            ),
+            await self._account._call(_CREATE_PROJECT, {"name": name, "description": description}),
         )
 
     async def get(self, *, project_id: int) -> Project:
@@ -269,9 +267,7 @@ class AsyncProjects(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Project", await self._account._call(_GET_PROJECT, path={"project_id": project_id})
-        )
+        return cast("Project", await self._account._call(_GET_PROJECT, {"project_id": project_id}))
 
     async def update(
         self,
@@ -301,8 +297,8 @@ class AsyncProjects(AsyncService):
             "Project",
             await self._account._call(
                 _UPDATE_PROJECT,
-                path={"project_id": project_id},
-                json={
+                {
+                    "project_id": project_id,
                     "name": name,
                     "description": description,
                     "admissions": admissions,
@@ -320,7 +316,7 @@ class AsyncProjects(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_TRASH_PROJECT, path={"project_id": project_id})
+        await self._account._call(_TRASH_PROJECT, {"project_id": project_id})
 
     async def archive(self, *, project_id: int) -> None:
         """Archive a project so it becomes read-only.
@@ -331,7 +327,7 @@ class AsyncProjects(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_ARCHIVE_PROJECT, path={"project_id": project_id})
+        await self._account._call(_ARCHIVE_PROJECT, {"project_id": project_id})
 
     async def unarchive(self, *, project_id: int) -> None:
         """Bring an archived project back to active.
@@ -342,4 +338,4 @@ class AsyncProjects(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_UNARCHIVE_PROJECT, path={"project_id": project_id})
+        await self._account._call(_UNARCHIVE_PROJECT, {"project_id": project_id})

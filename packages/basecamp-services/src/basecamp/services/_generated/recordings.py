@@ -77,9 +77,9 @@ class Recordings(Service):
         """
         return self._account._list(
             _LIST_RECORDINGS,
-            query={
-                "type": recording_type,
-                "bucket": project_ids,
+            {
+                "recording_type": recording_type,
+                "project_ids": project_ids,
                 "status": status,
                 "sort": sort,
                 "direction": direction,
@@ -129,9 +129,9 @@ class Recordings(Service):
         """
         return self._account._pager(
             _LIST_RECORDINGS,
-            query={
-                "type": recording_type,
-                "bucket": project_ids,
+            {
+                "recording_type": recording_type,
+                "project_ids": project_ids,
                 "status": status,
                 "sort": sort,
                 "direction": direction,
@@ -148,7 +148,7 @@ class Recordings(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_ARCHIVE_RECORDING, path={"recording_id": recording_id})
+        self._account._call(_ARCHIVE_RECORDING, {"recording_id": recording_id})
 
     def unarchive(self, *, recording_id: int) -> None:
         """Make an archived item active again.
@@ -159,7 +159,7 @@ class Recordings(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_UNARCHIVE_RECORDING, path={"recording_id": recording_id})
+        self._account._call(_UNARCHIVE_RECORDING, {"recording_id": recording_id})
 
     def trash(self, *, recording_id: int) -> None:
         """Move an item to the trash.
@@ -170,7 +170,7 @@ class Recordings(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_TRASH_RECORDING, path={"recording_id": recording_id})
+        self._account._call(_TRASH_RECORDING, {"recording_id": recording_id})
 
 
 class AsyncRecordings(AsyncService):
@@ -225,9 +225,9 @@ class AsyncRecordings(AsyncService):
         """
         return await self._account._list(
             _LIST_RECORDINGS,
-            query={
-                "type": recording_type,
-                "bucket": project_ids,
+            {
+                "recording_type": recording_type,
+                "project_ids": project_ids,
                 "status": status,
                 "sort": sort,
                 "direction": direction,
@@ -277,9 +277,9 @@ class AsyncRecordings(AsyncService):
         """
         return self._account._pager(
             _LIST_RECORDINGS,
-            query={
-                "type": recording_type,
-                "bucket": project_ids,
+            {
+                "recording_type": recording_type,
+                "project_ids": project_ids,
                 "status": status,
                 "sort": sort,
                 "direction": direction,
@@ -296,7 +296,7 @@ class AsyncRecordings(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_ARCHIVE_RECORDING, path={"recording_id": recording_id})
+        await self._account._call(_ARCHIVE_RECORDING, {"recording_id": recording_id})
 
     async def unarchive(self, *, recording_id: int) -> None:
         """Make an archived item active again.
@@ -307,7 +307,7 @@ class AsyncRecordings(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_UNARCHIVE_RECORDING, path={"recording_id": recording_id})
+        await self._account._call(_UNARCHIVE_RECORDING, {"recording_id": recording_id})
 
     async def trash(self, *, recording_id: int) -> None:
         """Move an item to the trash.
@@ -318,4 +318,4 @@ class AsyncRecordings(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_TRASH_RECORDING, path={"recording_id": recording_id})
+        await self._account._call(_TRASH_RECORDING, {"recording_id": recording_id})

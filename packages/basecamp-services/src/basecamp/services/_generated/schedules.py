@@ -60,9 +60,7 @@ class Schedules(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Schedule", self._account._call(_GET_SCHEDULE, path={"schedule_id": schedule_id})
-        )
+        return cast("Schedule", self._account._call(_GET_SCHEDULE, {"schedule_id": schedule_id}))
 
     def update_settings(self, *, schedule_id: int, include_due_assignments: bool) -> Schedule:
         """Choose whether a schedule also shows due to-dos and cards.
@@ -81,8 +79,7 @@ class Schedules(Service):
             "Schedule",
             self._account._call(
                 _UPDATE_SCHEDULE_SETTINGS,
-                path={"schedule_id": schedule_id},
-                json={"include_due_assignments": include_due_assignments},
+                {"schedule_id": schedule_id, "include_due_assignments": include_due_assignments},
             ),
         )
 
@@ -111,8 +108,7 @@ class Schedules(Service):
         """
         return self._account._list(
             _LIST_SCHEDULE_ENTRIES,
-            path={"schedule_id": schedule_id},
-            query={"status": status},
+            {"schedule_id": schedule_id, "status": status},
             max_items=max_items,
             page=page,
         )
@@ -139,8 +135,7 @@ class Schedules(Service):
         """
         return self._account._pager(
             _LIST_SCHEDULE_ENTRIES,
-            path={"schedule_id": schedule_id},
-            query={"status": status},
+            {"schedule_id": schedule_id, "status": status},
             max_items=max_items,
         )
 
@@ -188,8 +183,8 @@ class Schedules(Service):
             "ScheduleEntry",
             self._account._call(
                 _CREATE_SCHEDULE_ENTRY,
-                path={"schedule_id": schedule_id},
-                json={
+                {
+                    "schedule_id": schedule_id,
                     "summary": summary,
                     "starts_at": starts_at,
                     "ends_at": ends_at,
@@ -221,7 +216,7 @@ class Schedules(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "ScheduleEntry", self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id})
+            "ScheduleEntry", self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         )
 
     def replace_entry(
@@ -267,8 +262,8 @@ class Schedules(Service):
             "ScheduleEntry",
             self._account._call(
                 _REPLACE_SCHEDULE_ENTRY,
-                path={"entry_id": entry_id},
-                json={
+                {
+                    "entry_id": entry_id,
                     "summary": summary,
                     "starts_at": starts_at,
                     "ends_at": ends_at,
@@ -329,7 +324,7 @@ class Schedules(Service):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id})
+        record = self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         body = build_replace_body(
             record,
             {
@@ -347,7 +342,7 @@ class Schedules(Service):
         )
         return cast(
             "ScheduleEntry",
-            self._account._call(_REPLACE_SCHEDULE_ENTRY, path={"entry_id": entry_id}, json=body),
+            self._account._call(_REPLACE_SCHEDULE_ENTRY, {"entry_id": entry_id}, json=body),
         )
 
     def get_occurrence(self, *, entry_id: int, date: str) -> ScheduleEntry:
@@ -366,7 +361,7 @@ class Schedules(Service):
         return cast(
             "ScheduleEntry",
             self._account._call(
-                _GET_SCHEDULE_ENTRY_OCCURRENCE, path={"entry_id": entry_id, "date": date}
+                _GET_SCHEDULE_ENTRY_OCCURRENCE, {"entry_id": entry_id, "date": date}
             ),
         )
 
@@ -392,7 +387,7 @@ class AsyncSchedules(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Schedule", await self._account._call(_GET_SCHEDULE, path={"schedule_id": schedule_id})
+            "Schedule", await self._account._call(_GET_SCHEDULE, {"schedule_id": schedule_id})
         )
 
     async def update_settings(self, *, schedule_id: int, include_due_assignments: bool) -> Schedule:
@@ -412,8 +407,7 @@ class AsyncSchedules(AsyncService):
             "Schedule",
             await self._account._call(
                 _UPDATE_SCHEDULE_SETTINGS,
-                path={"schedule_id": schedule_id},
-                json={"include_due_assignments": include_due_assignments},
+                {"schedule_id": schedule_id, "include_due_assignments": include_due_assignments},
             ),
         )
 
@@ -442,8 +436,7 @@ class AsyncSchedules(AsyncService):
         """
         return await self._account._list(
             _LIST_SCHEDULE_ENTRIES,
-            path={"schedule_id": schedule_id},
-            query={"status": status},
+            {"schedule_id": schedule_id, "status": status},
             max_items=max_items,
             page=page,
         )
@@ -470,8 +463,7 @@ class AsyncSchedules(AsyncService):
         """
         return self._account._pager(
             _LIST_SCHEDULE_ENTRIES,
-            path={"schedule_id": schedule_id},
-            query={"status": status},
+            {"schedule_id": schedule_id, "status": status},
             max_items=max_items,
         )
 
@@ -519,8 +511,8 @@ class AsyncSchedules(AsyncService):
             "ScheduleEntry",
             await self._account._call(
                 _CREATE_SCHEDULE_ENTRY,
-                path={"schedule_id": schedule_id},
-                json={
+                {
+                    "schedule_id": schedule_id,
                     "summary": summary,
                     "starts_at": starts_at,
                     "ends_at": ends_at,
@@ -552,8 +544,7 @@ class AsyncSchedules(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "ScheduleEntry",
-            await self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id}),
+            "ScheduleEntry", await self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         )
 
     async def replace_entry(
@@ -599,8 +590,8 @@ class AsyncSchedules(AsyncService):
             "ScheduleEntry",
             await self._account._call(
                 _REPLACE_SCHEDULE_ENTRY,
-                path={"entry_id": entry_id},
-                json={
+                {
+                    "entry_id": entry_id,
                     "summary": summary,
                     "starts_at": starts_at,
                     "ends_at": ends_at,
@@ -661,7 +652,7 @@ class AsyncSchedules(AsyncService):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id})
+        record = await self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         body = build_replace_body(
             record,
             {
@@ -679,9 +670,7 @@ class AsyncSchedules(AsyncService):
         )
         return cast(
             "ScheduleEntry",
-            await self._account._call(
-                _REPLACE_SCHEDULE_ENTRY, path={"entry_id": entry_id}, json=body
-            ),
+            await self._account._call(_REPLACE_SCHEDULE_ENTRY, {"entry_id": entry_id}, json=body),
         )
 
     async def get_occurrence(self, *, entry_id: int, date: str) -> ScheduleEntry:
@@ -700,6 +689,6 @@ class AsyncSchedules(AsyncService):
         return cast(
             "ScheduleEntry",
             await self._account._call(
-                _GET_SCHEDULE_ENTRY_OCCURRENCE, path={"entry_id": entry_id, "date": date}
+                _GET_SCHEDULE_ENTRY_OCCURRENCE, {"entry_id": entry_id, "date": date}
             ),
         )

@@ -64,8 +64,7 @@ class Todolists(Service):
         """
         return self._account._list(
             _LIST_TODOLISTS,
-            path={"todoset_id": todoset_id},
-            query={"status": status},
+            {"todoset_id": todoset_id, "status": status},
             max_items=max_items,
             page=page,
         )
@@ -91,10 +90,7 @@ class Todolists(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_TODOLISTS,
-            path={"todoset_id": todoset_id},
-            query={"status": status},
-            max_items=max_items,
+            _LIST_TODOLISTS, {"todoset_id": todoset_id, "status": status}, max_items=max_items
         )
 
     def create(
@@ -123,8 +119,8 @@ class Todolists(Service):
             "Todolist",
             self._account._call(
                 _CREATE_TODOLIST,
-                path={"todoset_id": todoset_id},
-                json={
+                {
+                    "todoset_id": todoset_id,
                     "name": name,
                     "description": description,
                     "visible_to_clients": visible_to_clients,
@@ -148,8 +144,7 @@ class Todolists(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Todolist",
-            self._account._call(_GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}),
+            "Todolist", self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id})
         )
 
     def replace(self, *, todolist_id: int, name: str, description: str | None = None) -> Todolist:
@@ -174,8 +169,7 @@ class Todolists(Service):
             "Todolist",
             self._account._call(
                 _UPDATE_TODOLIST_OR_GROUP,
-                path={"todolist_id": todolist_id},
-                json={"name": name, "description": description},
+                {"todolist_id": todolist_id, "name": name, "description": description},
             ),
         )
 
@@ -202,15 +196,13 @@ class Todolists(Service):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id})
+        record = self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id})
         body = build_replace_body(
             record, {"name": name, "description": description}, _UPDATE_TODOLIST_OR_GROUP_FIELDS
         )
         return cast(
             "Todolist",
-            self._account._call(
-                _UPDATE_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}, json=body
-            ),
+            self._account._call(_UPDATE_TODOLIST_OR_GROUP, {"todolist_id": todolist_id}, json=body),
         )
 
     def reposition(self, *, todolist_id: int, position: int) -> None:
@@ -224,7 +216,7 @@ class Todolists(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(
-            _REPOSITION_TODOLIST, path={"todolist_id": todolist_id}, json={"position": position}
+            _REPOSITION_TODOLIST, {"todolist_id": todolist_id, "position": position}
         )
 
 
@@ -261,8 +253,7 @@ class AsyncTodolists(AsyncService):
         """
         return await self._account._list(
             _LIST_TODOLISTS,
-            path={"todoset_id": todoset_id},
-            query={"status": status},
+            {"todoset_id": todoset_id, "status": status},
             max_items=max_items,
             page=page,
         )
@@ -288,10 +279,7 @@ class AsyncTodolists(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_TODOLISTS,
-            path={"todoset_id": todoset_id},
-            query={"status": status},
-            max_items=max_items,
+            _LIST_TODOLISTS, {"todoset_id": todoset_id, "status": status}, max_items=max_items
         )
 
     async def create(
@@ -320,8 +308,8 @@ class AsyncTodolists(AsyncService):
             "Todolist",
             await self._account._call(
                 _CREATE_TODOLIST,
-                path={"todoset_id": todoset_id},
-                json={
+                {
+                    "todoset_id": todoset_id,
                     "name": name,
                     "description": description,
                     "visible_to_clients": visible_to_clients,
@@ -346,7 +334,7 @@ class AsyncTodolists(AsyncService):
         """
         return cast(
             "Todolist",
-            await self._account._call(_GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}),
+            await self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id}),
         )
 
     async def replace(
@@ -373,8 +361,7 @@ class AsyncTodolists(AsyncService):
             "Todolist",
             await self._account._call(
                 _UPDATE_TODOLIST_OR_GROUP,
-                path={"todolist_id": todolist_id},
-                json={"name": name, "description": description},
+                {"todolist_id": todolist_id, "name": name, "description": description},
             ),
         )
 
@@ -401,16 +388,14 @@ class AsyncTodolists(AsyncService):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(
-            _GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}
-        )
+        record = await self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id})
         body = build_replace_body(
             record, {"name": name, "description": description}, _UPDATE_TODOLIST_OR_GROUP_FIELDS
         )
         return cast(
             "Todolist",
             await self._account._call(
-                _UPDATE_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}, json=body
+                _UPDATE_TODOLIST_OR_GROUP, {"todolist_id": todolist_id}, json=body
             ),
         )
 
@@ -425,5 +410,5 @@ class AsyncTodolists(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _REPOSITION_TODOLIST, path={"todolist_id": todolist_id}, json={"position": position}
+            _REPOSITION_TODOLIST, {"todolist_id": todolist_id, "position": position}
         )

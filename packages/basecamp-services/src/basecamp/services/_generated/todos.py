@@ -79,8 +79,7 @@ class Todos(Service):
         """
         return self._account._list(
             _LIST_TODOS,
-            path={"todolist_id": todolist_id},
-            query={"status": status, "completed": completed},
+            {"todolist_id": todolist_id, "status": status, "completed": completed},
             max_items=max_items,
             page=page,
         )
@@ -109,8 +108,7 @@ class Todos(Service):
         """
         return self._account._pager(
             _LIST_TODOS,
-            path={"todolist_id": todolist_id},
-            query={"status": status, "completed": completed},
+            {"todolist_id": todolist_id, "status": status, "completed": completed},
             max_items=max_items,
         )
 
@@ -148,8 +146,8 @@ class Todos(Service):
             "Todo",
             self._account._call(
                 _CREATE_TODO,
-                path={"todolist_id": todolist_id},
-                json={
+                {
+                    "todolist_id": todolist_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -197,8 +195,9 @@ class Todos(Service):
             "Todo",
             self._account._call(
                 _CREATE_TODOSET_TODO,
-                path={"project_id": project_id, "todoset_id": todoset_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "todoset_id": todoset_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -222,7 +221,7 @@ class Todos(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Todo", self._account._call(_GET_TODO, path={"todo_id": todo_id}))
+        return cast("Todo", self._account._call(_GET_TODO, {"todo_id": todo_id}))
 
     def replace(
         self,
@@ -262,8 +261,8 @@ class Todos(Service):
             "Todo",
             self._account._call(
                 _REPLACE_TODO,
-                path={"todo_id": todo_id},
-                json={
+                {
+                    "todo_id": todo_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -313,7 +312,7 @@ class Todos(Service):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_TODO, path={"todo_id": todo_id})
+        record = self._account._call(_GET_TODO, {"todo_id": todo_id})
         body = build_replace_body(
             record,
             {
@@ -327,9 +326,7 @@ class Todos(Service):
             },
             _REPLACE_TODO_FIELDS,
         )
-        return cast(
-            "Todo", self._account._call(_REPLACE_TODO, path={"todo_id": todo_id}, json=body)
-        )
+        return cast("Todo", self._account._call(_REPLACE_TODO, {"todo_id": todo_id}, json=body))
 
     def complete(self, *, todo_id: int) -> None:
         """Check a to-do off.
@@ -340,7 +337,7 @@ class Todos(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_COMPLETE_TODO, path={"todo_id": todo_id})
+        self._account._call(_COMPLETE_TODO, {"todo_id": todo_id})
 
     def uncomplete(self, *, todo_id: int) -> None:
         """Reopen a checked-off to-do.
@@ -351,7 +348,7 @@ class Todos(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_UNCOMPLETE_TODO, path={"todo_id": todo_id})
+        self._account._call(_UNCOMPLETE_TODO, {"todo_id": todo_id})
 
     def reposition(self, *, todo_id: int, position: int, parent_id: int | None = None) -> None:
         """Move a to-do within its list, or into another list.
@@ -365,9 +362,7 @@ class Todos(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(
-            _REPOSITION_TODO,
-            path={"todo_id": todo_id},
-            json={"position": position, "parent_id": parent_id},
+            _REPOSITION_TODO, {"todo_id": todo_id, "position": position, "parent_id": parent_id}
         )
 
 
@@ -405,8 +400,7 @@ class AsyncTodos(AsyncService):
         """
         return await self._account._list(
             _LIST_TODOS,
-            path={"todolist_id": todolist_id},
-            query={"status": status, "completed": completed},
+            {"todolist_id": todolist_id, "status": status, "completed": completed},
             max_items=max_items,
             page=page,
         )
@@ -435,8 +429,7 @@ class AsyncTodos(AsyncService):
         """
         return self._account._pager(
             _LIST_TODOS,
-            path={"todolist_id": todolist_id},
-            query={"status": status, "completed": completed},
+            {"todolist_id": todolist_id, "status": status, "completed": completed},
             max_items=max_items,
         )
 
@@ -474,8 +467,8 @@ class AsyncTodos(AsyncService):
             "Todo",
             await self._account._call(
                 _CREATE_TODO,
-                path={"todolist_id": todolist_id},
-                json={
+                {
+                    "todolist_id": todolist_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -523,8 +516,9 @@ class AsyncTodos(AsyncService):
             "Todo",
             await self._account._call(
                 _CREATE_TODOSET_TODO,
-                path={"project_id": project_id, "todoset_id": todoset_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "todoset_id": todoset_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -548,7 +542,7 @@ class AsyncTodos(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Todo", await self._account._call(_GET_TODO, path={"todo_id": todo_id}))
+        return cast("Todo", await self._account._call(_GET_TODO, {"todo_id": todo_id}))
 
     async def replace(
         self,
@@ -588,8 +582,8 @@ class AsyncTodos(AsyncService):
             "Todo",
             await self._account._call(
                 _REPLACE_TODO,
-                path={"todo_id": todo_id},
-                json={
+                {
+                    "todo_id": todo_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -639,7 +633,7 @@ class AsyncTodos(AsyncService):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_TODO, path={"todo_id": todo_id})
+        record = await self._account._call(_GET_TODO, {"todo_id": todo_id})
         body = build_replace_body(
             record,
             {
@@ -654,7 +648,7 @@ class AsyncTodos(AsyncService):
             _REPLACE_TODO_FIELDS,
         )
         return cast(
-            "Todo", await self._account._call(_REPLACE_TODO, path={"todo_id": todo_id}, json=body)
+            "Todo", await self._account._call(_REPLACE_TODO, {"todo_id": todo_id}, json=body)
         )
 
     async def complete(self, *, todo_id: int) -> None:
@@ -666,7 +660,7 @@ class AsyncTodos(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_COMPLETE_TODO, path={"todo_id": todo_id})
+        await self._account._call(_COMPLETE_TODO, {"todo_id": todo_id})
 
     async def uncomplete(self, *, todo_id: int) -> None:
         """Reopen a checked-off to-do.
@@ -677,7 +671,7 @@ class AsyncTodos(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_UNCOMPLETE_TODO, path={"todo_id": todo_id})
+        await self._account._call(_UNCOMPLETE_TODO, {"todo_id": todo_id})
 
     async def reposition(
         self, *, todo_id: int, position: int, parent_id: int | None = None
@@ -693,7 +687,5 @@ class AsyncTodos(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _REPOSITION_TODO,
-            path={"todo_id": todo_id},
-            json={"position": position, "parent_id": parent_id},
+            _REPOSITION_TODO, {"todo_id": todo_id, "position": position, "parent_id": parent_id}
         )
