@@ -35,7 +35,7 @@ def _mypy(*files: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def user_code() -> str:
-    result = _mypy("user_code.py")
+    result = _mypy("user_code.py", "account_calls.py")
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
