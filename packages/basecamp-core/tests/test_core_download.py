@@ -21,7 +21,15 @@ from basecamp import (
     NotFoundError,
     UsageError,
 )
-from basecamp._download import DownloadInfo, download_target, filename_from, on_api_origin
+from basecamp._download import (
+    INFLATION_ALLOWANCE,
+    MAX_INFLATION_RATIO,
+    DownloadInfo,
+    download_target,
+    filename_from,
+    inflation_exceeded,
+    on_api_origin,
+)
 from basecamp.hooks import console_hooks
 
 BLOB = "/999/blobs/abc/download/report.pdf"
@@ -547,3 +555,28 @@ async def test_storage_host_url_reaches_a_loopback_fake(
     assert hop1.header("Authorization") == f"Bearer {TOKEN}"
     (hop2,) = storage.seen(STORED)
     assert hop2.header("Authorization") is None
+
+
+# -- streamed-download limits (pure parts) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "decoded", "refused"),
+    [
+        (0, INFLATION_ALLOWANCE, False),
+        (0, INFLATION_ALLOWANCE + 1, True),
+        (1000, 1000 * MAX_INFLATION_RATIO + INFLATION_ALLOWANCE, False),
+        (1000, 1000 * MAX_INFLATION_RATIO + INFLATION_ALLOWANCE + 1, True),
+        (2 * 1024 * 1024, 2 * 1024**3, True),  # the 2 MB -> 2 GiB bomb of issue 14
+        (1024 * 1024, 20 * 1024 * 1024, False),  # text compressed 20:1
+    ],
+)
+def test_inflation_limit(raw: int, decoded: int, refused: bool) -> None:
+    assert inflation_exceeded(raw, decoded) is refused
+
+
+def test_download_deadline_is_finite_and_positive() -> None:
+    assert 0 < Config().download_deadline < float("inf")
+    for bad in (0, -1, float("inf"), True):
+        with pytest.raises(UsageError, match="download_deadline"):
+            Config(download_deadline=bad)

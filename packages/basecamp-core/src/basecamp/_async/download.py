@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -80,7 +81,9 @@ async def download_bytes(engine: AsyncEngine, url: str, *, prefix: str) -> Downl
 async def _open_download(
     engine: AsyncEngine, url: str
 ) -> AsyncIterator[tuple[Reply, AsyncIterator[bytes]]]:
-    """Both hops, streamed: the body is never held whole, whichever hop serves it."""
+    """Both hops, streamed: the body is never held whole, whichever hop serves it, and it must
+    arrive within `download_deadline` of its first read."""
+    config = engine.config
     async with engine._open(
         "GET",
         url,
@@ -93,11 +96,13 @@ async def _open_download(
     ) as first:
         assert first.response is not None
         if not 300 <= first.status < 400:  # the API served the bytes itself
-            yield first, iter_decoded(first.response)
+            ends_at = time.monotonic() + config.download_deadline
+            yield first, iter_decoded(first.response, ends_at=ends_at)
             return
         target = _storage_url(first)
         # Drain the short redirect body so its connection goes back to the pool for hop 2.
-        await read_capped(first.response, engine.config.max_response_bytes, truncate=True)
+        drain_by = time.monotonic() + config.request_deadline
+        await read_capped(first.response, config.max_response_bytes, drain_by, truncate=True)
     # Hop 1 is closed (and its place in the gate given back) before hop 2 starts.
     async with engine._open(
         "GET",
@@ -110,7 +115,8 @@ async def _open_download(
         stream=True,
     ) as reply:
         assert reply.response is not None
-        yield reply, iter_decoded(reply.response)
+        ends_at = time.monotonic() + config.download_deadline
+        yield reply, iter_decoded(reply.response, ends_at=ends_at)
 
 
 async def download_file(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -71,7 +72,9 @@ def download_bytes(engine: Engine, url: str, *, prefix: str) -> DownloadResult:
 
 @contextlib.contextmanager
 def _open_download(engine: Engine, url: str) -> Iterator[tuple[Reply, Iterator[bytes]]]:
-    """Both hops, streamed: the body is never held whole, whichever hop serves it."""
+    """Both hops, streamed: the body is never held whole, whichever hop serves it, and it must
+    arrive within `download_deadline` of its first read."""
+    config = engine.config
     with engine._open(
         "GET",
         url,
@@ -84,11 +87,13 @@ def _open_download(engine: Engine, url: str) -> Iterator[tuple[Reply, Iterator[b
     ) as first:
         assert first.response is not None
         if not 300 <= first.status < 400:  # the API served the bytes itself
-            yield first, iter_decoded(first.response)
+            ends_at = time.monotonic() + config.download_deadline
+            yield first, iter_decoded(first.response, ends_at=ends_at)
             return
         target = _storage_url(first)
         # Drain the short redirect body so its connection goes back to the pool for hop 2.
-        read_capped(first.response, engine.config.max_response_bytes, truncate=True)
+        drain_by = time.monotonic() + config.request_deadline
+        read_capped(first.response, config.max_response_bytes, drain_by, truncate=True)
     # Hop 1 is closed (and its place in the gate given back) before hop 2 starts.
     with engine._open(
         "GET",
@@ -101,7 +106,8 @@ def _open_download(engine: Engine, url: str) -> Iterator[tuple[Reply, Iterator[b
         stream=True,
     ) as reply:
         assert reply.response is not None
-        yield reply, iter_decoded(reply.response)
+        ends_at = time.monotonic() + config.download_deadline
+        yield reply, iter_decoded(reply.response, ends_at=ends_at)
 
 
 def download_file(
