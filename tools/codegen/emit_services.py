@@ -115,20 +115,17 @@ def _dict(items: list[tuple[str, str]]) -> str:
 
 
 def _request_kwargs(op: Operation, *, json: str | None = None) -> list[str]:
-    out: list[str] = []
-    if op.path_params:
-        out.append("path=" + _dict([(p.name, p.name) for p in op.path_params]))
-    if op.query_params:
-        out.append("query=" + _dict([(p.wire, p.name) for p in op.query_params]))
+    """The arguments after the operation in `_call`, `_list` and `_pager`: one mapping of the
+    method's arguments by Python name. Where each goes on the wire (path, query, body, upload)
+    is read from the operation's registry record, never restated here. With `json`, the body is
+    that expression instead (by wire name) and only the path and query arguments are passed."""
+    names = [p.name for p in op.params]
+    if json is None:
+        names += [f.name for f in op.body]
+        names += [name for name, _ in op.upload_params]
+    out = [_dict([(n, n) for n in names])] if names else []
     if json is not None:
         out.append(f"json={json}")
-    elif op.body_kind == "json":
-        out.append("json=" + _dict([(f.wire, f.name) for f in op.body]))
-    elif op.body_kind == "binary":
-        out += ["content=content", "content_type=clean_header_text(content_type)"]
-    elif op.body_kind == "multipart":
-        field = py_str(op.multipart_field or "file")
-        out.append(f"files={{{field}: multipart_file(filename, content, content_type)}}")
     return out
 
 
@@ -236,10 +233,6 @@ def _methods(mod: _Module, op: Operation, *, is_async: bool) -> list[list[str]]:
         )
         return methods
 
-    if op.body_kind == "multipart":
-        mod.runtime.add("multipart_file")
-    if op.body_kind == "binary":
-        mod.runtime.add("clean_header_text")
     annotation, cast_to, returns = _returns(mod, op)
     methods.append(
         [
@@ -260,7 +253,7 @@ def _read_call(mod: _Module, op: Operation, aw: str) -> str:
     """The call of the `read` operation a full-replace twin starts with."""
     read_const = mod.operations[op.read or ""].const
     read_path = "{" + ", ".join(f"{py_str(p.name)}: {p.name}" for p in op.path_params) + "}"
-    return f"{aw}self._account._call({read_const}, path={read_path})"
+    return f"{aw}self._account._call({read_const}, {read_path})"
 
 
 def _update_method(

@@ -75,8 +75,9 @@ class CloudFiles(Service):
             "CloudFile",
             self._account._call(
                 _CREATE_CLOUD_FILE,
-                path={"project_id": project_id, "vault_id": vault_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "vault_id": vault_id,
                     "url": url,
                     "service": service,
                     "title": title,
@@ -100,7 +101,7 @@ class CloudFiles(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "CloudFile", self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id})
+            "CloudFile", self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id})
         )
 
     def replace(
@@ -137,8 +138,8 @@ class CloudFiles(Service):
             "CloudFile",
             self._account._call(
                 _UPDATE_CLOUD_FILE,
-                path={"cloud_file_id": cloud_file_id},
-                json={
+                {
+                    "cloud_file_id": cloud_file_id,
                     "url": url,
                     "service": service,
                     "title": title,
@@ -187,7 +188,7 @@ class CloudFiles(Service):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id})
+        record = self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id})
         body = build_replace_body(
             record,
             {
@@ -201,9 +202,7 @@ class CloudFiles(Service):
         )
         return cast(
             "CloudFile",
-            self._account._call(
-                _UPDATE_CLOUD_FILE, path={"cloud_file_id": cloud_file_id}, json=body
-            ),
+            self._account._call(_UPDATE_CLOUD_FILE, {"cloud_file_id": cloud_file_id}, json=body),
         )
 
     @contextmanager
@@ -237,14 +236,12 @@ class CloudFiles(Service):
                 type the API definition declares for its field; nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id})
+        record = self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id})
         draft = start_edit(record, _UPDATE_CLOUD_FILE_FIELDS)
         yield cast("CloudFileEdit", draft)
         body = finish_edit(draft)
         if body is not None:
-            self._account._call(
-                _UPDATE_CLOUD_FILE, path={"cloud_file_id": cloud_file_id}, json=body
-            )
+            self._account._call(_UPDATE_CLOUD_FILE, {"cloud_file_id": cloud_file_id}, json=body)
 
 
 class AsyncCloudFiles(AsyncService):
@@ -289,8 +286,9 @@ class AsyncCloudFiles(AsyncService):
             "CloudFile",
             await self._account._call(
                 _CREATE_CLOUD_FILE,
-                path={"project_id": project_id, "vault_id": vault_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "vault_id": vault_id,
                     "url": url,
                     "service": service,
                     "title": title,
@@ -315,7 +313,7 @@ class AsyncCloudFiles(AsyncService):
         """
         return cast(
             "CloudFile",
-            await self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id}),
+            await self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id}),
         )
 
     async def replace(
@@ -352,8 +350,8 @@ class AsyncCloudFiles(AsyncService):
             "CloudFile",
             await self._account._call(
                 _UPDATE_CLOUD_FILE,
-                path={"cloud_file_id": cloud_file_id},
-                json={
+                {
+                    "cloud_file_id": cloud_file_id,
                     "url": url,
                     "service": service,
                     "title": title,
@@ -402,7 +400,7 @@ class AsyncCloudFiles(AsyncService):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id})
+        record = await self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id})
         body = build_replace_body(
             record,
             {
@@ -417,7 +415,7 @@ class AsyncCloudFiles(AsyncService):
         return cast(
             "CloudFile",
             await self._account._call(
-                _UPDATE_CLOUD_FILE, path={"cloud_file_id": cloud_file_id}, json=body
+                _UPDATE_CLOUD_FILE, {"cloud_file_id": cloud_file_id}, json=body
             ),
         )
 
@@ -452,11 +450,11 @@ class AsyncCloudFiles(AsyncService):
                 type the API definition declares for its field; nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id})
+        record = await self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id})
         draft = start_edit(record, _UPDATE_CLOUD_FILE_FIELDS)
         yield cast("CloudFileEdit", draft)
         body = finish_edit(draft)
         if body is not None:
             await self._account._call(
-                _UPDATE_CLOUD_FILE, path={"cloud_file_id": cloud_file_id}, json=body
+                _UPDATE_CLOUD_FILE, {"cloud_file_id": cloud_file_id}, json=body
             )

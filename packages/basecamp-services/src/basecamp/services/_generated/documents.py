@@ -54,9 +54,7 @@ class Documents(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Document", self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
-        )
+        return cast("Document", self._account._call(_GET_DOCUMENT, {"document_id": document_id}))
 
     def replace(
         self, *, document_id: int, title: str | None = None, content: str | None = None
@@ -81,9 +79,7 @@ class Documents(Service):
         return cast(
             "Document",
             self._account._call(
-                _REPLACE_DOCUMENT,
-                path={"document_id": document_id},
-                json={"title": title, "content": content},
+                _REPLACE_DOCUMENT, {"document_id": document_id, "title": title, "content": content}
             ),
         )
 
@@ -114,13 +110,13 @@ class Documents(Service):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
+        record = self._account._call(_GET_DOCUMENT, {"document_id": document_id})
         body = build_replace_body(
             record, {"title": title, "content": content}, _REPLACE_DOCUMENT_FIELDS
         )
         return cast(
             "Document",
-            self._account._call(_REPLACE_DOCUMENT, path={"document_id": document_id}, json=body),
+            self._account._call(_REPLACE_DOCUMENT, {"document_id": document_id}, json=body),
         )
 
     @contextmanager
@@ -153,12 +149,12 @@ class Documents(Service):
                 type the API definition declares for its field; nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
+        record = self._account._call(_GET_DOCUMENT, {"document_id": document_id})
         draft = start_edit(record, _REPLACE_DOCUMENT_FIELDS)
         yield cast("DocumentEdit", draft)
         body = finish_edit(draft)
         if body is not None:
-            self._account._call(_REPLACE_DOCUMENT, path={"document_id": document_id}, json=body)
+            self._account._call(_REPLACE_DOCUMENT, {"document_id": document_id}, json=body)
 
     def list(
         self, *, vault_id: int, max_items: int | None = None, page: int | None = None
@@ -178,7 +174,7 @@ class Documents(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_DOCUMENTS, path={"vault_id": vault_id}, max_items=max_items, page=page
+            _LIST_DOCUMENTS, {"vault_id": vault_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, vault_id: int, max_items: int | None = None) -> Pager[Document]:
@@ -194,9 +190,7 @@ class Documents(Service):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(
-            _LIST_DOCUMENTS, path={"vault_id": vault_id}, max_items=max_items
-        )
+        return self._account._pager(_LIST_DOCUMENTS, {"vault_id": vault_id}, max_items=max_items)
 
     def create(
         self,
@@ -228,8 +222,8 @@ class Documents(Service):
             "Document",
             self._account._call(
                 _CREATE_DOCUMENT,
-                path={"vault_id": vault_id},
-                json={
+                {
+                    "vault_id": vault_id,
                     "title": title,
                     "content": content,
                     "status": status,
@@ -261,7 +255,7 @@ class AsyncDocuments(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Document", await self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
+            "Document", await self._account._call(_GET_DOCUMENT, {"document_id": document_id})
         )
 
     async def replace(
@@ -287,9 +281,7 @@ class AsyncDocuments(AsyncService):
         return cast(
             "Document",
             await self._account._call(
-                _REPLACE_DOCUMENT,
-                path={"document_id": document_id},
-                json={"title": title, "content": content},
+                _REPLACE_DOCUMENT, {"document_id": document_id, "title": title, "content": content}
             ),
         )
 
@@ -320,15 +312,13 @@ class AsyncDocuments(AsyncService):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
+        record = await self._account._call(_GET_DOCUMENT, {"document_id": document_id})
         body = build_replace_body(
             record, {"title": title, "content": content}, _REPLACE_DOCUMENT_FIELDS
         )
         return cast(
             "Document",
-            await self._account._call(
-                _REPLACE_DOCUMENT, path={"document_id": document_id}, json=body
-            ),
+            await self._account._call(_REPLACE_DOCUMENT, {"document_id": document_id}, json=body),
         )
 
     @asynccontextmanager
@@ -361,14 +351,12 @@ class AsyncDocuments(AsyncService):
                 type the API definition declares for its field; nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
+        record = await self._account._call(_GET_DOCUMENT, {"document_id": document_id})
         draft = start_edit(record, _REPLACE_DOCUMENT_FIELDS)
         yield cast("DocumentEdit", draft)
         body = finish_edit(draft)
         if body is not None:
-            await self._account._call(
-                _REPLACE_DOCUMENT, path={"document_id": document_id}, json=body
-            )
+            await self._account._call(_REPLACE_DOCUMENT, {"document_id": document_id}, json=body)
 
     async def list(
         self, *, vault_id: int, max_items: int | None = None, page: int | None = None
@@ -388,7 +376,7 @@ class AsyncDocuments(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_DOCUMENTS, path={"vault_id": vault_id}, max_items=max_items, page=page
+            _LIST_DOCUMENTS, {"vault_id": vault_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, vault_id: int, max_items: int | None = None) -> AsyncPager[Document]:
@@ -404,9 +392,7 @@ class AsyncDocuments(AsyncService):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(
-            _LIST_DOCUMENTS, path={"vault_id": vault_id}, max_items=max_items
-        )
+        return self._account._pager(_LIST_DOCUMENTS, {"vault_id": vault_id}, max_items=max_items)
 
     async def create(
         self,
@@ -438,8 +424,8 @@ class AsyncDocuments(AsyncService):
             "Document",
             await self._account._call(
                 _CREATE_DOCUMENT,
-                path={"vault_id": vault_id},
-                json={
+                {
+                    "vault_id": vault_id,
                     "title": title,
                     "content": content,
                     "status": status,

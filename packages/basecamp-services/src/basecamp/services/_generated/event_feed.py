@@ -76,7 +76,7 @@ class EventFeed(Service):
             "EventFeedPage",
             self._account._call(
                 _POLL_EVENTS,
-                query={
+                {
                     "since": since,
                     "position": position,
                     "types": types,
@@ -157,7 +157,7 @@ class AsyncEventFeed(AsyncService):
             "EventFeedPage",
             await self._account._call(
                 _POLL_EVENTS,
-                query={
+                {
                     "since": since,
                     "position": position,
                     "types": types,

@@ -100,8 +100,9 @@ class GoogleDocuments(Service):
             "GoogleDocument",
             self._account._call(
                 _CREATE_GOOGLE_DOCUMENT,
-                path={"project_id": project_id, "vault_id": vault_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "vault_id": vault_id,
                     "url": url,
                     "document_type": document_type,
                     "title": title,
@@ -127,9 +128,7 @@ class GoogleDocuments(Service):
         """
         return cast(
             "GoogleDocument",
-            self._account._call(
-                _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
-            ),
+            self._account._call(_GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}),
         )
 
     def replace(
@@ -168,8 +167,8 @@ class GoogleDocuments(Service):
             "GoogleDocument",
             self._account._call(
                 _UPDATE_GOOGLE_DOCUMENT,
-                path={"google_document_id": google_document_id},
-                json={
+                {
+                    "google_document_id": google_document_id,
                     "url": url,
                     "document_type": document_type,
                     "title": title,
@@ -222,7 +221,7 @@ class GoogleDocuments(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         record = self._account._call(
-            _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
+            _GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}
         )
         body = build_replace_body(
             record,
@@ -239,7 +238,7 @@ class GoogleDocuments(Service):
         return cast(
             "GoogleDocument",
             self._account._call(
-                _UPDATE_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}, json=body
+                _UPDATE_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}, json=body
             ),
         )
 
@@ -276,14 +275,14 @@ class GoogleDocuments(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         record = self._account._call(
-            _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
+            _GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}
         )
         draft = start_edit(record, _UPDATE_GOOGLE_DOCUMENT_FIELDS)
         yield cast("GoogleDocumentEdit", draft)
         body = finish_edit(draft)
         if body is not None:
             self._account._call(
-                _UPDATE_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}, json=body
+                _UPDATE_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}, json=body
             )
 
 
@@ -332,8 +331,9 @@ class AsyncGoogleDocuments(AsyncService):
             "GoogleDocument",
             await self._account._call(
                 _CREATE_GOOGLE_DOCUMENT,
-                path={"project_id": project_id, "vault_id": vault_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "vault_id": vault_id,
                     "url": url,
                     "document_type": document_type,
                     "title": title,
@@ -360,7 +360,7 @@ class AsyncGoogleDocuments(AsyncService):
         return cast(
             "GoogleDocument",
             await self._account._call(
-                _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
+                _GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}
             ),
         )
 
@@ -400,8 +400,8 @@ class AsyncGoogleDocuments(AsyncService):
             "GoogleDocument",
             await self._account._call(
                 _UPDATE_GOOGLE_DOCUMENT,
-                path={"google_document_id": google_document_id},
-                json={
+                {
+                    "google_document_id": google_document_id,
                     "url": url,
                     "document_type": document_type,
                     "title": title,
@@ -454,7 +454,7 @@ class AsyncGoogleDocuments(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         record = await self._account._call(
-            _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
+            _GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}
         )
         body = build_replace_body(
             record,
@@ -471,7 +471,7 @@ class AsyncGoogleDocuments(AsyncService):
         return cast(
             "GoogleDocument",
             await self._account._call(
-                _UPDATE_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}, json=body
+                _UPDATE_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}, json=body
             ),
         )
 
@@ -508,12 +508,12 @@ class AsyncGoogleDocuments(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         record = await self._account._call(
-            _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
+            _GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}
         )
         draft = start_edit(record, _UPDATE_GOOGLE_DOCUMENT_FIELDS)
         yield cast("GoogleDocumentEdit", draft)
         body = finish_edit(draft)
         if body is not None:
             await self._account._call(
-                _UPDATE_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}, json=body
+                _UPDATE_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}, json=body
             )

@@ -66,7 +66,7 @@ class Inbox(Service):
             "InboxPage",
             self._account._call(
                 _POLL_INBOX,
-                query={
+                {
                     "since": since,
                     "position": position,
                     "reasons": reasons,
@@ -124,7 +124,7 @@ class AsyncInbox(AsyncService):
             "InboxPage",
             await self._account._call(
                 _POLL_INBOX,
-                query={
+                {
                     "since": since,
                     "position": position,
                     "reasons": reasons,

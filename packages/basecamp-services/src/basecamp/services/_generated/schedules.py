@@ -65,9 +65,7 @@ class Schedules(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Schedule", self._account._call(_GET_SCHEDULE, path={"schedule_id": schedule_id})
-        )
+        return cast("Schedule", self._account._call(_GET_SCHEDULE, {"schedule_id": schedule_id}))
 
     def update_settings(self, *, schedule_id: int, include_due_assignments: bool) -> Schedule:
         """Choose whether a schedule also shows due to-dos and cards.
@@ -86,8 +84,7 @@ class Schedules(Service):
             "Schedule",
             self._account._call(
                 _UPDATE_SCHEDULE_SETTINGS,
-                path={"schedule_id": schedule_id},
-                json={"include_due_assignments": include_due_assignments},
+                {"schedule_id": schedule_id, "include_due_assignments": include_due_assignments},
             ),
         )
 
@@ -116,8 +113,7 @@ class Schedules(Service):
         """
         return self._account._list(
             _LIST_SCHEDULE_ENTRIES,
-            path={"schedule_id": schedule_id},
-            query={"status": status},
+            {"schedule_id": schedule_id, "status": status},
             max_items=max_items,
             page=page,
         )
@@ -144,8 +140,7 @@ class Schedules(Service):
         """
         return self._account._pager(
             _LIST_SCHEDULE_ENTRIES,
-            path={"schedule_id": schedule_id},
-            query={"status": status},
+            {"schedule_id": schedule_id, "status": status},
             max_items=max_items,
         )
 
@@ -193,8 +188,8 @@ class Schedules(Service):
             "ScheduleEntry",
             self._account._call(
                 _CREATE_SCHEDULE_ENTRY,
-                path={"schedule_id": schedule_id},
-                json={
+                {
+                    "schedule_id": schedule_id,
                     "summary": summary,
                     "starts_at": starts_at,
                     "ends_at": ends_at,
@@ -226,7 +221,7 @@ class Schedules(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "ScheduleEntry", self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id})
+            "ScheduleEntry", self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         )
 
     def replace_entry(
@@ -272,8 +267,8 @@ class Schedules(Service):
             "ScheduleEntry",
             self._account._call(
                 _REPLACE_SCHEDULE_ENTRY,
-                path={"entry_id": entry_id},
-                json={
+                {
+                    "entry_id": entry_id,
                     "summary": summary,
                     "starts_at": starts_at,
                     "ends_at": ends_at,
@@ -338,7 +333,7 @@ class Schedules(Service):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id})
+        record = self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         body = build_replace_body(
             record,
             {
@@ -356,7 +351,7 @@ class Schedules(Service):
         )
         return cast(
             "ScheduleEntry",
-            self._account._call(_REPLACE_SCHEDULE_ENTRY, path={"entry_id": entry_id}, json=body),
+            self._account._call(_REPLACE_SCHEDULE_ENTRY, {"entry_id": entry_id}, json=body),
         )
 
     @contextmanager
@@ -392,12 +387,12 @@ class Schedules(Service):
                 type the API definition declares for its field; nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id})
+        record = self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         draft = start_edit(record, _REPLACE_SCHEDULE_ENTRY_FIELDS)
         yield cast("ScheduleEntryEdit", draft)
         body = finish_edit(draft)
         if body is not None:
-            self._account._call(_REPLACE_SCHEDULE_ENTRY, path={"entry_id": entry_id}, json=body)
+            self._account._call(_REPLACE_SCHEDULE_ENTRY, {"entry_id": entry_id}, json=body)
 
     def get_occurrence(self, *, entry_id: int, date: str) -> ScheduleEntry:
         """Fetch a single date's occurrence of a repeating event.
@@ -415,7 +410,7 @@ class Schedules(Service):
         return cast(
             "ScheduleEntry",
             self._account._call(
-                _GET_SCHEDULE_ENTRY_OCCURRENCE, path={"entry_id": entry_id, "date": date}
+                _GET_SCHEDULE_ENTRY_OCCURRENCE, {"entry_id": entry_id, "date": date}
             ),
         )
 
@@ -441,7 +436,7 @@ class AsyncSchedules(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Schedule", await self._account._call(_GET_SCHEDULE, path={"schedule_id": schedule_id})
+            "Schedule", await self._account._call(_GET_SCHEDULE, {"schedule_id": schedule_id})
         )
 
     async def update_settings(self, *, schedule_id: int, include_due_assignments: bool) -> Schedule:
@@ -461,8 +456,7 @@ class AsyncSchedules(AsyncService):
             "Schedule",
             await self._account._call(
                 _UPDATE_SCHEDULE_SETTINGS,
-                path={"schedule_id": schedule_id},
-                json={"include_due_assignments": include_due_assignments},
+                {"schedule_id": schedule_id, "include_due_assignments": include_due_assignments},
             ),
         )
 
@@ -491,8 +485,7 @@ class AsyncSchedules(AsyncService):
         """
         return await self._account._list(
             _LIST_SCHEDULE_ENTRIES,
-            path={"schedule_id": schedule_id},
-            query={"status": status},
+            {"schedule_id": schedule_id, "status": status},
             max_items=max_items,
             page=page,
         )
@@ -519,8 +512,7 @@ class AsyncSchedules(AsyncService):
         """
         return self._account._pager(
             _LIST_SCHEDULE_ENTRIES,
-            path={"schedule_id": schedule_id},
-            query={"status": status},
+            {"schedule_id": schedule_id, "status": status},
             max_items=max_items,
         )
 
@@ -568,8 +560,8 @@ class AsyncSchedules(AsyncService):
             "ScheduleEntry",
             await self._account._call(
                 _CREATE_SCHEDULE_ENTRY,
-                path={"schedule_id": schedule_id},
-                json={
+                {
+                    "schedule_id": schedule_id,
                     "summary": summary,
                     "starts_at": starts_at,
                     "ends_at": ends_at,
@@ -601,8 +593,7 @@ class AsyncSchedules(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "ScheduleEntry",
-            await self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id}),
+            "ScheduleEntry", await self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         )
 
     async def replace_entry(
@@ -648,8 +639,8 @@ class AsyncSchedules(AsyncService):
             "ScheduleEntry",
             await self._account._call(
                 _REPLACE_SCHEDULE_ENTRY,
-                path={"entry_id": entry_id},
-                json={
+                {
+                    "entry_id": entry_id,
                     "summary": summary,
                     "starts_at": starts_at,
                     "ends_at": ends_at,
@@ -714,7 +705,7 @@ class AsyncSchedules(AsyncService):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id})
+        record = await self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         body = build_replace_body(
             record,
             {
@@ -732,9 +723,7 @@ class AsyncSchedules(AsyncService):
         )
         return cast(
             "ScheduleEntry",
-            await self._account._call(
-                _REPLACE_SCHEDULE_ENTRY, path={"entry_id": entry_id}, json=body
-            ),
+            await self._account._call(_REPLACE_SCHEDULE_ENTRY, {"entry_id": entry_id}, json=body),
         )
 
     @asynccontextmanager
@@ -770,14 +759,12 @@ class AsyncSchedules(AsyncService):
                 type the API definition declares for its field; nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id})
+        record = await self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         draft = start_edit(record, _REPLACE_SCHEDULE_ENTRY_FIELDS)
         yield cast("ScheduleEntryEdit", draft)
         body = finish_edit(draft)
         if body is not None:
-            await self._account._call(
-                _REPLACE_SCHEDULE_ENTRY, path={"entry_id": entry_id}, json=body
-            )
+            await self._account._call(_REPLACE_SCHEDULE_ENTRY, {"entry_id": entry_id}, json=body)
 
     async def get_occurrence(self, *, entry_id: int, date: str) -> ScheduleEntry:
         """Fetch a single date's occurrence of a repeating event.
@@ -795,6 +782,6 @@ class AsyncSchedules(AsyncService):
         return cast(
             "ScheduleEntry",
             await self._account._call(
-                _GET_SCHEDULE_ENTRY_OCCURRENCE, path={"entry_id": entry_id, "date": date}
+                _GET_SCHEDULE_ENTRY_OCCURRENCE, {"entry_id": entry_id, "date": date}
             ),
         )

@@ -67,8 +67,7 @@ class Todolists(Service):
         """
         return self._account._list(
             _LIST_TODOLISTS,
-            path={"todoset_id": todoset_id},
-            query={"status": status},
+            {"todoset_id": todoset_id, "status": status},
             max_items=max_items,
             page=page,
         )
@@ -94,10 +93,7 @@ class Todolists(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_TODOLISTS,
-            path={"todoset_id": todoset_id},
-            query={"status": status},
-            max_items=max_items,
+            _LIST_TODOLISTS, {"todoset_id": todoset_id, "status": status}, max_items=max_items
         )
 
     def create(
@@ -126,8 +122,8 @@ class Todolists(Service):
             "Todolist",
             self._account._call(
                 _CREATE_TODOLIST,
-                path={"todoset_id": todoset_id},
-                json={
+                {
+                    "todoset_id": todoset_id,
                     "name": name,
                     "description": description,
                     "visible_to_clients": visible_to_clients,
@@ -151,8 +147,7 @@ class Todolists(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Todolist",
-            self._account._call(_GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}),
+            "Todolist", self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id})
         )
 
     def replace(self, *, todolist_id: int, name: str, description: str | None = None) -> Todolist:
@@ -177,8 +172,7 @@ class Todolists(Service):
             "Todolist",
             self._account._call(
                 _UPDATE_TODOLIST_OR_GROUP,
-                path={"todolist_id": todolist_id},
-                json={"name": name, "description": description},
+                {"todolist_id": todolist_id, "name": name, "description": description},
             ),
         )
 
@@ -209,15 +203,13 @@ class Todolists(Service):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id})
+        record = self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id})
         body = build_replace_body(
             record, {"name": name, "description": description}, _UPDATE_TODOLIST_OR_GROUP_FIELDS
         )
         return cast(
             "Todolist",
-            self._account._call(
-                _UPDATE_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}, json=body
-            ),
+            self._account._call(_UPDATE_TODOLIST_OR_GROUP, {"todolist_id": todolist_id}, json=body),
         )
 
     @contextmanager
@@ -250,14 +242,12 @@ class Todolists(Service):
                 type the API definition declares for its field; nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id})
+        record = self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id})
         draft = start_edit(record, _UPDATE_TODOLIST_OR_GROUP_FIELDS)
         yield cast("TodolistEdit", draft)
         body = finish_edit(draft)
         if body is not None:
-            self._account._call(
-                _UPDATE_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}, json=body
-            )
+            self._account._call(_UPDATE_TODOLIST_OR_GROUP, {"todolist_id": todolist_id}, json=body)
 
     def reposition(self, *, todolist_id: int, position: int) -> None:
         """Move a to-do list to another place in its to-do set.
@@ -270,7 +260,7 @@ class Todolists(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(
-            _REPOSITION_TODOLIST, path={"todolist_id": todolist_id}, json={"position": position}
+            _REPOSITION_TODOLIST, {"todolist_id": todolist_id, "position": position}
         )
 
 
@@ -307,8 +297,7 @@ class AsyncTodolists(AsyncService):
         """
         return await self._account._list(
             _LIST_TODOLISTS,
-            path={"todoset_id": todoset_id},
-            query={"status": status},
+            {"todoset_id": todoset_id, "status": status},
             max_items=max_items,
             page=page,
         )
@@ -334,10 +323,7 @@ class AsyncTodolists(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_TODOLISTS,
-            path={"todoset_id": todoset_id},
-            query={"status": status},
-            max_items=max_items,
+            _LIST_TODOLISTS, {"todoset_id": todoset_id, "status": status}, max_items=max_items
         )
 
     async def create(
@@ -366,8 +352,8 @@ class AsyncTodolists(AsyncService):
             "Todolist",
             await self._account._call(
                 _CREATE_TODOLIST,
-                path={"todoset_id": todoset_id},
-                json={
+                {
+                    "todoset_id": todoset_id,
                     "name": name,
                     "description": description,
                     "visible_to_clients": visible_to_clients,
@@ -392,7 +378,7 @@ class AsyncTodolists(AsyncService):
         """
         return cast(
             "Todolist",
-            await self._account._call(_GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}),
+            await self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id}),
         )
 
     async def replace(
@@ -419,8 +405,7 @@ class AsyncTodolists(AsyncService):
             "Todolist",
             await self._account._call(
                 _UPDATE_TODOLIST_OR_GROUP,
-                path={"todolist_id": todolist_id},
-                json={"name": name, "description": description},
+                {"todolist_id": todolist_id, "name": name, "description": description},
             ),
         )
 
@@ -451,16 +436,14 @@ class AsyncTodolists(AsyncService):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(
-            _GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}
-        )
+        record = await self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id})
         body = build_replace_body(
             record, {"name": name, "description": description}, _UPDATE_TODOLIST_OR_GROUP_FIELDS
         )
         return cast(
             "Todolist",
             await self._account._call(
-                _UPDATE_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}, json=body
+                _UPDATE_TODOLIST_OR_GROUP, {"todolist_id": todolist_id}, json=body
             ),
         )
 
@@ -494,15 +477,13 @@ class AsyncTodolists(AsyncService):
                 type the API definition declares for its field; nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(
-            _GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}
-        )
+        record = await self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id})
         draft = start_edit(record, _UPDATE_TODOLIST_OR_GROUP_FIELDS)
         yield cast("TodolistEdit", draft)
         body = finish_edit(draft)
         if body is not None:
             await self._account._call(
-                _UPDATE_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}, json=body
+                _UPDATE_TODOLIST_OR_GROUP, {"todolist_id": todolist_id}, json=body
             )
 
     async def reposition(self, *, todolist_id: int, position: int) -> None:
@@ -516,5 +497,5 @@ class AsyncTodolists(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _REPOSITION_TODOLIST, path={"todolist_id": todolist_id}, json={"position": position}
+            _REPOSITION_TODOLIST, {"todolist_id": todolist_id, "position": position}
         )

@@ -87,8 +87,7 @@ class Todos(Service):
         """
         return self._account._list(
             _LIST_TODOS,
-            path={"todolist_id": todolist_id},
-            query={"status": status, "completed": completed},
+            {"todolist_id": todolist_id, "status": status, "completed": completed},
             max_items=max_items,
             page=page,
         )
@@ -117,8 +116,7 @@ class Todos(Service):
         """
         return self._account._pager(
             _LIST_TODOS,
-            path={"todolist_id": todolist_id},
-            query={"status": status, "completed": completed},
+            {"todolist_id": todolist_id, "status": status, "completed": completed},
             max_items=max_items,
         )
 
@@ -156,8 +154,8 @@ class Todos(Service):
             "Todo",
             self._account._call(
                 _CREATE_TODO,
-                path={"todolist_id": todolist_id},
-                json={
+                {
+                    "todolist_id": todolist_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -205,8 +203,9 @@ class Todos(Service):
             "Todo",
             self._account._call(
                 _CREATE_TODOSET_TODO,
-                path={"project_id": project_id, "todoset_id": todoset_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "todoset_id": todoset_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -230,7 +229,7 @@ class Todos(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Todo", self._account._call(_GET_TODO, path={"todo_id": todo_id}))
+        return cast("Todo", self._account._call(_GET_TODO, {"todo_id": todo_id}))
 
     def replace(
         self,
@@ -270,8 +269,8 @@ class Todos(Service):
             "Todo",
             self._account._call(
                 _REPLACE_TODO,
-                path={"todo_id": todo_id},
-                json={
+                {
+                    "todo_id": todo_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -326,7 +325,7 @@ class Todos(Service):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_TODO, path={"todo_id": todo_id})
+        record = self._account._call(_GET_TODO, {"todo_id": todo_id})
         body = build_replace_body(
             record,
             {
@@ -340,9 +339,7 @@ class Todos(Service):
             },
             _REPLACE_TODO_FIELDS,
         )
-        return cast(
-            "Todo", self._account._call(_REPLACE_TODO, path={"todo_id": todo_id}, json=body)
-        )
+        return cast("Todo", self._account._call(_REPLACE_TODO, {"todo_id": todo_id}, json=body))
 
     @contextmanager
     def edit(self, *, todo_id: int) -> Iterator[TodoEdit]:
@@ -375,12 +372,12 @@ class Todos(Service):
                 type the API definition declares for its field; nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_TODO, path={"todo_id": todo_id})
+        record = self._account._call(_GET_TODO, {"todo_id": todo_id})
         draft = start_edit(record, _REPLACE_TODO_FIELDS)
         yield cast("TodoEdit", draft)
         body = finish_edit(draft)
         if body is not None:
-            self._account._call(_REPLACE_TODO, path={"todo_id": todo_id}, json=body)
+            self._account._call(_REPLACE_TODO, {"todo_id": todo_id}, json=body)
 
     def complete(self, *, todo_id: int) -> None:
         """Check a to-do off.
@@ -391,7 +388,7 @@ class Todos(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_COMPLETE_TODO, path={"todo_id": todo_id})
+        self._account._call(_COMPLETE_TODO, {"todo_id": todo_id})
 
     def uncomplete(self, *, todo_id: int) -> None:
         """Reopen a checked-off to-do.
@@ -402,7 +399,7 @@ class Todos(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_UNCOMPLETE_TODO, path={"todo_id": todo_id})
+        self._account._call(_UNCOMPLETE_TODO, {"todo_id": todo_id})
 
     def reposition(self, *, todo_id: int, position: int, parent_id: int | None = None) -> None:
         """Move a to-do within its list, or into another list.
@@ -416,9 +413,7 @@ class Todos(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(
-            _REPOSITION_TODO,
-            path={"todo_id": todo_id},
-            json={"position": position, "parent_id": parent_id},
+            _REPOSITION_TODO, {"todo_id": todo_id, "position": position, "parent_id": parent_id}
         )
 
 
@@ -456,8 +451,7 @@ class AsyncTodos(AsyncService):
         """
         return await self._account._list(
             _LIST_TODOS,
-            path={"todolist_id": todolist_id},
-            query={"status": status, "completed": completed},
+            {"todolist_id": todolist_id, "status": status, "completed": completed},
             max_items=max_items,
             page=page,
         )
@@ -486,8 +480,7 @@ class AsyncTodos(AsyncService):
         """
         return self._account._pager(
             _LIST_TODOS,
-            path={"todolist_id": todolist_id},
-            query={"status": status, "completed": completed},
+            {"todolist_id": todolist_id, "status": status, "completed": completed},
             max_items=max_items,
         )
 
@@ -525,8 +518,8 @@ class AsyncTodos(AsyncService):
             "Todo",
             await self._account._call(
                 _CREATE_TODO,
-                path={"todolist_id": todolist_id},
-                json={
+                {
+                    "todolist_id": todolist_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -574,8 +567,9 @@ class AsyncTodos(AsyncService):
             "Todo",
             await self._account._call(
                 _CREATE_TODOSET_TODO,
-                path={"project_id": project_id, "todoset_id": todoset_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "todoset_id": todoset_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -599,7 +593,7 @@ class AsyncTodos(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Todo", await self._account._call(_GET_TODO, path={"todo_id": todo_id}))
+        return cast("Todo", await self._account._call(_GET_TODO, {"todo_id": todo_id}))
 
     async def replace(
         self,
@@ -639,8 +633,8 @@ class AsyncTodos(AsyncService):
             "Todo",
             await self._account._call(
                 _REPLACE_TODO,
-                path={"todo_id": todo_id},
-                json={
+                {
+                    "todo_id": todo_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -695,7 +689,7 @@ class AsyncTodos(AsyncService):
                 nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_TODO, path={"todo_id": todo_id})
+        record = await self._account._call(_GET_TODO, {"todo_id": todo_id})
         body = build_replace_body(
             record,
             {
@@ -710,7 +704,7 @@ class AsyncTodos(AsyncService):
             _REPLACE_TODO_FIELDS,
         )
         return cast(
-            "Todo", await self._account._call(_REPLACE_TODO, path={"todo_id": todo_id}, json=body)
+            "Todo", await self._account._call(_REPLACE_TODO, {"todo_id": todo_id}, json=body)
         )
 
     @asynccontextmanager
@@ -744,12 +738,12 @@ class AsyncTodos(AsyncService):
                 type the API definition declares for its field; nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_TODO, path={"todo_id": todo_id})
+        record = await self._account._call(_GET_TODO, {"todo_id": todo_id})
         draft = start_edit(record, _REPLACE_TODO_FIELDS)
         yield cast("TodoEdit", draft)
         body = finish_edit(draft)
         if body is not None:
-            await self._account._call(_REPLACE_TODO, path={"todo_id": todo_id}, json=body)
+            await self._account._call(_REPLACE_TODO, {"todo_id": todo_id}, json=body)
 
     async def complete(self, *, todo_id: int) -> None:
         """Check a to-do off.
@@ -760,7 +754,7 @@ class AsyncTodos(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_COMPLETE_TODO, path={"todo_id": todo_id})
+        await self._account._call(_COMPLETE_TODO, {"todo_id": todo_id})
 
     async def uncomplete(self, *, todo_id: int) -> None:
         """Reopen a checked-off to-do.
@@ -771,7 +765,7 @@ class AsyncTodos(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_UNCOMPLETE_TODO, path={"todo_id": todo_id})
+        await self._account._call(_UNCOMPLETE_TODO, {"todo_id": todo_id})
 
     async def reposition(
         self, *, todo_id: int, position: int, parent_id: int | None = None
@@ -787,7 +781,5 @@ class AsyncTodos(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _REPOSITION_TODO,
-            path={"todo_id": todo_id},
-            json={"position": position, "parent_id": parent_id},
+            _REPOSITION_TODO, {"todo_id": todo_id, "position": position, "parent_id": parent_id}
         )
