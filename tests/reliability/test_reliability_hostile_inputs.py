@@ -3,6 +3,7 @@ cannot split a request, account ids must be digits."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import httpx
@@ -231,3 +232,54 @@ async def test_raw_call_to_another_origin_is_usage_error(flavour: str, path: str
     )
     assert isinstance(outcome.error, UsageError), repr(outcome.error)
     assert seen == []
+
+
+# -- download URLs: only Basecamp's own hosts are moved onto the API origin ---------------------
+
+STORAGE_PATH = "/999/blobs/k3y/download/report.pdf"
+
+
+async def test_storage_host_download_goes_to_the_api_origin_only(
+    flavour: str, raw_server: RawServer
+) -> None:
+    raw_server.script(respond(200, b"%PDF", content_type="application/pdf"))
+    config = Config(base_url=raw_server.url)
+    url = f"https://storage.3.basecamp.com{STORAGE_PATH}?disposition=attachment"
+    outcome = await run_call(flavour, config, lambda a: a.download_url(url))
+    assert outcome.error is None, repr(outcome.error)
+    assert outcome.value.body == b"%PDF"
+    (request,) = raw_server.requests
+    assert request.target == f"{STORAGE_PATH}?disposition=attachment"
+    assert request.headers["authorization"] == f"Bearer {TOKEN_MARKER}"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"https://evilbasecamp.com{STORAGE_PATH}",
+        f"https://basecamp.com.evil.example{STORAGE_PATH}",
+        f"https://storage.3.basecamp.com.evil.example{STORAGE_PATH}",
+        f"https://storage.3.basecamp.com@evil.example{STORAGE_PATH}",
+        f"https://evil.example@storage.3.basecamp.com{STORAGE_PATH}",
+        f"https://evil.example\\@storage.3.basecamp.com{STORAGE_PATH}",
+        f"https://storage.3.basecamp.com:8443{STORAGE_PATH}",
+        f"http://storage.3.basecamp.com{STORAGE_PATH}",
+        f"https://storage.3.basecamp.com.{STORAGE_PATH}",
+        f"https://storage.3.basecamp%2Ecom{STORAGE_PATH}",
+        "https://storage.3.basecamp.com/999/../../admin",
+        f"https://storage.3.basecamp.com{STORAGE_PATH}\r\nX-Injected: yes",
+    ],
+    ids=repr,
+)
+async def test_download_url_on_a_lookalike_host_is_refused_before_sending(
+    flavour: str, raw_server: RawServer, url: str
+) -> None:
+    config = Config(base_url=raw_server.url)
+    for call in (
+        lambda a: a.download_url(url),
+        lambda a: a.download_to(url, io.BytesIO()),
+    ):
+        outcome = await run_call(flavour, config, call)
+        assert isinstance(outcome.error, UsageError), repr(outcome.error)
+        assert TOKEN_MARKER not in str(outcome.error)
+    assert raw_server.requests == []

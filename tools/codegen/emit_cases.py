@@ -107,6 +107,13 @@ def _case(op: Operation) -> dict[str, Any]:
     return case
 
 
+def _spec_type(ref: TypeRef) -> str:
+    if ref.kind == "list":
+        assert ref.item is not None
+        return f"list[{_spec_type(ref.item)}]"
+    return ref.model or ref.kind
+
+
 def _replace_case(op: Operation, spec: Spec) -> dict[str, Any]:
     s = _Samples()
     read = spec.operations[op.read or ""]
@@ -122,6 +129,8 @@ def _replace_case(op: Operation, spec: Spec) -> dict[str, Any]:
             "source": f.source,
             "preserved": f.name in op.preserved,
             "sample": s.value(f.type),
+            "type": _spec_type(f.type),
+            "nullable": f.name in op.carried_nullable,
         }
         for f in op.body
     ]
@@ -134,6 +143,8 @@ def _replace_case(op: Operation, spec: Spec) -> dict[str, Any]:
         "service": op.service,
         "method": op.method,
         "twin": op.twin,
+        "edit": op.edit,
+        "edit_model": op.edit_model,
         "http": op.http,
         "path": fill(op.path),
         "read_id": read.id,

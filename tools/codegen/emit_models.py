@@ -43,9 +43,11 @@ def _model_doc(model: Model, indent: int) -> list[str]:
 
 
 def emit_models(spec: Spec) -> str:
-    names = {m.name for m in spec.models}
-    literal = any(uses_literal(f.type) for m in spec.models for f in m.fields)
-    not_required = any(not f.required for m in spec.models for f in m.fields)
+    # the API's models, and the writable fields each full-replace `edit` yields
+    models = sorted([*spec.models, *spec.edit_models], key=lambda m: m.name)
+    names = {m.name for m in models}
+    literal = any(uses_literal(f.type) for m in models for f in m.fields)
+    not_required = any(not f.required for m in models for f in m.fields)
     typing_names = sorted(
         (["Literal"] if literal else []) + (["NotRequired"] if not_required else []) + ["TypedDict"]
     )
@@ -55,13 +57,16 @@ def emit_models(spec: Spec) -> str:
         "",
         "Keys are the JSON field names. Keys the API may leave out are `NotRequired`; values that",
         "may be `null` are typed `... | None`. Dates and times are ISO 8601 strings.",
+        "",
+        "A `<Model>Edit` is not a response: it is what a full-replace service's `edit()` yields,",
+        "the fields that endpoint writes, keyed by the service method's argument names.",
         '"""',
         "",
         f"from typing import {', '.join(typing_names)}",
         "",
-        "__all__ = [" + ", ".join(py_str(m.name) for m in spec.models) + "]",
+        "__all__ = [" + ", ".join(py_str(m.name) for m in models) + "]",
     ]
-    for model in spec.models:
+    for model in models:
         out += ["", ""]
         if _needs_functional(model, names):
             # Functional syntax, for keys that are not identifiers (or shadow names we use).

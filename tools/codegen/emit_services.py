@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ._text import BUILTIN_TYPE_NAMES, HEADER, docstring, py_str, py_type, sentence, uses_literal
-from .spec import Operation, Service, Spec, TypeRef
+from .spec import BodyField, Operation, Service, Spec, TypeRef
 
 RAISES = ("basecamp.BasecampError", "When the request fails; the subclass says why.")
 MAX_ITEMS_DOC = "Stop after this many items; `.meta.truncated` tells whether more existed."
@@ -32,8 +32,11 @@ class _Module:
         self.cast = False
         self.builtins = False
         self.runtime: set[str] = set()
+        self.contextlib: set[str] = set()
+        self.abc: set[str] = set()
         classes = {service.class_name, "Async" + service.class_name}
-        self.alias = {m.name: f"_{m.name}" for m in spec.models if m.name in classes}
+        models = [*spec.models, *spec.edit_models]
+        self.alias = {m.name: f"_{m.name}" for m in models if m.name in classes}
         self.operations = spec.operations
 
     def t(self, text: str) -> str:
@@ -112,20 +115,17 @@ def _dict(items: list[tuple[str, str]]) -> str:
 
 
 def _request_kwargs(op: Operation, *, json: str | None = None) -> list[str]:
-    out: list[str] = []
-    if op.path_params:
-        out.append("path=" + _dict([(p.name, p.name) for p in op.path_params]))
-    if op.query_params:
-        out.append("query=" + _dict([(p.wire, p.name) for p in op.query_params]))
+    """The arguments after the operation in `_call`, `_list` and `_pager`: one mapping of the
+    method's arguments by Python name. Where each goes on the wire (path, query, body, upload)
+    is read from the operation's registry record, never restated here. With `json`, the body is
+    that expression instead (by wire name) and only the path and query arguments are passed."""
+    names = [p.name for p in op.params]
+    if json is None:
+        names += [f.name for f in op.body]
+        names += [name for name, _ in op.upload_params]
+    out = [_dict([(n, n) for n in names])] if names else []
     if json is not None:
         out.append(f"json={json}")
-    elif op.body_kind == "json":
-        out.append("json=" + _dict([(f.wire, f.name) for f in op.body]))
-    elif op.body_kind == "binary":
-        out += ["content=content", "content_type=clean_header_text(content_type)"]
-    elif op.body_kind == "multipart":
-        field = py_str(op.multipart_field or "file")
-        out.append(f"files={{{field}: multipart_file(filename, content, content_type)}}")
     return out
 
 
@@ -174,7 +174,6 @@ def _doc_lines(
 
 
 def _methods(mod: _Module, op: Operation, *, is_async: bool) -> list[list[str]]:
-    spec_ops = mod.operations
     aw = "await " if is_async else ""
     methods: list[list[str]] = []
     args = _args(mod, op)
@@ -234,10 +233,6 @@ def _methods(mod: _Module, op: Operation, *, is_async: bool) -> list[list[str]]:
         )
         return methods
 
-    if op.body_kind == "multipart":
-        mod.runtime.add("multipart_file")
-    if op.body_kind == "binary":
-        mod.runtime.add("clean_header_text")
     annotation, cast_to, returns = _returns(mod, op)
     methods.append(
         [
@@ -248,47 +243,168 @@ def _methods(mod: _Module, op: Operation, *, is_async: bool) -> list[list[str]]:
     )
 
     if op.twin:
-        mod.runtime.add("build_replace_body")
-        twin_args = _args(mod, op, optional_body=True)
-        read_path = "{" + ", ".join(f"{py_str(p.name)}: {p.name}" for p in op.path_params) + "}"
-        given = _dict([(f.name, f.name) for f in op.body])
-        body = (
-            f"Safe twin of `{op.method}`: it reads the current record ({op.read}), overlays only"
-            f" the arguments you pass (not `None`), and sends the full record back with"
-            f" `{op.method}` ({op.id}), so fields you leave out keep their values. To clear a"
-            f" field, call `{op.method}` yourself."
-        )
-        doc = docstring(
-            "Change only the fields you pass; the others keep their current values.",
-            indent=8,
-            body=body,
-            sections=[
-                ("Args", [(a.name, a.doc) for a in twin_args]),
-                ("Returns", returns),
-                (
-                    "Raises",
-                    [
-                        (
-                            "basecamp.UsageError",
-                            "When the current record lacks a value that must be sent back; nothing"
-                            " is written.",
-                        ),
-                        RAISES,
-                    ],
-                ),
-            ],
-        )
-        read_const = spec_ops[op.read or ""].const
-        methods.append(
-            [
-                _signature(op.twin, twin_args, annotation, is_async=is_async),
-                *doc,
-                f"        record = {aw}self._account._call({read_const}, path={read_path})",
-                f"        body = build_replace_body(record, {given}, {op.const}_FIELDS)",
-                *_finish(mod, _call(op.const, _request_kwargs(op, json="body"), aw), cast_to),
-            ]
-        )
+        methods.append(_update_method(mod, op, annotation, cast_to, returns, is_async=is_async))
+    if op.edit:
+        methods.append(_edit_method(mod, op, is_async=is_async))
     return methods
+
+
+def _read_call(mod: _Module, op: Operation, aw: str) -> str:
+    """The call of the `read` operation a full-replace twin starts with."""
+    read_const = mod.operations[op.read or ""].const
+    read_path = "{" + ", ".join(f"{py_str(p.name)}: {p.name}" for p in op.path_params) + "}"
+    return f"{aw}self._account._call({read_const}, {read_path})"
+
+
+def _update_method(
+    mod: _Module,
+    op: Operation,
+    annotation: str,
+    cast_to: str | None,
+    returns: str,
+    *,
+    is_async: bool,
+) -> list[str]:
+    """The safe `update` twin of a full-replace operation."""
+    aw = "await " if is_async else ""
+    mod.runtime.add("build_replace_body")
+    twin_args = _args(mod, op, optional_body=True)
+    given = _dict([(f.name, f.name) for f in op.body])
+    body = (
+        f"Safe twin of `{op.method}`: it reads the current record ({op.read}), overlays only"
+        f" the arguments you pass (not `None`), and sends the full record back with"
+        f" `{op.method}` ({op.id}), so fields you leave out keep their values. To clear a"
+        f" field, call `{op.method}` yourself. Each value sent back must have the type the API"
+        " definition declares for its field; passed values are yours to get right."
+    )
+    doc = docstring(
+        "Change only the fields you pass; the others keep their current values.",
+        indent=8,
+        body=body,
+        sections=[
+            ("Args", [(a.name, a.doc) for a in twin_args]),
+            ("Returns", returns),
+            ("Raises", _REPLACE_RAISES),
+        ],
+    )
+    return [
+        _signature(op.twin or "", twin_args, annotation, is_async=is_async),
+        *doc,
+        f"        record = {_read_call(mod, op, aw)}",
+        f"        body = build_replace_body(record, {given}, {op.const}_FIELDS)",
+        *_finish(mod, _call(op.const, _request_kwargs(op, json="body"), aw), cast_to),
+    ]
+
+
+_REPLACE_RAISES = [
+    (
+        "basecamp.UsageError",
+        "When the current record lacks a value that must be sent back; nothing is written.",
+    ),
+    (
+        "basecamp.ApiError",
+        "When a value that must be sent back does not have the type the API definition"
+        " declares for its field (an array where a string belongs, ...); nothing is written.",
+    ),
+    RAISES,
+]
+
+
+def _example_value(ref: TypeRef) -> str:
+    """A value of type `ref` for a docstring example."""
+    if ref.enum:
+        return py_str(ref.enum[0])
+    if ref.kind == "list":
+        assert ref.item is not None
+        return f"[{_example_value(ref.item)}]"
+    examples = {
+        "int": "1",
+        "float": "1.5",
+        "bool": "True",
+        "str": '"New text"',
+        "date": '"2025-01-31"',
+        "datetime": '"2025-01-31T09:00:00Z"',
+    }
+    return examples.get(ref.kind, "{}")
+
+
+def _edit_method(mod: _Module, op: Operation, *, is_async: bool) -> list[str]:
+    """The `edit` context manager of a full-replace operation: read, change, one PUT."""
+    aw = "await " if is_async else ""
+    assert op.edit is not None
+    assert op.edit_model is not None
+    mod.runtime.update({"finish_edit", "start_edit"})
+    manager = "asynccontextmanager" if is_async else "contextmanager"
+    iterator = "AsyncIterator" if is_async else "Iterator"
+    mod.contextlib.add(manager)
+    mod.abc.add(iterator)
+    mod.cast = True
+    model = mod.model(op.edit_model)
+    args = _args(mod, op)[: len(op.path_params)]
+    writable = ", ".join(f"`{f.name}`" for f in op.body)
+    keep = [f"`{f.name}`" for f in op.body if f.name in op.preserved]
+    unsourced = [f"`{f.name}`" for f in op.body if not f.source]
+    notes = []
+    if keep:
+        notes.append(
+            f" {', '.join(keep)} {'is' if len(keep) == 1 else 'are'} sent only when changed, as"
+            " the server keeps them otherwise (so `None` cannot empty them)."
+        )
+    if unsourced:
+        notes.append(
+            f" {', '.join(unsourced)} {'is' if len(unsourced) == 1 else 'are'} absent until you"
+            " set it, as no record carries it."
+        )
+    with_ = "async with" if is_async else "with"
+    first = next((f for f in op.body if f.source and f.name not in op.preserved), op.body[0])
+    body = (
+        f"Reads the current record ({op.read}) and yields its writable fields ({writable}) as"
+        f" a `{op.edit_model}` to change in place. When the block ends without an error and"
+        f" something changed, one `{op.method}` ({op.id}) request sends the changed fields and"
+        " the current value of every other one, so nothing is cleared by accident; nothing is"
+        f" sent otherwise. Setting a field to `None` sends it empty.{''.join(notes)}"
+        "\n\nExample:\n"
+        f"    ```python\n    {with_} account.{op.service}.{op.edit}("
+        + ", ".join(f"{p.name}=1" for p in op.path_params)
+        + ") as draft:\n"
+        + f"        draft[{py_str(first.name)}] = {_example_value(first.type)}\n    ```"
+    )
+    raises = [
+        (
+            "basecamp.UsageError",
+            "At once, when you set a field this endpoint cannot write (the message lists the"
+            " writable ones); on entry, when the record lacks a value that must be sent back.",
+        ),
+        (
+            "basecamp.ApiError",
+            "On entry, when a value that must be sent back does not have the type the API"
+            " definition declares for its field; nothing is written.",
+        ),
+        RAISES,
+    ]
+    doc = docstring(
+        "Change a record in place: read it, edit its fields, and write it back on exit.",
+        indent=8,
+        body=body,
+        sections=[
+            ("Args", [(a.name, a.doc) for a in args]),
+            ("Yields", f"The writable fields, keyed by name, as a `{op.edit_model}`."),
+            ("Raises", raises),
+        ],
+    )
+    signature = _signature(op.edit, args, f"{iterator}[{model}]", is_async=is_async)
+    write = _call(op.const, _request_kwargs(op, json="body"), aw)
+    return [
+        f"    @{manager}",
+        signature,
+        *doc,
+        f"        record = {_read_call(mod, op, aw)}",
+        f"        draft = start_edit(record, {op.const}_FIELDS)",
+        f"        yield cast({py_str(model)}, draft)",
+        "        body = finish_edit(draft)",
+        "        if body is not None:",
+        f"            {write}",
+    ]
 
 
 def _class(mod: _Module, *, is_async: bool) -> list[str]:
@@ -318,6 +434,38 @@ def _class(mod: _Module, *, is_async: bool) -> list[str]:
     return lines
 
 
+def _spec_type(ref: TypeRef) -> str:
+    """`ref` spelled as in `spec/` (`list[int]`, `date`, a model name), for `ReplaceField.type`."""
+    if ref.kind == "list":
+        assert ref.item is not None
+        return f"list[{_spec_type(ref.item)}]"
+    if ref.kind == "model":
+        assert ref.model is not None
+        return ref.model
+    return ref.kind
+
+
+def _leaf_enum(ref: TypeRef) -> tuple[str, ...]:
+    return _leaf_enum(ref.item) if ref.item is not None else ref.enum
+
+
+def _replace_field(op: Operation, f: BodyField) -> str:
+    """One `ReplaceField(...)` of a full-replace operation's field table."""
+    args = [
+        py_str(f.name),
+        py_str(f.wire),
+        py_str(f.source),
+        f"preserved={f.name in op.preserved}",
+        f"type={py_str(_spec_type(f.type))}",
+    ]
+    enum = _leaf_enum(f.type)
+    if enum:
+        args.append("enum=(" + ", ".join(py_str(v) for v in enum) + ",)")
+    if f.name in op.carried_nullable:
+        args.append("nullable=True")
+    return f"ReplaceField({', '.join(args)})"
+
+
 def emit_service(service: Service, spec: Spec) -> str:
     mod = _Module(service, spec)
     classes = [*_class(mod, is_async=False), "", "", *_class(mod, is_async=True)]
@@ -328,18 +476,14 @@ def emit_service(service: Service, spec: Spec) -> str:
     for op in service.operations:
         if op.twin:
             mod.runtime.add("ReplaceField")
-            fields = [
-                f"ReplaceField({py_str(f.name)}, {py_str(f.wire)}, {py_str(f.source)}, "
-                f"preserved={f.name in op.preserved})"
-                for f in op.body
-            ]
+            fields = [_replace_field(op, f) for f in op.body]
             consts += ["", f"{op.const}_FIELDS = ("]
             consts += [f"    {f}," for f in fields]
             consts.append(")")
 
     typing_names = []
     type_only = sorted(mod.core) or mod.models
-    if type_only:
+    if type_only or mod.abc:
         typing_names.append("TYPE_CHECKING")
     if mod.literal:
         typing_names.append("Literal")
@@ -357,6 +501,8 @@ def emit_service(service: Service, spec: Spec) -> str:
         out.append("import builtins")
     if typing_names:
         out.append(f"from typing import {', '.join(typing_names)}")
+    if mod.contextlib:
+        out.append(f"from contextlib import {', '.join(sorted(mod.contextlib))}")
     out.append("")
     out.append("from .._base import AsyncService, Service")
     if service.extension:
@@ -365,8 +511,11 @@ def emit_service(service: Service, spec: Spec) -> str:
     if mod.runtime:
         out.append(f"from .._runtime import {', '.join(sorted(mod.runtime))}")
     out.append("from .operations import OPERATIONS")
-    if type_only:
+    if type_only or mod.abc:
         out += ["", "if TYPE_CHECKING:"]
+        if mod.abc:
+            out.append(f"    from collections.abc import {', '.join(sorted(mod.abc))}")
+            out.append("")
         if mod.core:
             out.append(f"    from basecamp import {', '.join(sorted(mod.core))}")
             if mod.models:

@@ -159,6 +159,10 @@ class Operation:
     file: str
     # for paginated operations: the type of one item (resolved after the models are loaded)
     item_type: TypeRef | None = None
+    # for replace operations (resolved after the models are loaded): the body fields whose
+    # value in the `read` record may be null, and the name of the model `edit` yields
+    carried_nullable: frozenset[str] = frozenset()
+    edit_model: str | None = None
 
     @property
     def const(self) -> str:
@@ -201,6 +205,13 @@ class Operation:
         return "update" + self.method[len("replace") :]
 
     @property
+    def edit(self) -> str | None:
+        """The read-modify-write context manager's method name, for full-replace operations."""
+        if not self.replace:
+            return None
+        return "edit" + self.method[len("replace") :]
+
+    @property
     def method_names(self) -> tuple[str, ...]:
         """Every method generated for this operation, in order."""
         names = [self.method]
@@ -208,6 +219,8 @@ class Operation:
             names.append("iter_" + self.method)
         if self.twin:
             names.append(self.twin)
+        if self.edit:
+            names.append(self.edit)
         return tuple(names)
 
 
@@ -252,6 +265,9 @@ class Spec:
     services: list[Service]  # sorted by accessor name
     models: list[Model]  # sorted by model name
     operations: dict[str, Operation] = field(default_factory=dict)  # sorted by id
+    # the writable fields each replace operation's `edit` yields (`TodoEdit`), sorted by name;
+    # derived from the operations, so they are not compared with the reference's schemas
+    edit_models: list[Model] = field(default_factory=list)
 
 
 class _Problems:
@@ -707,6 +723,106 @@ def _check_replace(p: _Problems, op: Operation, ops: dict[str, Operation]) -> No
         p.add(where, f"'read' operation {read.id} must not need query params")
 
 
+# The JSON kind of a type, to compare a body field with the record field it is read from.
+_JSON_KIND = {"str": "string", "date": "string", "datetime": "string", "object": "object"}
+
+
+def _json_kind(ref: TypeRef) -> str:
+    if ref.kind == "list":
+        assert ref.item is not None
+        return f"list[{_json_kind(ref.item)}]"
+    if ref.kind == "model":
+        return "object"
+    return _JSON_KIND.get(ref.kind, ref.kind)
+
+
+def _resolve_source(
+    models: dict[str, Model], model: Model, source: str
+) -> tuple[TypeRef, bool] | str | None:
+    """Follow a body field's `source` through the read model.
+
+    Returns:
+        (the type the path yields, whether a record may hold null there), a problem, or None
+        when the path meets an unknown model (a problem reported elsewhere).
+        A nullable object on the way makes the value nullable (`_runtime` reads `None` below a
+        null object), a nullable list does not (it reads `[]` from a null list).
+    """
+    current: Model | None = model
+    lists = 0
+    nullable = False
+    leaf: TypeRef | None = None
+    before = model.name
+    for part in source.split("."):
+        key = part.removesuffix("[]")
+        if current is None:
+            return f"'source' {source!r}: {before} is not an object"
+        found = {f.name: f for f in current.fields}.get(key)
+        if found is None:
+            return f"'source' {source!r}: model {current.name} has no field {key!r}"
+        ref = found.type
+        if part.endswith("[]"):
+            if ref.kind != "list" or ref.item is None:
+                return f"'source' {source!r}: {current.name}.{key} is not a list"
+            ref = ref.item
+            lists += 1
+        elif found.nullable and not lists:
+            nullable = True
+        leaf = ref
+        before = f"{current.name}.{key}"
+        if ref.kind == "model" and ref.model not in models:
+            return None  # an unknown model, reported already
+        current = models.get(ref.model or "") if ref.kind == "model" else None
+    assert leaf is not None
+    for _ in range(lists):
+        leaf = TypeRef("list", item=leaf)
+    return leaf, nullable
+
+
+def _resolve_replace(
+    p: _Problems, op: Operation, ops: dict[str, Operation], models: dict[str, Model]
+) -> Model | None:
+    """Check each body field's `source` against the read model; return the `edit` model."""
+    where = f"{op.file}: {op.id}"
+    read = ops.get(op.read or "")
+    model = models.get(read.response_model or "") if read else None
+    if model is None:
+        return None
+    nullable: set[str] = set()
+    for f in op.body:
+        if not f.source:
+            continue
+        resolved = _resolve_source(models, model, f.source)
+        if resolved is None:
+            continue
+        if isinstance(resolved, str):
+            p.add(f"{where} body field {f.name}", resolved)
+            continue
+        ref, may_be_null = resolved
+        if "any" not in (ref.kind, f.type.kind) and _json_kind(ref) != _json_kind(f.type):
+            p.add(
+                f"{where} body field {f.name}",
+                f"'source' {f.source!r} holds {_json_kind(ref)}, but the field is"
+                f" {_json_kind(f.type)}",
+            )
+        if may_be_null:
+            nullable.add(f.name)
+    op.carried_nullable = frozenset(nullable)
+    op.edit_model = f"{model.name}Edit"
+    fields = tuple(
+        ModelField(
+            name=f.name,
+            type=f.type,
+            # present from the start exactly when the edit sends it back
+            required=bool(f.source) and f.name not in op.preserved,
+            nullable=f.name in op.carried_nullable,
+            doc=f.doc,
+        )
+        for f in op.body
+    )
+    summary = f"The fields `{op.edit}` lets you change on a {model.name} (`{op.id}`)."
+    return Model(op.edit_model, summary, "", fields, op.file)
+
+
 def load_spec(root: Path) -> Spec:
     """Read `root/spec`, validate it, and return the resolved `Spec`.
 
@@ -758,10 +874,29 @@ def load_spec(root: Path) -> Spec:
         if op.replace:
             _check_replace(p, op, ops)
 
+    edit_models: dict[str, Model] = {}
+    edit_of: dict[str, str] = {}
+    for op in ops.values():
+        edit = _resolve_replace(p, op, ops, models) if op.replace else None
+        if edit is None:
+            continue
+        where = f"{op.file}: {op.id}"
+        if edit.name in models:
+            p.add(
+                where,
+                f"its edit model {edit.name} clashes with the model of that name"
+                f" ({models[edit.name].file})",
+            )
+        elif edit.name in edit_models:
+            p.add(where, f"its edit model {edit.name} is also {edit_of[edit.name]}'s")
+        edit_models[edit.name] = edit
+        edit_of[edit.name] = op.id
+
     if p.items:
         raise SpecError(p.items)
     return Spec(
         services=sorted(services, key=lambda s: s.name),
         models=sorted(models.values(), key=lambda m: m.name),
         operations=dict(sorted(ops.items())),
+        edit_models=sorted(edit_models.values(), key=lambda m: m.name),
     )

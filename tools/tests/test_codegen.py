@@ -215,6 +215,37 @@ MODELS = "spec/models/fixture.toml"
             "'nullable' must be true or false",
         ),
         (MODELS, "\n[Person]\n", "\n[Person]\nsummary2 = 1\n", "unknown key 'summary2'"),
+        # a replace field's `source` must lead to a value of its type in the read model
+        (
+            WIDGETS,
+            'source = "owners[].id"',
+            'source = "owners[].uid"',
+            "'source' 'owners[].uid': model Person has no field 'uid'",
+        ),
+        (
+            WIDGETS,
+            'source = "owners[].id"',
+            'source = "owners.id"',
+            "'source' 'owners.id': Widget.owners is not an object",
+        ),
+        (
+            WIDGETS,
+            'source = "owners[].id"',
+            'source = "name[]"',
+            "'source' 'name[]': Widget.name is not a list",
+        ),
+        (
+            WIDGETS,
+            'source = "owners[].id"',
+            'source = "owners"',
+            "'source' 'owners' holds list[object], but the field is list[int]",
+        ),
+        (
+            MODELS,
+            "\n[Person]\n",
+            '\n[WidgetEdit]\nsummary = "Taken."\n\n[Person]\n',
+            "its edit model WidgetEdit clashes with the model of that name",
+        ),
     ],
 )
 def test_invalid_definitions_are_reported(
@@ -355,6 +386,38 @@ def test_models(out: dict[str, str]) -> None:
     assert 'Person.__doc__ = """A person.' in models
 
 
+def test_edit_models(out: dict[str, str]) -> None:
+    # what `edit()` yields: the writable fields by Python name, present from the start exactly
+    # when the edit sends them back, nullable where the read model is
+    models = out[f"{SERVICES}/_generated/models.py"]
+    assert "class WidgetEdit(TypedDict):" in models
+    assert "    name: str\n    owner_ids: list[int]\n    notify: NotRequired[bool]\n" in models
+    assert '"WidgetEdit"' in models.split("]", 1)[0]  # exported
+
+
+def test_edit_models_follow_nullable_sources(root: Path) -> None:
+    _edit(
+        root,
+        WIDGETS,
+        lambda t: t.replace(
+            '  type = "list[int]"\n  source = "owners[].id"', '  type = "date"\n  source = "due_on"'
+        ),
+    )
+    spec = load_spec(root)
+    assert spec.operations["ReplaceWidget"].carried_nullable == {"owner_ids"}
+    (edit,) = spec.edit_models
+    assert [(f.name, f.required, f.nullable) for f in edit.fields] == [
+        ("name", True, False),
+        ("owner_ids", True, True),
+        ("notify", False, False),
+    ]
+    widgets = plan(root, spec)[f"{SERVICES}/_generated/widgets.py"]
+    assert (
+        'ReplaceField("owner_ids", "owner_ids", "due_on", preserved=False, type="date",'
+        " nullable=True)"
+    ) in " ".join(widgets.split())
+
+
 def test_generated_models_know_their_optional_keys_at_run_time() -> None:
     # Without postponed annotations, `NotRequired` is seen when the class is built, so runtime
     # introspection (`__required_keys__`) matches what type checkers see, on every Python.
@@ -375,7 +438,11 @@ def test_service_module(out: dict[str, str]) -> None:
     assert ") -> AsyncPager[Widget]:" in widgets
     assert "    def iter_list(" in widgets
     assert "    async def iter_list(" not in widgets
-    assert 'query={"tags[]": tags, "status": status}' in widgets
+    # the arguments travel as one mapping by Python name; where each one goes on the wire
+    # (`tags` as the repeated `tags[]`) is read from the registry, never restated here
+    assert '{"project_id": project_id, "tags": tags, "status": status}' in widgets
+    for restated in ("path=", "query=", "json={", "files=", "content=content", '"tags[]"'):
+        assert restated not in widgets, restated
     # full replace: raw method, safe twin, field table
     assert (
         "    def replace(\n        self,\n        *,\n        widget_id: int,\n        name: str,\n"
@@ -383,14 +450,35 @@ def test_service_module(out: dict[str, str]) -> None:
     )
     assert "    def update(" in widgets
     assert "name: str | None = None" in widgets
-    assert 'ReplaceField("owner_ids", "owner_ids", "owners[].id", preserved=False)' in widgets
-    assert 'ReplaceField("notify", "notify", "", preserved=True)' in widgets
+    # each field carries its declared request type, so carried-over values can be checked
+    assert (
+        'ReplaceField("owner_ids", "owner_ids", "owners[].id", preserved=False, type="list[int]")'
+        in widgets
+    )
+    assert 'ReplaceField("notify", "notify", "", preserved=True, type="bool")' in widgets
     assert "build_replace_body(" in widgets
+    # the read-modify-write context managers, yielding the writable fields' TypedDict
+    assert (
+        "    @contextmanager\n    def edit(self, *, widget_id: int) -> Iterator[WidgetEdit]:"
+        in (widgets)
+    )
+    assert (
+        "    @asynccontextmanager\n"
+        "    async def edit(self, *, widget_id: int) -> AsyncIterator[WidgetEdit]:"
+    ) in widgets
+    assert "draft = start_edit(record, _REPLACE_WIDGET_FIELDS)" in widgets
+    assert 'yield cast("WidgetEdit", draft)' in widgets
+    assert "        body = finish_edit(draft)\n        if body is not None:\n" in widgets
     # uploads and other response kinds
-    assert 'files={"image": multipart_file(filename, content, content_type)}' in widgets
-    assert "content=content," in widgets
-    assert "content_type=clean_header_text(content_type)" in widgets
-    assert "build_replace_body, clean_header_text, multipart_file\n" in widgets
+    assert '"content": content, "filename": filename, "content_type": content_type' in " ".join(
+        widgets.split()
+    )
+    assert '{"widget_id": widget_id, "content": content, "content_type": content_type}' in widgets
+    assert 'self._account._call(_REPLACE_WIDGET, {"widget_id": widget_id}, json=body)' in widgets
+    assert (
+        "from .._runtime import ReplaceField, build_replace_body, finish_edit, start_edit\n"
+        in widgets
+    )
     assert "(the `events` of each `WidgetFeed` page" in " ".join(widgets.split())
     assert '"bytes",' in widgets
     assert '"dict[str, object]",' in widgets
@@ -448,7 +536,7 @@ def test_readme_table(out: dict[str, str]) -> None:
     assert readme.endswith("<!-- services:end -->\n\ntail\n")
     assert "| `my_things` | get, items |" in readme
     assert (
-        "| `widgets` | list, iter_list, get, replace, update, upload_image, put_blob, stats, "
+        "| `widgets` | list, iter_list, get, replace, update, edit, upload_image, put_blob, stats, "
         "feed, iter_feed |" in readme
     )
 

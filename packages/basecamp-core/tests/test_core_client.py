@@ -352,7 +352,7 @@ async def test_path_values_never_change_the_route(
 ) -> None:
     route = api.get(url__regex=r"/999/buckets/1/things/[^/?#]+\.json$").respond(json={"ok": 1})
     account = runner.account()
-    result = await runner.call(account._call(ROUTE_OP, path={"project_id": 1, "thing_id": value}))
+    result = await runner.call(account._call(ROUTE_OP, {"project_id": 1, "thing_id": value}))
     assert result == {"ok": 1}
     sent = route.calls.last.request.url
     assert sent.host == "3.basecampapi.com"
@@ -368,15 +368,18 @@ async def test_operation_with_body_and_query(runner: Runner, api: respx.MockRout
         method="create",
         http_method="POST",
         path="/{account_id}/buckets/{project_id}/things.json",
-        params=(Param("project_id", "bucketId", "path", True),),
+        params=(
+            Param("project_id", "bucketId", "path", True),
+            Param("notify", "notify", "query", False),
+            Param("a", "a", "body", False),
+            Param("b", "b", "body", False),
+        ),
         body_kind="json",
         response_kind="object",
     )
     route = api.post("/999/buckets/5/things.json").respond(201, json={"id": 1})
     result = await runner.call(
-        runner.account()._call(
-            op, path={"project_id": 5}, query={"notify": True}, json={"a": None, "b": 0}
-        )
+        runner.account()._call(op, {"project_id": 5, "notify": True, "a": None, "b": 0})
     )
     assert result == {"id": 1}
     sent = route.calls.last.request

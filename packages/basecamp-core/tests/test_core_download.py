@@ -21,12 +21,21 @@ from basecamp import (
     NotFoundError,
     UsageError,
 )
-from basecamp._download import DownloadInfo, filename_from
+from basecamp._download import (
+    INFLATION_ALLOWANCE,
+    MAX_INFLATION_RATIO,
+    DownloadInfo,
+    download_target,
+    filename_from,
+    inflation_exceeded,
+    on_api_origin,
+)
 from basecamp.hooks import console_hooks
 
 BLOB = "/999/blobs/abc/download/report.pdf"
 STORED = "/bucket/report.pdf"
 SIGNATURE = "X-Amz-Signature=SIGNED-f00d"
+BASE = "https://3.basecampapi.com"
 PAYLOAD = bytes(range(256)) * 40  # 10 KiB, binary
 
 
@@ -396,3 +405,178 @@ def test_download_result_repr_hides_body() -> None:
         body=b"secret bytes", content_type="a/b", content_length=12, filename=None
     )
     assert "secret bytes" not in repr(result)
+
+
+# -- URLs on Basecamp's hosts (the storage host) are moved onto the API origin ---------------
+
+STORAGE_URL = "https://storage.3.basecamp.com/999/blobs/k3y/download/report.pdf"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (STORAGE_URL, "https://3.basecampapi.com/999/blobs/k3y/download/report.pdf"),
+        (
+            f"{STORAGE_URL}?disposition=inline",
+            f"{BASE}/999/blobs/k3y/download/report.pdf?disposition=inline",
+        ),
+        ("https://STORAGE.3.Basecamp.COM/999/b/x.pdf", f"{BASE}/999/b/x.pdf"),
+        ("https://storage.3.basecamp.com:443/999/b/x.pdf", f"{BASE}/999/b/x.pdf"),
+        ("https://3.basecampapi.com/999/b/My%20File.pdf#frag", f"{BASE}/999/b/My%20File.pdf"),
+        ("https://basecamp.com/999/b/x", f"{BASE}/999/b/x"),
+        ("https://a-b.c1.basecampapi.com/999/b/x", f"{BASE}/999/b/x"),
+        ("https://storage.3.basecamp.com", f"{BASE}/"),
+        # not a Basecamp host: left to the API-origin rule (None)
+        ("https://evilbasecamp.com/999/b/x", None),
+        ("https://basecamp.com.evil.org/999/b/x", None),
+        ("https://storage.3.basecamp.com.evil.org/999/b/x", None),
+        ("https://3.basecampapi.com.storage.example/f.pdf", None),
+        ("https://storage.3.basecamp.com@evil.org/999/b/x", None),
+        ("https://storage.3.basecamp.com:443@evil.org/x", None),
+        ("https://storage.3.basecamp.com./999/b/x", None),
+        ("https://storage.3.basecamp%2ecom/999/b/x", None),
+        ("https://storage-basecamp.com/x", None),
+        ("https://storage.3.basecamp\uff0ecom/x", None),
+        ("https://-bad.basecamp.com/x", None),
+        ("https://a..basecamp.com/x", None),
+        ("https://[::1]/x", None),
+        ("https://storage.3.basecamp.com:99999/x", None),
+        ("/999/blobs/k/download/x.pdf", None),
+    ],
+)
+def test_basecamp_hosts_move_onto_the_api_origin(url: str, expected: str | None) -> None:
+    assert on_api_origin(url, base_url=BASE) == expected
+
+
+def test_the_base_url_path_prefix_is_kept() -> None:
+    moved = on_api_origin(f"{STORAGE_URL}?a=1&b=%2F", base_url="http://127.0.0.1:8080/bc")
+    assert moved == "http://127.0.0.1:8080/bc/999/blobs/k3y/download/report.pdf?a=1&b=%2F"
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("https://evil.org@storage.3.basecamp.com/999/b/x", "user info"),
+        ("https://user:pw@storage.3.basecamp.com/999/b/x", "user info"),
+        ("https://evil.org\\@storage.3.basecamp.com/999/b/x", "user info"),
+        ("https://storage.3.basecamp.com:8443/999/b/x", "default port"),
+        ("http://storage.3.basecamp.com/999/b/x", "plain https"),
+        ("//storage.3.basecamp.com/999/b/x", "plain https"),
+        ("ftp://storage.3.basecamp.com/999/b/x", "plain https"),
+        ("https://storage.3.basecamp.com/999/../admin", "path segments"),
+    ],
+)
+def test_odd_spellings_of_a_basecamp_host_are_refused(url: str, error: str) -> None:
+    with pytest.raises(UsageError, match=error):
+        on_api_origin(url, base_url=BASE)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evilbasecamp.com/999/b/x",
+        "https://basecamp.com.evil.org/999/b/x",
+        "https://storage.3.basecamp.com@evil.org/999/b/x",
+        "https://storage.example.com/999/b/x",
+        "https://storage.3.basecamp.com/999/b/x\r\nHost: evil.org",
+        "https://storage.3.basecamp.com/999/b/\tx",
+    ],
+)
+def test_download_target_refuses_other_hosts(url: str) -> None:
+    with pytest.raises(UsageError):
+        download_target(url, base_url=BASE, prefix="/999")
+
+
+def test_download_target_keeps_paths_and_api_urls() -> None:
+    assert download_target("/blobs/x", base_url=BASE, prefix="/999") == f"{BASE}/999/blobs/x"
+    assert download_target(f"{BASE}/999/x?y=1", base_url=BASE, prefix="/999") == f"{BASE}/999/x?y=1"
+
+
+async def _storage_download(runner: Runner, entry: str, url: str, tmp_path: Path) -> bytes:
+    account = runner.account()
+    if entry == "download_url":
+        result = await runner.call(account.download_url(url))
+        return bytes(result.body)
+    if entry == "iter_download":
+        return b"".join(await runner.collect(account.iter_download(url)))
+    target = tmp_path / "out.pdf"
+    await runner.call(account.download_to(url, target))
+    return target.read_bytes()
+
+
+@pytest.mark.parametrize("entry", ["download_url", "iter_download", "download_to"])
+async def test_storage_host_url_goes_to_the_api_then_storage(
+    runner: Runner, entry: str, tmp_path: Path
+) -> None:
+    signed = "https://bc3-blobs.s3.example/k3y?X-Amz-Signature=SIGNED-f00d"
+    with respx.mock(assert_all_called=True) as mock:
+        hop1 = mock.get(f"{BASE}/999/blobs/k3y/download/report.pdf").respond(
+            302, headers={"Location": signed}
+        )
+        hop2 = mock.get(signed).respond(200, content=b"%PDF-bytes")
+        body = await _storage_download(runner, entry, f"{STORAGE_URL}?v=2", tmp_path)
+    assert body == b"%PDF-bytes"
+    sent = hop1.calls.last.request
+    assert sent.url.host == "3.basecampapi.com"
+    assert sent.url.params["v"] == "2"
+    assert sent.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert "authorization" not in hop2.calls.last.request.headers
+
+
+@pytest.mark.parametrize("entry", ["download_url", "iter_download", "download_to"])
+async def test_lookalike_hosts_stay_usage_errors(
+    runner: Runner, entry: str, tmp_path: Path
+) -> None:
+    with respx.mock(assert_all_mocked=False, assert_all_called=False) as mock:
+        route = mock.route().respond(200, content=b"x")
+        for url in (
+            "https://evilbasecamp.com/999/blobs/k/download/x",
+            "https://basecamp.com.evil.org/999/blobs/k/download/x",
+            "https://storage.3.basecamp.com:444/999/blobs/k/download/x",
+            "https://a@storage.3.basecamp.com/999/blobs/k/download/x",
+        ):
+            with pytest.raises(UsageError):
+                await _storage_download(runner, entry, url, tmp_path)
+    assert route.calls.call_count == 0
+    assert names(tmp_path) == []
+
+
+async def test_storage_host_url_reaches_a_loopback_fake(
+    runner: Runner, loopback: Loopback, storage: Loopback, loop_config: Config
+) -> None:
+    redirecting(loopback, storage)
+    result = await runner.call(
+        runner.account(config=loop_config).download_url(
+            "https://storage.3.basecamp.com/999/blobs/abc/download/report.pdf"
+        )
+    )
+    assert result.body == PAYLOAD
+    (hop1,) = loopback.seen(BLOB)
+    assert hop1.header("Authorization") == f"Bearer {TOKEN}"
+    (hop2,) = storage.seen(STORED)
+    assert hop2.header("Authorization") is None
+
+
+# -- streamed-download limits (pure parts) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "decoded", "refused"),
+    [
+        (0, INFLATION_ALLOWANCE, False),
+        (0, INFLATION_ALLOWANCE + 1, True),
+        (1000, 1000 * MAX_INFLATION_RATIO + INFLATION_ALLOWANCE, False),
+        (1000, 1000 * MAX_INFLATION_RATIO + INFLATION_ALLOWANCE + 1, True),
+        (2 * 1024 * 1024, 2 * 1024**3, True),  # the 2 MB -> 2 GiB bomb of issue 14
+        (1024 * 1024, 20 * 1024 * 1024, False),  # text compressed 20:1
+    ],
+)
+def test_inflation_limit(raw: int, decoded: int, refused: bool) -> None:
+    assert inflation_exceeded(raw, decoded) is refused
+
+
+def test_download_deadline_is_finite_and_positive() -> None:
+    assert 0 < Config().download_deadline < float("inf")
+    for bad in (0, -1, float("inf"), True):
+        with pytest.raises(UsageError, match="download_deadline"):
+            Config(download_deadline=bad)

@@ -129,7 +129,7 @@ async def test_operation_records_ids(
     )
     api.get("/999/buckets/5/todos/77.json").respond(json={"id": 77})
     account = runner.account(hooks=recording_hooks)
-    await runner.call(account._call(op, path={"project_id": 5, "todo_id": 77}))
+    await runner.call(account._call(op, {"project_id": 5, "todo_id": 77}))
     (start,) = recording_hooks.named("operation_start")
     assert start[0] == OperationInfo(
         service="todos",

@@ -44,3 +44,31 @@ class Recorder:
 
 def body_json(request: httpx.Request) -> Any:
     return json.loads(request.content) if request.content else None
+
+
+def put_at_source(record: dict[str, Any], source: str, value: Any) -> None:
+    """Store `value` in `record` where a replace field's `source` reads it (the inverse lookup).
+
+    `"a.b"` nests objects; `"a[].b"` makes `a` a list with one item per element of `value`.
+    """
+    head, _, rest = source.partition(".")
+    if not rest:
+        record[head.removesuffix("[]")] = value
+    elif head.endswith("[]"):
+        items: list[dict[str, Any]] = []
+        for item_value in value:
+            item: dict[str, Any] = {}
+            put_at_source(item, rest, item_value)
+            items.append(item)
+        record[head[:-2]] = items
+    else:
+        put_at_source(record.setdefault(head, {}), rest, value)
+
+
+def replace_record(case: dict[str, Any]) -> dict[str, Any]:
+    """A record from a replace case's read operation, each sourced field at its sample value."""
+    record: dict[str, Any] = {"id": 1}
+    for field in case["fields"]:
+        if field["source"]:
+            put_at_source(record, field["source"], field["sample"])
+    return record

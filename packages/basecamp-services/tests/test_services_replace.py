@@ -13,11 +13,11 @@ import respx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from basecamp import AsyncClient, Client, Config, UsageError
-from basecamp.services._runtime import ReplaceField, build_replace_body
+from basecamp import ApiError, AsyncClient, Client, Config, UsageError
+from basecamp.services._runtime import ReplaceField, build_replace_body, type_problem
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from services_support import Recorder, body_json, load_cases
+from services_support import Recorder, body_json, load_cases, put_at_source, replace_record
 
 cases = load_cases()
 REPLACE_CASES: list[dict[str, Any]] = cases.REPLACE_CASES
@@ -541,3 +541,274 @@ async def test_todolist_update_resends_the_real_record(mode: str) -> None:
         "name": "Launch day",
         "description": "<div>Everything for launch day.</div>",
     }
+
+
+# -- carried-over values must have the declared type (issue 12, item 7) ------------------------
+
+TYPED = (
+    ReplaceField("content", "content", "content", type="str"),
+    ReplaceField("description", "description", "description", type="str"),
+    ReplaceField("assignee_ids", "assignee_ids", "assignees[].id", type="list[int]"),
+    ReplaceField("due_on", "due_on", "due_on", type="date", nullable=True),
+    ReplaceField("kind", "kind", "kind", type="str", enum=("doc", "sheet")),
+)
+TYPED_RECORD = {
+    "content": "Old",
+    "description": "<div>Notes</div>",
+    "assignees": [{"id": 1}, {"id": 2}],
+    "due_on": "2025-01-31",
+    "kind": "doc",
+}
+
+
+@pytest.mark.parametrize(
+    ("type_name", "value"),
+    [
+        ("str", ""),
+        ("str", "<div>x</div>"),
+        ("int", 0),
+        ("float", 1.5),
+        ("float", 2),
+        ("bool", False),
+        ("date", "2025-02-28"),
+        ("datetime", "2025-02-03T16:00:00.000Z"),
+        ("datetime", "2025-02-03T16:00:00+01:00"),
+        ("object", {"a": 1}),
+        ("Person", {"id": 1}),
+        ("list[int]", []),
+        ("list[int]", [1, 2]),
+        ("list[list[str]]", [["a"], []]),
+        ("any", ["anything", {"goes": None}]),
+    ],
+)
+def test_values_of_the_declared_type_pass(type_name: str, value: Any) -> None:
+    assert type_problem(value, ReplaceField("f", "f", "f", type=type_name)) is None
+
+
+@pytest.mark.parametrize(
+    ("type_name", "value", "problem"),
+    [
+        ("str", ["<div>x</div>"], "an array"),
+        ("str", {"html": "<div>x</div>"}, "an object"),
+        ("str", 5, "an integer"),
+        ("str", None, "null"),
+        ("int", True, "a boolean"),  # bool is an int subclass; it is no id
+        ("int", "12", "a string"),
+        ("int", 1.0, "a number"),
+        ("float", False, "a boolean"),
+        ("bool", 1, "an integer"),
+        ("bool", "true", "a string"),
+        ("date", "2025-02-30", "a string that is not a date"),
+        ("date", "20250131", "a string that is not a date"),
+        ("date", "2025-01-31T00:00:00Z", "a string that is not a date"),
+        ("date", 20250131, "an integer"),
+        ("datetime", "soon", "a string that is not a date-time"),
+        ("object", ["a"], "an array"),
+        ("Person", 7, "an integer"),
+        ("list[int]", 1, "an integer"),
+        ("list[int]", [1, True], "an array holding a boolean"),
+        ("list[int]", [1, None], "an array holding null"),
+        ("list[int]", {"id": 1}, "an object"),
+        ("list[list[str]]", [["a", 1]], "an array holding an array holding an integer"),
+    ],
+)
+def test_values_of_another_shape_are_named(type_name: str, value: Any, problem: str) -> None:
+    assert type_problem(value, ReplaceField("f", "f", "f", type=type_name)) == problem
+
+
+def test_null_passes_only_where_the_field_is_nullable() -> None:
+    assert type_problem(None, ReplaceField("f", "f", "f", type="date", nullable=True)) is None
+    assert type_problem(None, ReplaceField("f", "f", "f", type="date")) == "null"
+    assert type_problem(None, ReplaceField("f", "f", "f")) is None  # "any"
+
+
+def test_enumerated_strings_must_be_one_of_the_values() -> None:
+    field = ReplaceField("status", "status", "status", type="str", enum=("active", "drafted"))
+    assert type_problem("drafted", field) is None
+    assert type_problem("archived", field) == "another string"
+    items = ReplaceField("kinds", "kinds", "kinds", type="list[str]", enum=("a", "b"))
+    assert type_problem(["a", "b"], items) is None
+    assert type_problem(["a", "c"], items) == "an array holding another string"
+
+
+def test_typed_record_of_the_declared_shape_is_sent_back() -> None:
+    body = build_replace_body(TYPED_RECORD, {"content": "New"}, TYPED)
+    assert body == {
+        "content": "New",
+        "description": "<div>Notes</div>",
+        "assignee_ids": [1, 2],
+        "due_on": "2025-01-31",
+        "kind": "doc",
+    }
+    # null where the field is nullable, and a null list (read as []), are fine
+    record = {**TYPED_RECORD, "due_on": None, "assignees": None}
+    body = build_replace_body(record, {}, TYPED)
+    assert (body["due_on"], body["assignee_ids"]) == (None, [])
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field", "message"),
+    [
+        ("description", ["<div>x</div>"], "description", "'description' needs a string"),
+        ("description", {"html": "x"}, "description", "holds an object"),
+        (
+            "content",
+            None,
+            "content",
+            "'content' needs a string, but the record's 'content' holds null",
+        ),
+        ("assignees", [{"id": True}], "assignee_ids", "needs an array of integers"),
+        ("assignees", [{"id": "1"}], "assignee_ids", "holds an array holding a string"),
+        ("due_on", "31/01/2025", "due_on", "needs a YYYY-MM-DD date string or null"),
+        ("kind", "slide", "kind", "needs one of 'doc', 'sheet'"),
+    ],
+)
+def test_a_carried_over_value_of_another_shape_is_refused(
+    key: str, value: Any, field: str, message: str
+) -> None:
+    record = {**TYPED_RECORD, key: value}
+    with pytest.raises(ApiError) as info:
+        build_replace_body(record, {}, TYPED)
+    text = str(info.value)
+    assert repr(field) in text
+    assert message in text
+    assert "nothing was written" in text
+    assert info.value.hint is not None
+    assert f"{field}=" in info.value.hint
+    # a value the caller passes replaces the odd one, so the write is safe again
+    fixed = {"content": "c", "description": "d", "assignee_ids": [3], "due_on": "2025-01-01"}
+    fixed["kind"] = "sheet"
+    assert build_replace_body(record, {field: fixed[field]}, TYPED)[field] == fixed[field]
+
+
+def test_every_odd_field_is_named_and_the_value_is_never_quoted() -> None:
+    secret = "https://storage.example/blob?X-Amz-Signature=deadbeef"
+    record = {**TYPED_RECORD, "content": [secret], "description": {"url": secret}}
+    with pytest.raises(ApiError) as info:
+        build_replace_body(record, {}, TYPED)
+    text = str(info.value)
+    assert "'content'" in text
+    assert "'description'" in text
+    assert "deadbeef" not in text
+    assert "Signature" not in text
+
+
+def test_caller_values_are_not_checked() -> None:
+    # what the caller passes is typed by the signature; only the record is distrusted
+    body = build_replace_body(TYPED_RECORD, {"assignee_ids": ["not", "ints"]}, TYPED)
+    assert body["assignee_ids"] == ["not", "ints"]
+
+
+def test_preserved_and_unsourced_fields_are_not_checked() -> None:
+    fields = (
+        ReplaceField(
+            "participant_ids",
+            "participant_ids",
+            "participants[].id",
+            preserved=True,
+            type="list[int]",
+        ),
+        ReplaceField("notify", "notify", "", type="bool"),
+    )
+    record = {"participants": "oops", "notify": "oops"}
+    assert build_replace_body(record, {}, fields) == {}
+
+
+def _wrong_values(field: dict[str, Any]) -> list[Any]:
+    """Values of another shape than the field's declared type."""
+    kind = field["type"]
+    if kind.startswith("list["):
+        # lists, so that an `a[].id` source puts each item at its own record
+        return [[True], ["1"], [None], [{"id": 1}]]
+    if kind == "bool":
+        return ["true", 1]
+    if kind == "int":
+        return [True, "1"]
+    wrong: list[Any] = [["<div>an array</div>"], {"html": "an object"}, 12]
+    if kind == "date":
+        wrong.append("01/02/2024")
+    if not field["nullable"]:
+        wrong.append(None)
+    return wrong
+
+
+@pytest.mark.parametrize("case", REPLACE_CASES, ids=_ids)
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_update_refuses_a_record_value_of_another_shape(
+    case: dict[str, Any], mode: str
+) -> None:
+    checked = 0
+    for field in _resent(case):
+        for wrong in _wrong_values(field):
+            record = replace_record(case)
+            put_at_source(record, field["source"], wrong)
+            recorder = _server(case, record)
+            with respx.mock(assert_all_called=False) as mock:
+                mock.route().mock(side_effect=recorder)
+                with pytest.raises(ApiError) as info:
+                    await _run(mode, case, case["twin"], case["kwargs"])
+            assert repr(field["name"]) in str(info.value), (field, wrong)
+            assert "nothing was written" in str(info.value)
+            assert [r.method for r in recorder.requests] == ["GET"]  # no PUT was sent
+            checked += 1
+    assert checked >= len(_resent(case))
+
+
+@pytest.mark.parametrize("case", REPLACE_CASES, ids=_ids)
+async def test_update_sends_an_odd_field_the_caller_passes(case: dict[str, Any]) -> None:
+    field = _resent(case)[0]
+    record = replace_record(case)
+    put_at_source(record, field["source"], {"unexpected": "object"})
+    recorder = _server(case, record)
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(side_effect=recorder)
+        await _run("sync", case, case["twin"], {**case["kwargs"], field["name"]: field["sample"]})
+    _read, write = recorder.requests
+    assert body_json(write)[field["wire"]] == field["sample"]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_todo_update_refuses_an_array_description(mode: str) -> None:
+    record = {**TODO, "description": ["<div>Keep it short.</div>"]}
+    recorder = Recorder(lambda request, n: httpx.Response(200, json=record))
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(side_effect=recorder)
+        with pytest.raises(ApiError) as info:
+            await _run(
+                mode,
+                {"service": "todos"},
+                "update",
+                {"todo_id": TODO["id"], "due_on": "2025-02-07"},
+            )
+    assert "'description' needs a string" in str(info.value)
+    assert "nothing was written" in str(info.value)
+    assert [r.method for r in recorder.requests] == ["GET"]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_todo_update_refuses_a_boolean_assignee_id(mode: str) -> None:
+    record = {**TODO, "assignees": [{**PERSON_ANNIE, "id": True}]}
+    recorder = Recorder(lambda request, n: httpx.Response(200, json=record))
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(side_effect=recorder)
+        with pytest.raises(ApiError, match="'assignee_ids' needs an array of integers"):
+            await _run(
+                mode, {"service": "todos"}, "update", {"todo_id": TODO["id"], "content": "x"}
+            )
+    assert [r.method for r in recorder.requests] == ["GET"]
+
+
+async def test_google_document_update_refuses_a_status_it_cannot_send() -> None:
+    # the write accepts `active` or `drafted`; an archived document's status cannot go back
+    record = {**GOOGLE_DOCUMENT, "status": "archived"}
+    recorder = Recorder(lambda request, n: httpx.Response(200, json=record))
+    kwargs = {"google_document_id": GOOGLE_DOCUMENT["id"], "title": "x"}
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(side_effect=recorder)
+        with pytest.raises(ApiError, match="'status' needs one of 'active', 'drafted'"):
+            await _run("sync", {"service": "google_documents"}, "update", kwargs)
+        assert [r.method for r in recorder.requests] == ["GET"]
+        await _run(
+            "sync", {"service": "google_documents"}, "update", {**kwargs, "status": "active"}
+        )
+    assert body_json(recorder.requests[-1])["status"] == "active"

@@ -126,6 +126,25 @@ def test_download_reads_the_upload_then_fetches_its_file() -> None:
     assert result.content_type == "application/pdf"
 
 
+async def test_download_from_the_storage_host_async() -> None:
+    # Basecamp puts an upload's download_url on its storage host, not on the API origin.
+    file_url = "https://storage.3.basecamp.com/999/blobs/abc/download/report.pdf"
+    signed = "https://blobs.example/abc?sig=1"
+    with respx.mock() as mock:
+        mock.get("https://3.basecampapi.com/999/uploads/1001").mock(
+            return_value=httpx.Response(200, json={"id": 1001, "download_url": file_url})
+        )
+        hop1 = mock.get("https://3.basecampapi.com/999/blobs/abc/download/report.pdf").mock(
+            return_value=httpx.Response(302, headers={"Location": signed})
+        )
+        hop2 = mock.get(signed).mock(return_value=httpx.Response(200, content=b"%PDF"))
+        async with AsyncClient(access_token="t", config=CONFIG) as client:
+            result = await client.for_account(999).uploads.download(upload_id=1001)
+    assert result.body == b"%PDF"
+    assert hop1.calls.last.request.headers["authorization"] == "Bearer t"
+    assert "authorization" not in hop2.calls.last.request.headers
+
+
 async def test_download_without_download_url_raises_api_error() -> None:
     with respx.mock() as mock:
         mock.get("https://3.basecampapi.com/999/uploads/1001").mock(

@@ -35,7 +35,7 @@ def _mypy(*files: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def user_code() -> str:
-    result = _mypy("user_code.py")
+    result = _mypy("user_code.py", "account_calls.py")
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -58,7 +58,7 @@ def test_get_returns_the_model(user_code: str) -> None:
 def test_list_returns_a_list_result_of_the_model(user_code: str) -> None:
     types = _revealed(user_code)
     assert types[1].startswith(f"basecamp._pagination.ListResult[TypedDict({MODELS}.Project, {{")
-    assert types[2].startswith(f"basecamp._sync.account.Pager[TypedDict({MODELS}.Project, {{")
+    assert types[2].startswith(f"basecamp._sync.pager.Pager[TypedDict({MODELS}.Project, {{")
 
 
 def test_async_results_are_typed(user_code: str) -> None:
@@ -66,7 +66,7 @@ def test_async_results_are_typed(user_code: str) -> None:
     assert len(types) == 7
     assert types[4].startswith(f"TypedDict({MODELS}.Project, {{")
     assert types[5].startswith(f"basecamp._pagination.ListResult[TypedDict({MODELS}.Project, {{")
-    assert types[6].startswith(f"basecamp._async.account.AsyncPager[TypedDict({MODELS}.Project, {{")
+    assert types[6].startswith(f"basecamp._async.pager.AsyncPager[TypedDict({MODELS}.Project, {{")
 
 
 def test_a_known_key_passes() -> None:
@@ -78,3 +78,17 @@ def test_a_misspelled_key_fails() -> None:
     result = _mypy("key_typo.py")
     assert result.returncode == 1
     assert '"Todo" has no key "contnet"' in result.stdout
+
+
+def test_edit_yields_the_typed_writable_fields() -> None:
+    result = _mypy("edit_ok.py")
+    assert result.returncode == 0, result.stdout
+
+
+def test_edit_mistakes_are_type_errors() -> None:
+    result = _mypy("edit_typo.py")
+    assert result.returncode == 1
+    out = result.stdout
+    assert 'edit_typo.py:8: error: "contnet" is not a valid TypedDict key' in out
+    assert 'edit_typo.py:9: error: Value of "content" has incompatible type "None"' in out
+    assert 'edit_typo.py:10: error: List item 0 has incompatible type "str"; expected "int"' in out

@@ -22,9 +22,10 @@ __path__ = __import__("pkgutil").extend_path(__path__, __name__)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._async.account import AsyncAccountClient, AsyncPager
+    from ._async.account import AsyncAccountClient
     from ._async.auth import AsyncOAuthTokenProvider, AsyncStaticTokenProvider
     from ._async.client import AsyncClient, AuthorizationInfo
+    from ._async.pager import AsyncPager
     from ._auth import AsyncTokenProvider, AuthStrategy, BearerAuth, TokenProvider
     from ._config import Config
     from ._download import DownloadInfo, DownloadResult
@@ -46,9 +47,10 @@ if TYPE_CHECKING:
     from ._operation import Operation, Param, RetrySettings
     from ._pagination import ListMeta, ListResult
     from ._response import JSON
-    from ._sync.account import AccountClient, Pager
+    from ._sync.account import AccountClient
     from ._sync.auth import OAuthTokenProvider, StaticTokenProvider
     from ._sync.client import Client
+    from ._sync.pager import Pager
     from ._version import __version__
 
 __all__ = [
@@ -101,10 +103,10 @@ __all__ = [
 _LAZY = {
     "Client": "._sync.client",
     "AccountClient": "._sync.account",
-    "Pager": "._sync.account",
+    "Pager": "._sync.pager",
     "AsyncClient": "._async.client",
     "AsyncAccountClient": "._async.account",
-    "AsyncPager": "._async.account",
+    "AsyncPager": "._async.pager",
     "Config": "._config",
     "ListResult": "._pagination",
     "ListMeta": "._pagination",

@@ -127,6 +127,9 @@ class Config:
             decompression.
         max_download_bytes: Largest buffered download (`download_url`). Streaming downloads are
             not capped.
+        download_deadline: Wall-clock limit in seconds for the body of a streamed download
+            (`download_to`, `iter_download`), from its first read to its last. Each read also
+            stalls for at most `timeout`. Generous by default (an hour), but never unbounded.
         launchpad_url: The Launchpad origin used by `client.authorization`.
     """
 
@@ -142,6 +145,7 @@ class Config:
     max_concurrency: int = 8
     max_response_bytes: int = 50 * 1024 * 1024
     max_download_bytes: int = 512 * 1024 * 1024
+    download_deadline: float = 3600.0
     launchpad_url: str = LAUNCHPAD_URL
 
     def __post_init__(self) -> None:
@@ -155,6 +159,7 @@ class Config:
         )
         _check_number("timeout", self.timeout, positive=True)
         _check_number("request_deadline", self.request_deadline, positive=True)
+        _check_number("download_deadline", self.download_deadline, positive=True)
         _check_number("base_delay", self.base_delay, positive=False)
         _check_number("max_jitter", self.max_jitter, positive=False)
         _check_number("max_backoff", self.max_backoff, positive=False)

@@ -1,8 +1,11 @@
 """Operation records: what core needs to know about an API operation to send it safely.
 
 `basecamp.services` generates one `Operation` per API operation into its registry
-(`basecamp.services.OPERATIONS`). The transport reads `idempotent` from it to decide whether a
-failed request may be sent again, and the hooks report `service`, `method` and `operation_id`.
+(`basecamp.services.OPERATIONS`). It is the one statement of how a call maps to the wire: a
+generated method passes its arguments by Python name, and `basecamp._execution` reads `params`
+to put each one in the path, the query or the body. The transport reads `idempotent` to decide
+whether a failed request may be sent again, and the hooks report `service`, `method` and
+`operation_id`.
 """
 
 from __future__ import annotations
@@ -21,7 +24,12 @@ class Param:
 
     Attributes:
         name: The Python keyword argument name, e.g. `project_id`.
-        wire_name: The name on the wire, e.g. `bucketId` in the path or `due_on` in the body.
+        wire_name: The name on the wire, e.g. `due_on` in the body. A query name ending in `[]`
+            (`assignee_ids[]`) repeats the pair once per list item; other lists are
+            comma-joined. Path values fill the `{name}` placeholder of `Operation.path` by
+            Python name. Upload inputs use names in parentheses: `(body)` is the raw body of a
+            binary upload and `(Content-Type)` its type; a multipart file part is its form
+            field (`logo`), with `logo(filename)` and `logo(Content-Type)` beside it.
         location: Where it travels: `path`, `query` or `body`.
         required: Whether the caller must pass it.
     """

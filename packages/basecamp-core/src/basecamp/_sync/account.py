@@ -4,167 +4,34 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
 import threading
-import time
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from importlib import import_module
-from pathlib import Path
-from typing import IO, Any, Generic, TypeVar, cast
-from urllib.parse import urlencode, urljoin
+from types import MappingProxyType
+from typing import IO, TYPE_CHECKING, Any, cast
 
-from .._download import DownloadInfo, DownloadResult, filename_from
-from .._errors import ApiError, UsageError
+from .._download import DownloadInfo, DownloadResult
+from .._errors import UsageError
+from .._execution import build_request, decode_result, operation_info
 from .._generated.accessors import AccountServices
-from .._operation import Operation
-from .._pagination import ListMeta, ListResult, PageWalk, parse_total_count
-from .._request import (
-    NO_BODY,
-    PreparedBody,
-    check_header_value,
-    encode_json_body,
-    encode_query,
-    expand_path,
-    resolve_url,
-)
-from .._response import JSON, expect_list
-from ..hooks import OperationInfo, OperationResult, safe_call
-from .body import iter_decoded, read_capped
-from .client import Client, Reply
+from .._pagination import ListResult
+from .._report import report
+from .._request import NO_BODY, PreparedBody, encode_json_body, encode_query, resolve_url
+from .._response import JSON
+from ..hooks import OperationInfo
+from .download import download_bytes, download_chunks, download_file
+from .pager import Pager, collect_list
+
+if TYPE_CHECKING:
+    from .._operation import Operation
+    from .engine import Engine
 
 __all__ = ["AccountClient", "Pager"]
 
-T = TypeVar("T")
 _SERVICES_PACKAGE = __name__.rsplit(".", 2)[0] + ".services"
 _RAW = "raw"
-_DOWNLOAD = OperationInfo(_RAW, "download", "Download", is_mutation=False)
-
-
-def _check_count(name: str, value: object) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise UsageError(f"{name} must be a whole number of at least 1.")
-    return value
-
-
-def _operation_info(op: Operation, path: Mapping[str, object] | None) -> OperationInfo:
-    values = path or {}
-    project = values.get("project_id")
-    resource = next(
-        (str(values[n]) for n in reversed(op.path_params) if n != "project_id" and n in values),
-        None,
-    )
-    return OperationInfo(
-        service=op.service,
-        operation=op.method,
-        operation_id=op.operation_id,
-        is_mutation=op.is_mutation,
-        resource_id=resource,
-        project_id=str(project) if project is not None else None,
-    )
-
-
-class Pager(Generic[T]):
-    """A lazy, page-by-page walk through a list. Memory holds one page at a time.
-
-    Iterate it for items (`for item in pager`), or call `pages()` for whole pages. After
-    (or during) the walk, `meta` tells the total count and whether the walk was truncated.
-    """
-
-    def __init__(
-        self,
-        account: AccountClient,
-        url: str,
-        params: list[tuple[str, str]],
-        *,
-        max_items: int | None = None,
-        items_key: str | None = None,
-        info: OperationInfo | None = None,
-    ) -> None:
-        self._account = account
-        self._url = url
-        self._params = params
-        self._max_items = _check_count("max_items", max_items)
-        self._items_key = items_key
-        self._info = info
-        self._walk: PageWalk | None = None
-
-    @property
-    def meta(self) -> ListMeta:
-        """The `ListMeta` of the walk so far (`total_count`, `truncated`, `pages`)."""
-        return self._walk.meta() if self._walk is not None else ListMeta()
-
-    def _start(self) -> tuple[PageWalk, str]:
-        config = self._account.client.config
-        first_url = f"{self._url}?{urlencode(self._params)}" if self._params else self._url
-        walk = PageWalk(
-            first_url=first_url,
-            base_url=config.base_url,
-            max_pages=config.max_pages,
-            max_items=self._max_items,
-        )
-        self._walk = walk
-        return walk, first_url
-
-    def _walk_from(
-        self, walk: PageWalk, url: str | None, *, report: bool = True
-    ) -> Generator[list[T], None]:
-        client = self._account.client
-        hooks = client.hooks
-        # A lazy walk is one operation for the hooks: from its first page to its end (or the
-        # caller's `break`, which is not an error).
-        info = self._info if hooks is not None and report else None
-        if hooks is not None and info is not None:
-            safe_call(hooks.on_operation_start, info)
-        started = time.monotonic()
-        error: BaseException | None = None
-        try:
-            while url is not None:
-                if walk.pages and hooks is not None:
-                    safe_call(hooks.on_paginate, url, walk.pages + 1)
-                reply = client._request("GET", url, idempotent=True)
-                items = expect_list(reply.json(), "list response", key=self._items_key)
-                kept = walk.take(len(items))
-                url = walk.advance(
-                    link_header=reply.headers.get("link"),
-                    total_count=reply.headers.get("x-total-count"),
-                    current_url=url,
-                )
-                yield cast(list[T], items[:kept] if kept < len(items) else items)
-        except GeneratorExit:
-            raise
-        except BaseException as exc:
-            error = exc
-            raise
-        finally:
-            if hooks is not None and info is not None:
-                duration = (time.monotonic() - started) * 1000
-                safe_call(hooks.on_operation_end, info, OperationResult(duration, error))
-
-    def pages(self) -> Generator[list[T], None]:
-        """Yield each page's items as a list, following `Link: rel="next"`."""
-        walk, first_url = self._start()
-        return self._walk_from(walk, first_url)
-
-    def __iter__(self) -> Iterator[T]:
-        for page in self.pages():
-            for item in page:
-                yield item
-
-    def collect(
-        self,
-    ) -> ListResult[T]:
-        """Fetch every page and return the items as one `ListResult`."""
-        items: list[T] = []
-        for page in self.pages():
-            items.extend(page)
-        return ListResult(items, self.meta)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(url={self._url!r})"
+_NO_ARGS: Mapping[str, object] = MappingProxyType({})
 
 
 class AccountClient(AccountServices):
@@ -175,7 +42,7 @@ class AccountClient(AccountServices):
     `download_url` work with basecamp-core alone.
     """
 
-    def __init__(self, client: Client, account_id: str) -> None:
+    def __init__(self, client: Engine, account_id: str) -> None:
         self.client = client
         self.account_id = account_id
         self._prefix = f"/{account_id}"
@@ -220,14 +87,15 @@ class AccountClient(AccountServices):
         idempotent: bool,
     ) -> JSON:
         url = self._url(path)
-        if self.client.hooks is None:  # nothing to report: skip building the operation record
-            reply = self.client._request(
-                method, url, params=encode_query(params), body=body, idempotent=idempotent
-            )
-            return cast(JSON, reply.json()) if reply.body.strip() else None
-        info = OperationInfo(_RAW, method.lower(), f"{method} {path}", method != "GET")
-        with self.client._operation(info):
-            reply = self.client._request(
+        client = self.client
+        hooks = client.hooks
+        info = (
+            None
+            if hooks is None
+            else OperationInfo(_RAW, method.lower(), f"{method} {path}", method != "GET")
+        )
+        with report(hooks, info):
+            reply = client._request(
                 method, url, params=encode_query(params), body=body, idempotent=idempotent
             )
             return cast(JSON, reply.json()) if reply.body.strip() else None
@@ -288,7 +156,15 @@ class AccountClient(AccountServices):
             page: Fetch only this page and follow no links.
         """
         info = OperationInfo(_RAW, "paginate", f"GET {path}", False)
-        return self._collect(self._url(path), encode_query(params), max_items, page, None, info)
+        return collect_list(
+            self.client,
+            self._url(path),
+            encode_query(params),
+            max_items=max_items,
+            page=page,
+            items_key=None,
+            info=info,
+        )
 
     def iterate(
         self,
@@ -298,124 +174,80 @@ class AccountClient(AccountServices):
         max_items: int | None = None,
     ) -> Pager[JSON]:
         """Walk a list lazily, one page in memory at a time (`for item in ...`)."""
-        return Pager(self, self._url(path), encode_query(params), max_items=max_items)
+        return Pager(self.client, self._url(path), encode_query(params), max_items=max_items)
 
     # -- generated services call these ---------------------------------------------------------
-
-    def _op_url(self, op: Operation, path: Mapping[str, object] | None) -> str:
-        values = dict(path or {})
-        values["account_id"] = self.account_id
-        return self.client.config.base_url + expand_path(op.path, values)
 
     def _call(
         self,
         op: Operation,
+        args: Mapping[str, object] = _NO_ARGS,
         /,
         *,
-        path: Mapping[str, object] | None = None,
-        query: Mapping[str, object] | None = None,
         json: Mapping[str, object] | None = None,
-        content: bytes | None = None,
-        content_type: str | None = None,
-        files: Mapping[str, tuple[str, bytes, str]] | None = None,
-        data: Mapping[str, object] | None = None,
     ) -> Any:
-        url = self._op_url(op, path)
-        if content is not None:
-            if not isinstance(content, bytes | bytearray | memoryview):
-                raise UsageError("content must be bytes.")
-            media = check_header_value("Content-Type", content_type or "application/octet-stream")
-            body = PreparedBody(bytes(content), media)
-        elif files is not None:
-            body = _multipart(files, data)
-        else:
-            body = encode_json_body(json) if json is not None else NO_BODY
-        if self.client.hooks is None:  # nothing to report: skip building the operation record
-            reply = self.client._request(
-                op.http_method, url, params=encode_query(query), body=body, idempotent=op.idempotent
+        """Run `op` with `args` (by Python name; `None` means "not passed"); `json` replaces
+        the body with one built by the caller, by wire name (a merge-safe update's record)."""
+        client = self.client
+        request = build_request(
+            op, args, base_url=client.config.base_url, account_id=self.account_id, json=json
+        )
+        hooks = client.hooks
+        with report(hooks, None if hooks is None else operation_info(op, args)):
+            reply = client._request(
+                request.method,
+                request.url,
+                params=request.params,
+                body=request.body,
+                idempotent=request.idempotent,
             )
-            return _call_result(op, reply)
-        with self.client._operation(_operation_info(op, path)):
-            reply = self.client._request(
-                op.http_method, url, params=encode_query(query), body=body, idempotent=op.idempotent
-            )
-            return _call_result(op, reply)
+            return decode_result(op, reply)
 
     def _list(
         self,
         op: Operation,
+        args: Mapping[str, object] = _NO_ARGS,
         /,
         *,
-        path: Mapping[str, object] | None = None,
-        query: Mapping[str, object] | None = None,
         max_items: int | None = None,
         page: int | None = None,
     ) -> ListResult[Any]:
-        url = self._op_url(op, path)
-        info = _operation_info(op, path)
-        return self._collect(url, encode_query(query), max_items, page, op.items_key, info)
+        client = self.client
+        request = build_request(
+            op, args, base_url=client.config.base_url, account_id=self.account_id
+        )
+        return collect_list(
+            client,
+            request.url,
+            request.params,
+            max_items=max_items,
+            page=page,
+            items_key=op.items_key,
+            info=operation_info(op, args),
+        )
 
     def _pager(
         self,
         op: Operation,
+        args: Mapping[str, object] = _NO_ARGS,
         /,
         *,
-        path: Mapping[str, object] | None = None,
-        query: Mapping[str, object] | None = None,
         max_items: int | None = None,
     ) -> Pager[Any]:
+        client = self.client
+        request = build_request(
+            op, args, base_url=client.config.base_url, account_id=self.account_id
+        )
         return Pager(
-            self,
-            self._op_url(op, path),
-            encode_query(query),
+            client,
+            request.url,
+            request.params,
             max_items=max_items,
             items_key=op.items_key,
-            info=_operation_info(op, path),
+            info=operation_info(op, args),
         )
 
-    def _collect(
-        self,
-        url: str,
-        params: list[tuple[str, str]],
-        max_items: int | None,
-        page: int | None,
-        items_key: str | None,
-        info: OperationInfo,
-    ) -> ListResult[Any]:
-        with self.client._operation(info):
-            if _check_count("page", page) is not None:
-                # An explicit page: exactly that one page, no links followed.
-                limit = _check_count("max_items", max_items)
-                params = [*(p for p in params if p[0] != "page"), ("page", str(page))]
-                reply = self.client._request("GET", url, params=params, idempotent=True)
-                items = expect_list(reply.json(), "list response", key=items_key)
-                truncated = limit is not None and len(items) > limit
-                meta = ListMeta(
-                    total_count=parse_total_count(reply.headers.get("x-total-count")),
-                    truncated=truncated,
-                    pages=1,
-                )
-                return ListResult(items[:limit] if truncated else items, meta)
-            pager: Pager[Any] = Pager(self, url, params, max_items=max_items, items_key=items_key)
-            return pager.collect()
-
     # -- downloads -----------------------------------------------------------------------------
-
-    @staticmethod
-    def _storage_url(reply: Reply) -> str:
-        """The storage URL a hop-1 redirect points to, checked before anything is sent to it."""
-        location: str | None = reply.headers.get("location")
-        if not location:
-            raise ApiError(
-                "The download redirect has no Location header.", http_status=reply.status
-            )
-        target = urljoin(reply.url, location)
-        if not target.startswith(("https://", "http://")):
-            raise ApiError("The download redirect points to an unsupported URL scheme.")
-        if target.startswith("http://") and reply.url.startswith("https://"):
-            # The signed URL is a bearer credential for the file: never send it in clear.
-            raise ApiError("Refused a download redirect that downgrades https to http.")
-        return target
 
     def download_url(self, url: str) -> DownloadResult:
         """Download a file in two hops and return it in memory.
@@ -425,65 +257,15 @@ class AccountClient(AccountServices):
         follows no further redirects. For large files use `download_to` or `iter_download`.
 
         Args:
-            url: The file's `download_url` (or any URL on the API origin that redirects to it).
+            url: The file's `download_url`: on Basecamp's storage host or the API (any
+                `*.basecamp.com` or `*.basecampapi.com` URL is moved onto `base_url`, path and
+                query kept), or a path or URL on the API origin that redirects to the file.
 
         Raises:
-            UsageError: `url` is not on the API origin.
+            UsageError: `url` is on neither a Basecamp host nor the API origin.
             ApiError: A hop answered with an error, or the file exceeds `max_download_bytes`.
         """
-        limit = self.client.config.max_download_bytes
-        with self.client._operation(_DOWNLOAD):
-            reply = self.client._request(
-                "GET", self._url(url), idempotent=True, accept_redirect=True, body_limit=limit
-            )
-            if 300 <= reply.status < 400:
-                reply = self.client._request(
-                    "GET",
-                    self._storage_url(reply),
-                    idempotent=True,
-                    authenticated=False,
-                    body_limit=limit,
-                )
-        return DownloadResult(
-            body=reply.body,
-            content_type=reply.headers.get("content-type"),
-            content_length=len(reply.body),
-            filename=filename_from(reply.headers.get("content-disposition"), reply.url),
-        )
-
-    @contextlib.contextmanager
-    def _open_download(self, url: str) -> Iterator[tuple[Reply, Iterator[bytes]]]:
-        """Both hops, streamed: the body is never held whole, whichever hop serves it."""
-        with self.client._open(
-            "GET",
-            self._url(url),
-            params=None,
-            body=NO_BODY,
-            idempotent=True,
-            authenticated=True,
-            accept_redirect=True,
-            stream=True,
-        ) as first:
-            assert first.response is not None
-            if not 300 <= first.status < 400:  # the API served the bytes itself
-                yield first, iter_decoded(first.response)
-                return
-            target = self._storage_url(first)
-            # Drain the short redirect body so its connection goes back to the pool for hop 2.
-            read_capped(first.response, self.client.config.max_response_bytes, truncate=True)
-        # Hop 1 is closed (and its place in the gate given back) before hop 2 starts.
-        with self.client._open(
-            "GET",
-            target,
-            params=None,
-            body=NO_BODY,
-            idempotent=True,
-            authenticated=False,
-            accept_redirect=False,
-            stream=True,
-        ) as reply:
-            assert reply.response is not None
-            yield reply, iter_decoded(reply.response)
+        return download_bytes(self.client, url, prefix=self._prefix)
 
     def download_to(
         self, url: str, destination: str | os.PathLike[str] | IO[bytes]
@@ -494,67 +276,18 @@ class AccountClient(AccountServices):
         when complete, so a partial file never appears under the final name.
 
         Args:
-            url: The file's `download_url`.
+            url: The file's `download_url` (as for `download_url`).
             destination: A file path, or an open binary file object (left open).
 
         Returns:
             The content type, size and file name of what was written.
         """
-        written = 0
-        with self.client._operation(_DOWNLOAD), self._open_download(url) as (reply, chunks):
-            if isinstance(destination, str | os.PathLike):
-                target = Path(destination)
-                # Created like any new file (O_EXCL: never clobbers), so it follows the umask.
-                temp_name = target.parent / f".{target.name}.{secrets.token_hex(8)}.part"
-                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-                fd = os.open(temp_name, flags, 0o666)
-                try:
-                    with os.fdopen(fd, "wb") as handle:
-                        for chunk in chunks:
-                            handle.write(chunk)
-                            written += len(chunk)
-                    os.replace(temp_name, target)
-                except BaseException:
-                    with contextlib.suppress(OSError):
-                        os.unlink(temp_name)
-                    raise
-            else:
-                for chunk in chunks:
-                    destination.write(chunk)
-                    written += len(chunk)
-            return DownloadInfo(
-                content_type=reply.headers.get("content-type"),
-                content_length=written,
-                filename=filename_from(reply.headers.get("content-disposition"), reply.url),
-            )
+        return download_file(self.client, url, destination, prefix=self._prefix)
 
     def iter_download(self, url: str) -> Iterator[bytes]:
-        """Yield a download's bytes chunk by chunk, in constant memory."""
-        with self.client._operation(_DOWNLOAD), self._open_download(url) as (_, chunks):
-            for chunk in chunks:
-                yield chunk
+        """Yield a download's bytes chunk by chunk, in constant memory.
 
-
-def _call_result(op: Operation, reply: Reply) -> Any:
-    """What a generated service method returns for `reply`, by the operation's response kind."""
-    kind = op.response_kind
-    if kind == "none":
-        return None
-    if kind == "binary":
-        return reply.body
-    decoded = reply.json()
-    if kind == "list":
-        return expect_list(decoded, op.operation_id, key=op.items_key)
-    if not isinstance(decoded, dict):
-        raise ApiError(f"Expected {op.operation_id} to return a JSON object.")
-    return decoded
-
-
-def _multipart(
-    files: Mapping[str, tuple[str, bytes, str]], data: Mapping[str, object] | None
-) -> PreparedBody:
-    import httpx
-
-    fields = {k: str(v) for k, v in (data or {}).items() if v is not None}
-    request = httpx.Request("POST", "http://multipart.invalid/", files=files, data=fields)
-    return PreparedBody(request.read(), request.headers["content-type"])
+        Args:
+            url: The file's `download_url` (as for `download_url`).
+        """
+        return download_chunks(self.client, url, prefix=self._prefix)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import httpx
 
+from .._download import MAX_INFLATION_RATIO, inflation_exceeded
 from .._errors import ApiError, NetworkError
 from .._response import BoundedDecoder
 
@@ -86,24 +87,50 @@ def read_capped(
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
-def iter_decoded(response: httpx.Response, chunk_size: int = STREAM_CHUNK) -> Iterator[bytes]:
+def iter_decoded(
+    response: httpx.Response,
+    chunk_size: int = STREAM_CHUNK,
+    *,
+    ends_at: float | None = None,
+) -> Iterator[bytes]:
     """Yield a streamed body, decompressed, in pieces of at most `chunk_size` bytes (as they
     came off the wire when the body is not compressed: each network read is already small).
 
-    Memory stays flat whatever the size or compression ratio of the body.
+    Memory stays flat whatever the size of the body, and a compressed body may inflate to at
+    most `MAX_INFLATION_RATIO` times its size (plus a small allowance). Each read waits at most
+    the client's socket timeout; `ends_at` bounds the whole body (checked after each read, so
+    the body never runs past it by more than one read's timeout).
+
+    Args:
+        response: A response opened with `stream=True`.
+        chunk_size: The largest piece yielded.
+        ends_at: A `time.monotonic()` deadline for the whole body, if any.
 
     Raises:
-        ApiError: The body uses an encoding the SDK did not ask for, or is corrupt.
-        NetworkError: The connection broke off mid-stream.
+        ApiError: The body uses an encoding the SDK did not ask for, is corrupt, or inflates
+            beyond the limit (a decompression bomb).
+        NetworkError: The connection broke off or stalled mid-stream, or the deadline passed.
     """
     decoder = _decoder(response)
+    raw_size = 0
+    decoded_size = 0
     try:
         for raw in _raw_chunks(response):
+            if ends_at is not None and time.monotonic() > ends_at:
+                raise NetworkError("The download took longer than the download deadline.")
             if decoder is None:
                 yield raw
                 continue
+            raw_size += len(raw)
             piece = decoder.decode(raw, chunk_size)
             while piece:
+                decoded_size += len(piece)
+                if inflation_exceeded(raw_size, decoded_size):
+                    raise ApiError(
+                        "The download inflates beyond the "
+                        f"{MAX_INFLATION_RATIO}:1 decompression limit; it was refused.",
+                        http_status=response.status_code,
+                    )
                 yield piece
                 piece = decoder.decode(b"", chunk_size)
     except httpx.HTTPError as exc:

@@ -8,10 +8,9 @@ import contextlib
 import random
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TypedDict, cast
 from urllib.parse import urlencode
 
 import httpx
@@ -19,7 +18,6 @@ import httpx
 from .._auth import AuthStrategy, TokenProvider, check_token
 from .._config import Config
 from .._errors import (
-    ApiError,
     AuthError,
     BasecampError,
     NetworkError,
@@ -28,23 +26,22 @@ from .._errors import (
 )
 from .._logging import signed_url
 from .._primitives_sync import Gate, deadline, http_transport, sleep
+from .._reply import Reply
+from .._report import report
 from .._request import NO_BODY, PreparedBody, check_header_value, redact_url, validate_account_id
-from .._response import decode_json, expect_object
+from .._response import expect_object
 from .._retry import decide_retry, parse_retry_after
 from .._version import __version__
 from ..hooks import (
     BasecampHooks,
     OperationInfo,
-    OperationResult,
     RequestInfo,
     RequestResult,
     safe_call,
 )
+from .account import AccountClient
 from .auth import OAuthTokenProvider, StaticTokenProvider
 from .body import read_capped
-
-if TYPE_CHECKING:
-    from .account import AccountClient
 
 __all__ = ["Authorization", "Client", "AuthorizationInfo", "Reply"]
 
@@ -60,36 +57,6 @@ class AuthorizationInfo(TypedDict, total=False):
     expires_at: str
     identity: dict[str, object]
     accounts: list[dict[str, object]]
-
-
-@dataclass(slots=True)
-class Reply:
-    """A response whose status the transport accepted.
-
-    `body` holds the capped body; for streamed replies it is empty and `response` is still open.
-    """
-
-    status: int
-    headers: httpx.Headers
-    body: bytes
-    url: str
-    response: httpx.Response | None = None
-
-    @property
-    def request_id(self) -> str | None:
-        """The server's `X-Request-Id`, if sent."""
-        value: str | None = self.headers.get("x-request-id")
-        return value
-
-    def json(self) -> object:
-        """The body decoded as JSON, or `ApiError`."""
-        try:
-            return decode_json(self.body, self.headers.get("content-type"))
-        except ApiError as exc:
-            # Which response was unusable: worth a support ticket's time.
-            exc.http_status = self.status
-            exc.request_id = self.request_id
-            raise
 
 
 class Client:
@@ -173,8 +140,6 @@ class Client:
         Raises:
             UsageError: `account_id` is not a string of digits.
         """
-        from .account import AccountClient
-
         return AccountClient(self, validate_account_id(account_id))
 
     @property
@@ -207,25 +172,6 @@ class Client:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.config.base_url!r})"
-
-    @contextlib.contextmanager
-    def _operation(self, info: OperationInfo | None) -> Iterator[None]:
-        """Report one SDK call to the operation hooks, with its duration and outcome."""
-        hooks = self._hooks
-        if hooks is None or info is None:
-            yield
-            return
-        safe_call(hooks.on_operation_start, info)
-        started = time.monotonic()
-        error: BaseException | None = None
-        try:
-            yield
-        except BaseException as exc:
-            error = exc
-            raise
-        finally:
-            duration = (time.monotonic() - started) * 1000
-            safe_call(hooks.on_operation_end, info, OperationResult(duration, error))
 
     # -- transport ---------------------------------------------------------------------------
 
@@ -530,7 +476,7 @@ class Authorization:
             ApiError: Launchpad answered with something unusable.
         """
         url = f"{self._client.config.launchpad_url}/authorization.json"
-        with self._client._operation(_AUTHORIZATION):
+        with report(self._client.hooks, _AUTHORIZATION):
             reply = self._client._request("GET", url, idempotent=True)
         return cast(AuthorizationInfo, expect_object(reply.json(), "authorization"))
 

@@ -1,13 +1,77 @@
-"""The base classes of the generated services."""
+"""The base classes of the generated services, and what they need from their account."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from basecamp import AccountClient, AsyncAccountClient
+    from basecamp import AsyncPager, DownloadResult, ListResult, Operation, Pager
 
-__all__ = ["AsyncService", "Service"]
+__all__ = ["AccountCalls", "AsyncAccountCalls", "AsyncService", "Service"]
+
+
+class AccountCalls(Protocol):
+    """What a service calls on its `AccountClient`.
+
+    A protocol rather than the class itself, so that core's typed accessors (which name the
+    services) and the services (which name what they call) do not import each other.
+    `basecamp.AccountClient` implements it.
+    """
+
+    def _call(
+        self,
+        op: Operation,
+        args: Mapping[str, object] = ...,
+        /,
+        *,
+        json: Mapping[str, object] | None = None,
+    ) -> Any: ...
+
+    def _list(
+        self,
+        op: Operation,
+        args: Mapping[str, object] = ...,
+        /,
+        *,
+        max_items: int | None = None,
+        page: int | None = None,
+    ) -> ListResult[Any]: ...
+
+    def _pager(
+        self, op: Operation, args: Mapping[str, object] = ..., /, *, max_items: int | None = None
+    ) -> Pager[Any]: ...
+
+    def download_url(self, url: str) -> DownloadResult: ...
+
+
+class AsyncAccountCalls(Protocol):
+    """What an async service calls on its `AsyncAccountClient` (see `AccountCalls`)."""
+
+    async def _call(
+        self,
+        op: Operation,
+        args: Mapping[str, object] = ...,
+        /,
+        *,
+        json: Mapping[str, object] | None = None,
+    ) -> Any: ...
+
+    async def _list(
+        self,
+        op: Operation,
+        args: Mapping[str, object] = ...,
+        /,
+        *,
+        max_items: int | None = None,
+        page: int | None = None,
+    ) -> ListResult[Any]: ...
+
+    def _pager(
+        self, op: Operation, args: Mapping[str, object] = ..., /, *, max_items: int | None = None
+    ) -> AsyncPager[Any]: ...
+
+    async def download_url(self, url: str) -> DownloadResult: ...
 
 
 class Service:
@@ -18,7 +82,7 @@ class Service:
 
     __slots__ = ("_account",)
 
-    def __init__(self, account: AccountClient) -> None:
+    def __init__(self, account: AccountCalls) -> None:
         self._account = account
 
     def __repr__(self) -> str:
@@ -30,7 +94,7 @@ class AsyncService:
 
     __slots__ = ("_account",)
 
-    def __init__(self, account: AsyncAccountClient) -> None:
+    def __init__(self, account: AsyncAccountCalls) -> None:
         self._account = account
 
     def __repr__(self) -> str:

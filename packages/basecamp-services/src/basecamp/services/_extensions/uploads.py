@@ -44,7 +44,7 @@ class UploadsExtension(Service):
             basecamp.ApiError: When the upload has no `download_url`.
             basecamp.BasecampError: When a request fails; the subclass says why.
         """
-        record = self._account._call(_GET_UPLOAD, path={"upload_id": upload_id})
+        record = self._account._call(_GET_UPLOAD, {"upload_id": upload_id})
         return self._account.download_url(_download_url(record, upload_id))
 
 
@@ -68,5 +68,5 @@ class AsyncUploadsExtension(AsyncService):
             basecamp.ApiError: When the upload has no `download_url`.
             basecamp.BasecampError: When a request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_UPLOAD, path={"upload_id": upload_id})
+        record = await self._account._call(_GET_UPLOAD, {"upload_id": upload_id})
         return await self._account.download_url(_download_url(record, upload_id))

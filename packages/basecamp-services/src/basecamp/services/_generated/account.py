@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from .._base import AsyncService, Service
-from .._runtime import multipart_file
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
@@ -54,7 +53,7 @@ class Account(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("_Account", self._account._call(_UPDATE_ACCOUNT_NAME, json={"name": name}))
+        return cast("_Account", self._account._call(_UPDATE_ACCOUNT_NAME, {"name": name}))
 
     def update_logo(self, *, content: bytes, filename: str, content_type: str) -> None:
         """Upload a new logo image for the account.
@@ -68,7 +67,8 @@ class Account(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(
-            _UPDATE_ACCOUNT_LOGO, files={"logo": multipart_file(filename, content, content_type)}
+            _UPDATE_ACCOUNT_LOGO,
+            {"content": content, "filename": filename, "content_type": content_type},
         )
 
     def remove_logo(self) -> None:
@@ -111,9 +111,7 @@ class AsyncAccount(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "_Account", await self._account._call(_UPDATE_ACCOUNT_NAME, json={"name": name})
-        )
+        return cast("_Account", await self._account._call(_UPDATE_ACCOUNT_NAME, {"name": name}))
 
     async def update_logo(self, *, content: bytes, filename: str, content_type: str) -> None:
         """Upload a new logo image for the account.
@@ -127,7 +125,8 @@ class AsyncAccount(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _UPDATE_ACCOUNT_LOGO, files={"logo": multipart_file(filename, content, content_type)}
+            _UPDATE_ACCOUNT_LOGO,
+            {"content": content, "filename": filename, "content_type": content_type},
         )
 
     async def remove_logo(self) -> None:

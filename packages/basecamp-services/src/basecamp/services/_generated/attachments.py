@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from .._base import AsyncService, Service
-from .._runtime import clean_header_text
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
@@ -48,10 +47,7 @@ class Attachments(Service):
         return cast(
             "Attachment",
             self._account._call(
-                _CREATE_ATTACHMENT,
-                query={"name": name},
-                content=content,
-                content_type=clean_header_text(content_type),
+                _CREATE_ATTACHMENT, {"name": name, "content": content, "content_type": content_type}
             ),
         )
 
@@ -84,9 +80,6 @@ class AsyncAttachments(AsyncService):
         return cast(
             "Attachment",
             await self._account._call(
-                _CREATE_ATTACHMENT,
-                query={"name": name},
-                content=content,
-                content_type=clean_header_text(content_type),
+                _CREATE_ATTACHMENT, {"name": name, "content": content, "content_type": content_type}
             ),
         )

@@ -49,9 +49,7 @@ class Automation(Service):
         return cast(
             "ProjectConstruction",
             self._account._call(
-                _CREATE_PROJECT_FROM_TEMPLATE,
-                path={"template_id": template_id},
-                json={"project": project},
+                _CREATE_PROJECT_FROM_TEMPLATE, {"template_id": template_id, "project": project}
             ),
         )
 
@@ -72,7 +70,7 @@ class Automation(Service):
             "ProjectConstruction",
             self._account._call(
                 _GET_PROJECT_CONSTRUCTION,
-                path={"template_id": template_id, "construction_id": construction_id},
+                {"template_id": template_id, "construction_id": construction_id},
             ),
         )
 
@@ -106,9 +104,7 @@ class AsyncAutomation(AsyncService):
         return cast(
             "ProjectConstruction",
             await self._account._call(
-                _CREATE_PROJECT_FROM_TEMPLATE,
-                path={"template_id": template_id},
-                json={"project": project},
+                _CREATE_PROJECT_FROM_TEMPLATE, {"template_id": template_id, "project": project}
             ),
         )
 
@@ -131,6 +127,6 @@ class AsyncAutomation(AsyncService):
             "ProjectConstruction",
             await self._account._call(
                 _GET_PROJECT_CONSTRUCTION,
-                path={"template_id": template_id, "construction_id": construction_id},
+                {"template_id": template_id, "construction_id": construction_id},
             ),
         )

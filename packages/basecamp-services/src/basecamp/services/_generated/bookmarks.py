@@ -77,8 +77,7 @@ class Bookmarks(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "BookmarkStatus",
-            self._account._call(_GET_BOOKMARK, path={"recording_id": recording_id}),
+            "BookmarkStatus", self._account._call(_GET_BOOKMARK, {"recording_id": recording_id})
         )
 
     def create(self, *, recording_id: int) -> Bookmark:
@@ -94,7 +93,7 @@ class Bookmarks(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Bookmark", self._account._call(_CREATE_BOOKMARK, path={"recording_id": recording_id})
+            "Bookmark", self._account._call(_CREATE_BOOKMARK, {"recording_id": recording_id})
         )
 
     def delete(self, *, recording_id: int) -> None:
@@ -106,7 +105,7 @@ class Bookmarks(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DELETE_BOOKMARK, path={"recording_id": recording_id})
+        self._account._call(_DELETE_BOOKMARK, {"recording_id": recording_id})
 
 
 class AsyncBookmarks(AsyncService):
@@ -163,7 +162,7 @@ class AsyncBookmarks(AsyncService):
         """
         return cast(
             "BookmarkStatus",
-            await self._account._call(_GET_BOOKMARK, path={"recording_id": recording_id}),
+            await self._account._call(_GET_BOOKMARK, {"recording_id": recording_id}),
         )
 
     async def create(self, *, recording_id: int) -> Bookmark:
@@ -179,8 +178,7 @@ class AsyncBookmarks(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Bookmark",
-            await self._account._call(_CREATE_BOOKMARK, path={"recording_id": recording_id}),
+            "Bookmark", await self._account._call(_CREATE_BOOKMARK, {"recording_id": recording_id})
         )
 
     async def delete(self, *, recording_id: int) -> None:
@@ -192,4 +190,4 @@ class AsyncBookmarks(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DELETE_BOOKMARK, path={"recording_id": recording_id})
+        await self._account._call(_DELETE_BOOKMARK, {"recording_id": recording_id})

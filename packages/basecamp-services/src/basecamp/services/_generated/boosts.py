@@ -47,7 +47,7 @@ class Boosts(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Boost", self._account._call(_GET_BOOST, path={"boost_id": boost_id}))
+        return cast("Boost", self._account._call(_GET_BOOST, {"boost_id": boost_id}))
 
     def delete(self, *, boost_id: int) -> None:
         """Take back a boost.
@@ -58,7 +58,7 @@ class Boosts(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DELETE_BOOST, path={"boost_id": boost_id})
+        self._account._call(_DELETE_BOOST, {"boost_id": boost_id})
 
     def list(
         self, *, recording_id: int, max_items: int | None = None, page: int | None = None
@@ -78,10 +78,7 @@ class Boosts(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_RECORDING_BOOSTS,
-            path={"recording_id": recording_id},
-            max_items=max_items,
-            page=page,
+            _LIST_RECORDING_BOOSTS, {"recording_id": recording_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, recording_id: int, max_items: int | None = None) -> Pager[Boost]:
@@ -98,7 +95,7 @@ class Boosts(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_RECORDING_BOOSTS, path={"recording_id": recording_id}, max_items=max_items
+            _LIST_RECORDING_BOOSTS, {"recording_id": recording_id}, max_items=max_items
         )
 
     def create(self, *, recording_id: int, content: str) -> Boost:
@@ -117,9 +114,7 @@ class Boosts(Service):
         return cast(
             "Boost",
             self._account._call(
-                _CREATE_RECORDING_BOOST,
-                path={"recording_id": recording_id},
-                json={"content": content},
+                _CREATE_RECORDING_BOOST, {"recording_id": recording_id, "content": content}
             ),
         )
 
@@ -148,7 +143,7 @@ class Boosts(Service):
         """
         return self._account._list(
             _LIST_EVENT_BOOSTS,
-            path={"recording_id": recording_id, "event_id": event_id},
+            {"recording_id": recording_id, "event_id": event_id},
             max_items=max_items,
             page=page,
         )
@@ -171,7 +166,7 @@ class Boosts(Service):
         """
         return self._account._pager(
             _LIST_EVENT_BOOSTS,
-            path={"recording_id": recording_id, "event_id": event_id},
+            {"recording_id": recording_id, "event_id": event_id},
             max_items=max_items,
         )
 
@@ -193,8 +188,7 @@ class Boosts(Service):
             "Boost",
             self._account._call(
                 _CREATE_EVENT_BOOST,
-                path={"recording_id": recording_id, "event_id": event_id},
-                json={"content": content},
+                {"recording_id": recording_id, "event_id": event_id, "content": content},
             ),
         )
 
@@ -212,10 +206,7 @@ class Boosts(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Boost",
-            self._account._call(
-                _UPDATE_BOOST, path={"boost_id": boost_id}, json={"content": content}
-            ),
+            "Boost", self._account._call(_UPDATE_BOOST, {"boost_id": boost_id, "content": content})
         )
 
 
@@ -239,7 +230,7 @@ class AsyncBoosts(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Boost", await self._account._call(_GET_BOOST, path={"boost_id": boost_id}))
+        return cast("Boost", await self._account._call(_GET_BOOST, {"boost_id": boost_id}))
 
     async def delete(self, *, boost_id: int) -> None:
         """Take back a boost.
@@ -250,7 +241,7 @@ class AsyncBoosts(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DELETE_BOOST, path={"boost_id": boost_id})
+        await self._account._call(_DELETE_BOOST, {"boost_id": boost_id})
 
     async def list(
         self, *, recording_id: int, max_items: int | None = None, page: int | None = None
@@ -270,10 +261,7 @@ class AsyncBoosts(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_RECORDING_BOOSTS,
-            path={"recording_id": recording_id},
-            max_items=max_items,
-            page=page,
+            _LIST_RECORDING_BOOSTS, {"recording_id": recording_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, recording_id: int, max_items: int | None = None) -> AsyncPager[Boost]:
@@ -290,7 +278,7 @@ class AsyncBoosts(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_RECORDING_BOOSTS, path={"recording_id": recording_id}, max_items=max_items
+            _LIST_RECORDING_BOOSTS, {"recording_id": recording_id}, max_items=max_items
         )
 
     async def create(self, *, recording_id: int, content: str) -> Boost:
@@ -309,9 +297,7 @@ class AsyncBoosts(AsyncService):
         return cast(
             "Boost",
             await self._account._call(
-                _CREATE_RECORDING_BOOST,
-                path={"recording_id": recording_id},
-                json={"content": content},
+                _CREATE_RECORDING_BOOST, {"recording_id": recording_id, "content": content}
             ),
         )
 
@@ -340,7 +326,7 @@ class AsyncBoosts(AsyncService):
         """
         return await self._account._list(
             _LIST_EVENT_BOOSTS,
-            path={"recording_id": recording_id, "event_id": event_id},
+            {"recording_id": recording_id, "event_id": event_id},
             max_items=max_items,
             page=page,
         )
@@ -363,7 +349,7 @@ class AsyncBoosts(AsyncService):
         """
         return self._account._pager(
             _LIST_EVENT_BOOSTS,
-            path={"recording_id": recording_id, "event_id": event_id},
+            {"recording_id": recording_id, "event_id": event_id},
             max_items=max_items,
         )
 
@@ -385,8 +371,7 @@ class AsyncBoosts(AsyncService):
             "Boost",
             await self._account._call(
                 _CREATE_EVENT_BOOST,
-                path={"recording_id": recording_id, "event_id": event_id},
-                json={"content": content},
+                {"recording_id": recording_id, "event_id": event_id, "content": content},
             ),
         )
 
@@ -405,7 +390,5 @@ class AsyncBoosts(AsyncService):
         """
         return cast(
             "Boost",
-            await self._account._call(
-                _UPDATE_BOOST, path={"boost_id": boost_id}, json={"content": content}
-            ),
+            await self._account._call(_UPDATE_BOOST, {"boost_id": boost_id, "content": content}),
         )

@@ -35,7 +35,7 @@ class BubbleUps(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_CREATE_BUBBLE_UP, path={"recording_id": recording_id}, json={"at": at})
+        self._account._call(_CREATE_BUBBLE_UP, {"recording_id": recording_id, "at": at})
 
     def delete(self, *, recording_id: int) -> None:
         """Cancel a scheduled bubble-up.
@@ -46,7 +46,7 @@ class BubbleUps(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DELETE_BUBBLE_UP, path={"recording_id": recording_id})
+        self._account._call(_DELETE_BUBBLE_UP, {"recording_id": recording_id})
 
 
 class AsyncBubbleUps(AsyncService):
@@ -69,9 +69,7 @@ class AsyncBubbleUps(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(
-            _CREATE_BUBBLE_UP, path={"recording_id": recording_id}, json={"at": at}
-        )
+        await self._account._call(_CREATE_BUBBLE_UP, {"recording_id": recording_id, "at": at})
 
     async def delete(self, *, recording_id: int) -> None:
         """Cancel a scheduled bubble-up.
@@ -82,4 +80,4 @@ class AsyncBubbleUps(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DELETE_BUBBLE_UP, path={"recording_id": recording_id})
+        await self._account._call(_DELETE_BUBBLE_UP, {"recording_id": recording_id})

@@ -40,9 +40,7 @@ class Calendars(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Calendar", self._account._call(_GET_CALENDAR, path={"calendar_id": calendar_id})
-        )
+        return cast("Calendar", self._account._call(_GET_CALENDAR, {"calendar_id": calendar_id}))
 
     def update(self, *, calendar_id: int, calendar: CalendarInput) -> Calendar:
         """Change a calendar's color.
@@ -60,7 +58,7 @@ class Calendars(Service):
         return cast(
             "Calendar",
             self._account._call(
-                _UPDATE_CALENDAR, path={"calendar_id": calendar_id}, json={"calendar": calendar}
+                _UPDATE_CALENDAR, {"calendar_id": calendar_id, "calendar": calendar}
             ),
         )
 
@@ -86,7 +84,7 @@ class AsyncCalendars(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Calendar", await self._account._call(_GET_CALENDAR, path={"calendar_id": calendar_id})
+            "Calendar", await self._account._call(_GET_CALENDAR, {"calendar_id": calendar_id})
         )
 
     async def update(self, *, calendar_id: int, calendar: CalendarInput) -> Calendar:
@@ -105,6 +103,6 @@ class AsyncCalendars(AsyncService):
         return cast(
             "Calendar",
             await self._account._call(
-                _UPDATE_CALENDAR, path={"calendar_id": calendar_id}, json={"calendar": calendar}
+                _UPDATE_CALENDAR, {"calendar_id": calendar_id, "calendar": calendar}
             ),
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, cast
 
 from .._base import AsyncService, Service
-from .._runtime import clean_header_text
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
@@ -87,9 +86,7 @@ class Campfires(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Campfire", self._account._call(_GET_CAMPFIRE, path={"campfire_id": campfire_id})
-        )
+        return cast("Campfire", self._account._call(_GET_CAMPFIRE, {"campfire_id": campfire_id}))
 
     def list_lines(
         self,
@@ -118,8 +115,7 @@ class Campfires(Service):
         """
         return self._account._list(
             _LIST_CAMPFIRE_LINES,
-            path={"campfire_id": campfire_id},
-            query={"sort": sort, "direction": direction},
+            {"campfire_id": campfire_id, "sort": sort, "direction": direction},
             max_items=max_items,
             page=page,
         )
@@ -148,8 +144,7 @@ class Campfires(Service):
         """
         return self._account._pager(
             _LIST_CAMPFIRE_LINES,
-            path={"campfire_id": campfire_id},
-            query={"sort": sort, "direction": direction},
+            {"campfire_id": campfire_id, "sort": sort, "direction": direction},
             max_items=max_items,
         )
 
@@ -173,8 +168,7 @@ class Campfires(Service):
             "CampfireLine",
             self._account._call(
                 _CREATE_CAMPFIRE_LINE,
-                path={"campfire_id": campfire_id},
-                json={"content": content, "content_type": content_type},
+                {"campfire_id": campfire_id, "content": content, "content_type": content_type},
             ),
         )
 
@@ -194,7 +188,7 @@ class Campfires(Service):
         return cast(
             "CampfireLine",
             self._account._call(
-                _GET_CAMPFIRE_LINE, path={"campfire_id": campfire_id, "line_id": line_id}
+                _GET_CAMPFIRE_LINE, {"campfire_id": campfire_id, "line_id": line_id}
             ),
         )
 
@@ -211,8 +205,7 @@ class Campfires(Service):
         """
         self._account._call(
             _UPDATE_CAMPFIRE_LINE,
-            path={"campfire_id": campfire_id, "line_id": line_id},
-            json={"content": content},
+            {"campfire_id": campfire_id, "line_id": line_id, "content": content},
         )
 
     def delete_line(self, *, campfire_id: int, line_id: int) -> None:
@@ -225,9 +218,7 @@ class Campfires(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(
-            _DELETE_CAMPFIRE_LINE, path={"campfire_id": campfire_id, "line_id": line_id}
-        )
+        self._account._call(_DELETE_CAMPFIRE_LINE, {"campfire_id": campfire_id, "line_id": line_id})
 
     def list_uploads(
         self,
@@ -256,8 +247,7 @@ class Campfires(Service):
         """
         return self._account._list(
             _LIST_CAMPFIRE_UPLOADS,
-            path={"campfire_id": campfire_id},
-            query={"sort": sort, "direction": direction},
+            {"campfire_id": campfire_id, "sort": sort, "direction": direction},
             max_items=max_items,
             page=page,
         )
@@ -286,8 +276,7 @@ class Campfires(Service):
         """
         return self._account._pager(
             _LIST_CAMPFIRE_UPLOADS,
-            path={"campfire_id": campfire_id},
-            query={"sort": sort, "direction": direction},
+            {"campfire_id": campfire_id, "sort": sort, "direction": direction},
             max_items=max_items,
         )
 
@@ -312,10 +301,12 @@ class Campfires(Service):
             "CampfireLine",
             self._account._call(
                 _CREATE_CAMPFIRE_UPLOAD,
-                path={"campfire_id": campfire_id},
-                query={"name": name},
-                content=content,
-                content_type=clean_header_text(content_type),
+                {
+                    "campfire_id": campfire_id,
+                    "name": name,
+                    "content": content,
+                    "content_type": content_type,
+                },
             ),
         )
 
@@ -344,7 +335,7 @@ class Campfires(Service):
         """
         return self._account._list(
             _LIST_CHATBOTS,
-            path={"project_id": project_id, "campfire_id": campfire_id},
+            {"project_id": project_id, "campfire_id": campfire_id},
             max_items=max_items,
             page=page,
         )
@@ -367,7 +358,7 @@ class Campfires(Service):
         """
         return self._account._pager(
             _LIST_CHATBOTS,
-            path={"project_id": project_id, "campfire_id": campfire_id},
+            {"project_id": project_id, "campfire_id": campfire_id},
             max_items=max_items,
         )
 
@@ -397,8 +388,12 @@ class Campfires(Service):
             "Chatbot",
             self._account._call(
                 _CREATE_CHATBOT,
-                path={"project_id": project_id, "campfire_id": campfire_id},
-                json={"service_name": service_name, "command_url": command_url},
+                {
+                    "project_id": project_id,
+                    "campfire_id": campfire_id,
+                    "service_name": service_name,
+                    "command_url": command_url,
+                },
             ),
         )
 
@@ -420,11 +415,7 @@ class Campfires(Service):
             "Chatbot",
             self._account._call(
                 _GET_CHATBOT,
-                path={
-                    "project_id": project_id,
-                    "campfire_id": campfire_id,
-                    "chatbot_id": chatbot_id,
-                },
+                {"project_id": project_id, "campfire_id": campfire_id, "chatbot_id": chatbot_id},
             ),
         )
 
@@ -456,12 +447,13 @@ class Campfires(Service):
             "Chatbot",
             self._account._call(
                 _UPDATE_CHATBOT,
-                path={
+                {
                     "project_id": project_id,
                     "campfire_id": campfire_id,
                     "chatbot_id": chatbot_id,
+                    "service_name": service_name,
+                    "command_url": command_url,
                 },
-                json={"service_name": service_name, "command_url": command_url},
             ),
         )
 
@@ -478,7 +470,7 @@ class Campfires(Service):
         """
         self._account._call(
             _DELETE_CHATBOT,
-            path={"project_id": project_id, "campfire_id": campfire_id, "chatbot_id": chatbot_id},
+            {"project_id": project_id, "campfire_id": campfire_id, "chatbot_id": chatbot_id},
         )
 
 
@@ -535,7 +527,7 @@ class AsyncCampfires(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Campfire", await self._account._call(_GET_CAMPFIRE, path={"campfire_id": campfire_id})
+            "Campfire", await self._account._call(_GET_CAMPFIRE, {"campfire_id": campfire_id})
         )
 
     async def list_lines(
@@ -565,8 +557,7 @@ class AsyncCampfires(AsyncService):
         """
         return await self._account._list(
             _LIST_CAMPFIRE_LINES,
-            path={"campfire_id": campfire_id},
-            query={"sort": sort, "direction": direction},
+            {"campfire_id": campfire_id, "sort": sort, "direction": direction},
             max_items=max_items,
             page=page,
         )
@@ -595,8 +586,7 @@ class AsyncCampfires(AsyncService):
         """
         return self._account._pager(
             _LIST_CAMPFIRE_LINES,
-            path={"campfire_id": campfire_id},
-            query={"sort": sort, "direction": direction},
+            {"campfire_id": campfire_id, "sort": sort, "direction": direction},
             max_items=max_items,
         )
 
@@ -620,8 +610,7 @@ class AsyncCampfires(AsyncService):
             "CampfireLine",
             await self._account._call(
                 _CREATE_CAMPFIRE_LINE,
-                path={"campfire_id": campfire_id},
-                json={"content": content, "content_type": content_type},
+                {"campfire_id": campfire_id, "content": content, "content_type": content_type},
             ),
         )
 
@@ -641,7 +630,7 @@ class AsyncCampfires(AsyncService):
         return cast(
             "CampfireLine",
             await self._account._call(
-                _GET_CAMPFIRE_LINE, path={"campfire_id": campfire_id, "line_id": line_id}
+                _GET_CAMPFIRE_LINE, {"campfire_id": campfire_id, "line_id": line_id}
             ),
         )
 
@@ -658,8 +647,7 @@ class AsyncCampfires(AsyncService):
         """
         await self._account._call(
             _UPDATE_CAMPFIRE_LINE,
-            path={"campfire_id": campfire_id, "line_id": line_id},
-            json={"content": content},
+            {"campfire_id": campfire_id, "line_id": line_id, "content": content},
         )
 
     async def delete_line(self, *, campfire_id: int, line_id: int) -> None:
@@ -673,7 +661,7 @@ class AsyncCampfires(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _DELETE_CAMPFIRE_LINE, path={"campfire_id": campfire_id, "line_id": line_id}
+            _DELETE_CAMPFIRE_LINE, {"campfire_id": campfire_id, "line_id": line_id}
         )
 
     async def list_uploads(
@@ -703,8 +691,7 @@ class AsyncCampfires(AsyncService):
         """
         return await self._account._list(
             _LIST_CAMPFIRE_UPLOADS,
-            path={"campfire_id": campfire_id},
-            query={"sort": sort, "direction": direction},
+            {"campfire_id": campfire_id, "sort": sort, "direction": direction},
             max_items=max_items,
             page=page,
         )
@@ -733,8 +720,7 @@ class AsyncCampfires(AsyncService):
         """
         return self._account._pager(
             _LIST_CAMPFIRE_UPLOADS,
-            path={"campfire_id": campfire_id},
-            query={"sort": sort, "direction": direction},
+            {"campfire_id": campfire_id, "sort": sort, "direction": direction},
             max_items=max_items,
         )
 
@@ -759,10 +745,12 @@ class AsyncCampfires(AsyncService):
             "CampfireLine",
             await self._account._call(
                 _CREATE_CAMPFIRE_UPLOAD,
-                path={"campfire_id": campfire_id},
-                query={"name": name},
-                content=content,
-                content_type=clean_header_text(content_type),
+                {
+                    "campfire_id": campfire_id,
+                    "name": name,
+                    "content": content,
+                    "content_type": content_type,
+                },
             ),
         )
 
@@ -791,7 +779,7 @@ class AsyncCampfires(AsyncService):
         """
         return await self._account._list(
             _LIST_CHATBOTS,
-            path={"project_id": project_id, "campfire_id": campfire_id},
+            {"project_id": project_id, "campfire_id": campfire_id},
             max_items=max_items,
             page=page,
         )
@@ -814,7 +802,7 @@ class AsyncCampfires(AsyncService):
         """
         return self._account._pager(
             _LIST_CHATBOTS,
-            path={"project_id": project_id, "campfire_id": campfire_id},
+            {"project_id": project_id, "campfire_id": campfire_id},
             max_items=max_items,
         )
 
@@ -844,8 +832,12 @@ class AsyncCampfires(AsyncService):
             "Chatbot",
             await self._account._call(
                 _CREATE_CHATBOT,
-                path={"project_id": project_id, "campfire_id": campfire_id},
-                json={"service_name": service_name, "command_url": command_url},
+                {
+                    "project_id": project_id,
+                    "campfire_id": campfire_id,
+                    "service_name": service_name,
+                    "command_url": command_url,
+                },
             ),
         )
 
@@ -867,11 +859,7 @@ class AsyncCampfires(AsyncService):
             "Chatbot",
             await self._account._call(
                 _GET_CHATBOT,
-                path={
-                    "project_id": project_id,
-                    "campfire_id": campfire_id,
-                    "chatbot_id": chatbot_id,
-                },
+                {"project_id": project_id, "campfire_id": campfire_id, "chatbot_id": chatbot_id},
             ),
         )
 
@@ -903,12 +891,13 @@ class AsyncCampfires(AsyncService):
             "Chatbot",
             await self._account._call(
                 _UPDATE_CHATBOT,
-                path={
+                {
                     "project_id": project_id,
                     "campfire_id": campfire_id,
                     "chatbot_id": chatbot_id,
+                    "service_name": service_name,
+                    "command_url": command_url,
                 },
-                json={"service_name": service_name, "command_url": command_url},
             ),
         )
 
@@ -925,5 +914,5 @@ class AsyncCampfires(AsyncService):
         """
         await self._account._call(
             _DELETE_CHATBOT,
-            path={"project_id": project_id, "campfire_id": campfire_id, "chatbot_id": chatbot_id},
+            {"project_id": project_id, "campfire_id": campfire_id, "chatbot_id": chatbot_id},
         )

@@ -45,9 +45,7 @@ class CardColumns(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "CardColumn", self._account._call(_GET_CARD_COLUMN, path={"column_id": column_id})
-        )
+        return cast("CardColumn", self._account._call(_GET_CARD_COLUMN, {"column_id": column_id}))
 
     def create(
         self, *, card_table_id: int, title: str, description: str | None = None
@@ -69,8 +67,7 @@ class CardColumns(Service):
             "CardColumn",
             self._account._call(
                 _CREATE_CARD_COLUMN,
-                path={"card_table_id": card_table_id},
-                json={"title": title, "description": description},
+                {"card_table_id": card_table_id, "title": title, "description": description},
             ),
         )
 
@@ -94,8 +91,7 @@ class CardColumns(Service):
             "CardColumn",
             self._account._call(
                 _UPDATE_CARD_COLUMN,
-                path={"column_id": column_id},
-                json={"title": title, "description": description},
+                {"column_id": column_id, "title": title, "description": description},
             ),
         )
 
@@ -115,8 +111,12 @@ class CardColumns(Service):
         """
         self._account._call(
             _MOVE_CARD_COLUMN,
-            path={"card_table_id": card_table_id},
-            json={"source_id": source_id, "target_id": target_id, "position": position},
+            {
+                "card_table_id": card_table_id,
+                "source_id": source_id,
+                "target_id": target_id,
+                "position": position,
+            },
         )
 
     def set_color(
@@ -155,8 +155,7 @@ class CardColumns(Service):
             "CardColumn",
             self._account._call(
                 _SET_CARD_COLUMN_COLOR,
-                path={"project_id": project_id, "column_id": column_id},
-                json={"color": color},
+                {"project_id": project_id, "column_id": column_id, "color": color},
             ),
         )
 
@@ -176,7 +175,7 @@ class CardColumns(Service):
         return cast(
             "CardColumn",
             self._account._call(
-                _ENABLE_CARD_COLUMN_ON_HOLD, path={"project_id": project_id, "column_id": column_id}
+                _ENABLE_CARD_COLUMN_ON_HOLD, {"project_id": project_id, "column_id": column_id}
             ),
         )
 
@@ -196,8 +195,7 @@ class CardColumns(Service):
         return cast(
             "CardColumn",
             self._account._call(
-                _DISABLE_CARD_COLUMN_ON_HOLD,
-                path={"project_id": project_id, "column_id": column_id},
+                _DISABLE_CARD_COLUMN_ON_HOLD, {"project_id": project_id, "column_id": column_id}
             ),
         )
 
@@ -223,7 +221,7 @@ class AsyncCardColumns(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "CardColumn", await self._account._call(_GET_CARD_COLUMN, path={"column_id": column_id})
+            "CardColumn", await self._account._call(_GET_CARD_COLUMN, {"column_id": column_id})
         )
 
     async def create(
@@ -246,8 +244,7 @@ class AsyncCardColumns(AsyncService):
             "CardColumn",
             await self._account._call(
                 _CREATE_CARD_COLUMN,
-                path={"card_table_id": card_table_id},
-                json={"title": title, "description": description},
+                {"card_table_id": card_table_id, "title": title, "description": description},
             ),
         )
 
@@ -271,8 +268,7 @@ class AsyncCardColumns(AsyncService):
             "CardColumn",
             await self._account._call(
                 _UPDATE_CARD_COLUMN,
-                path={"column_id": column_id},
-                json={"title": title, "description": description},
+                {"column_id": column_id, "title": title, "description": description},
             ),
         )
 
@@ -292,8 +288,12 @@ class AsyncCardColumns(AsyncService):
         """
         await self._account._call(
             _MOVE_CARD_COLUMN,
-            path={"card_table_id": card_table_id},
-            json={"source_id": source_id, "target_id": target_id, "position": position},
+            {
+                "card_table_id": card_table_id,
+                "source_id": source_id,
+                "target_id": target_id,
+                "position": position,
+            },
         )
 
     async def set_color(
@@ -332,8 +332,7 @@ class AsyncCardColumns(AsyncService):
             "CardColumn",
             await self._account._call(
                 _SET_CARD_COLUMN_COLOR,
-                path={"project_id": project_id, "column_id": column_id},
-                json={"color": color},
+                {"project_id": project_id, "column_id": column_id, "color": color},
             ),
         )
 
@@ -353,7 +352,7 @@ class AsyncCardColumns(AsyncService):
         return cast(
             "CardColumn",
             await self._account._call(
-                _ENABLE_CARD_COLUMN_ON_HOLD, path={"project_id": project_id, "column_id": column_id}
+                _ENABLE_CARD_COLUMN_ON_HOLD, {"project_id": project_id, "column_id": column_id}
             ),
         )
 
@@ -373,7 +372,6 @@ class AsyncCardColumns(AsyncService):
         return cast(
             "CardColumn",
             await self._account._call(
-                _DISABLE_CARD_COLUMN_ON_HOLD,
-                path={"project_id": project_id, "column_id": column_id},
+                _DISABLE_CARD_COLUMN_ON_HOLD, {"project_id": project_id, "column_id": column_id}
             ),
         )

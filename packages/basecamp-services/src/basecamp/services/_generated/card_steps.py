@@ -57,8 +57,12 @@ class CardSteps(Service):
             "CardStep",
             self._account._call(
                 _CREATE_CARD_STEP,
-                path={"card_id": card_id},
-                json={"title": title, "due_on": due_on, "assignee_ids": assignee_ids},
+                {
+                    "card_id": card_id,
+                    "title": title,
+                    "due_on": due_on,
+                    "assignee_ids": assignee_ids,
+                },
             ),
         )
 
@@ -74,7 +78,7 @@ class CardSteps(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("CardStep", self._account._call(_GET_CARD_STEP, path={"step_id": step_id}))
+        return cast("CardStep", self._account._call(_GET_CARD_STEP, {"step_id": step_id}))
 
     def update(
         self,
@@ -102,8 +106,12 @@ class CardSteps(Service):
             "CardStep",
             self._account._call(
                 _UPDATE_CARD_STEP,
-                path={"step_id": step_id},
-                json={"title": title, "due_on": due_on, "assignee_ids": assignee_ids},
+                {
+                    "step_id": step_id,
+                    "title": title,
+                    "due_on": due_on,
+                    "assignee_ids": assignee_ids,
+                },
             ),
         )
 
@@ -123,9 +131,7 @@ class CardSteps(Service):
         return cast(
             "CardStep",
             self._account._call(
-                _SET_CARD_STEP_COMPLETION,
-                path={"step_id": step_id},
-                json={"completion": completion},
+                _SET_CARD_STEP_COMPLETION, {"step_id": step_id, "completion": completion}
             ),
         )
 
@@ -142,8 +148,7 @@ class CardSteps(Service):
         """
         self._account._call(
             _REPOSITION_CARD_STEP,
-            path={"card_id": card_id},
-            json={"source_id": source_id, "position": position},
+            {"card_id": card_id, "source_id": source_id, "position": position},
         )
 
 
@@ -181,8 +186,12 @@ class AsyncCardSteps(AsyncService):
             "CardStep",
             await self._account._call(
                 _CREATE_CARD_STEP,
-                path={"card_id": card_id},
-                json={"title": title, "due_on": due_on, "assignee_ids": assignee_ids},
+                {
+                    "card_id": card_id,
+                    "title": title,
+                    "due_on": due_on,
+                    "assignee_ids": assignee_ids,
+                },
             ),
         )
 
@@ -198,9 +207,7 @@ class AsyncCardSteps(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "CardStep", await self._account._call(_GET_CARD_STEP, path={"step_id": step_id})
-        )
+        return cast("CardStep", await self._account._call(_GET_CARD_STEP, {"step_id": step_id}))
 
     async def update(
         self,
@@ -228,8 +235,12 @@ class AsyncCardSteps(AsyncService):
             "CardStep",
             await self._account._call(
                 _UPDATE_CARD_STEP,
-                path={"step_id": step_id},
-                json={"title": title, "due_on": due_on, "assignee_ids": assignee_ids},
+                {
+                    "step_id": step_id,
+                    "title": title,
+                    "due_on": due_on,
+                    "assignee_ids": assignee_ids,
+                },
             ),
         )
 
@@ -249,9 +260,7 @@ class AsyncCardSteps(AsyncService):
         return cast(
             "CardStep",
             await self._account._call(
-                _SET_CARD_STEP_COMPLETION,
-                path={"step_id": step_id},
-                json={"completion": completion},
+                _SET_CARD_STEP_COMPLETION, {"step_id": step_id, "completion": completion}
             ),
         )
 
@@ -268,6 +277,5 @@ class AsyncCardSteps(AsyncService):
         """
         await self._account._call(
             _REPOSITION_CARD_STEP,
-            path={"card_id": card_id},
-            json={"source_id": source_id, "position": position},
+            {"card_id": card_id, "source_id": source_id, "position": position},
         )

@@ -40,7 +40,7 @@ class CardTables(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "CardTable", self._account._call(_GET_CARD_TABLE, path={"card_table_id": card_table_id})
+            "CardTable", self._account._call(_GET_CARD_TABLE, {"card_table_id": card_table_id})
         )
 
 
@@ -66,5 +66,5 @@ class AsyncCardTables(AsyncService):
         """
         return cast(
             "CardTable",
-            await self._account._call(_GET_CARD_TABLE, path={"card_table_id": card_table_id}),
+            await self._account._call(_GET_CARD_TABLE, {"card_table_id": card_table_id}),
         )

@@ -51,7 +51,7 @@ class Cards(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_CARDS, path={"column_id": column_id}, max_items=max_items, page=page
+            _LIST_CARDS, {"column_id": column_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, column_id: int, max_items: int | None = None) -> Pager[Card]:
@@ -67,7 +67,7 @@ class Cards(Service):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(_LIST_CARDS, path={"column_id": column_id}, max_items=max_items)
+        return self._account._pager(_LIST_CARDS, {"column_id": column_id}, max_items=max_items)
 
     def create(
         self,
@@ -97,8 +97,13 @@ class Cards(Service):
             "Card",
             self._account._call(
                 _CREATE_CARD,
-                path={"column_id": column_id},
-                json={"title": title, "content": content, "due_on": due_on, "notify": notify},
+                {
+                    "column_id": column_id,
+                    "title": title,
+                    "content": content,
+                    "due_on": due_on,
+                    "notify": notify,
+                },
             ),
         )
 
@@ -114,7 +119,7 @@ class Cards(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Card", self._account._call(_GET_CARD, path={"card_id": card_id}))
+        return cast("Card", self._account._call(_GET_CARD, {"card_id": card_id}))
 
     def update(
         self,
@@ -144,8 +149,8 @@ class Cards(Service):
             "Card",
             self._account._call(
                 _UPDATE_CARD,
-                path={"card_id": card_id},
-                json={
+                {
+                    "card_id": card_id,
                     "title": title,
                     "content": content,
                     "due_on": due_on,
@@ -166,9 +171,7 @@ class Cards(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(
-            _MOVE_CARD,
-            path={"card_id": card_id},
-            json={"column_id": column_id, "position": position},
+            _MOVE_CARD, {"card_id": card_id, "column_id": column_id, "position": position}
         )
 
 
@@ -197,7 +200,7 @@ class AsyncCards(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_CARDS, path={"column_id": column_id}, max_items=max_items, page=page
+            _LIST_CARDS, {"column_id": column_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, column_id: int, max_items: int | None = None) -> AsyncPager[Card]:
@@ -213,7 +216,7 @@ class AsyncCards(AsyncService):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(_LIST_CARDS, path={"column_id": column_id}, max_items=max_items)
+        return self._account._pager(_LIST_CARDS, {"column_id": column_id}, max_items=max_items)
 
     async def create(
         self,
@@ -243,8 +246,13 @@ class AsyncCards(AsyncService):
             "Card",
             await self._account._call(
                 _CREATE_CARD,
-                path={"column_id": column_id},
-                json={"title": title, "content": content, "due_on": due_on, "notify": notify},
+                {
+                    "column_id": column_id,
+                    "title": title,
+                    "content": content,
+                    "due_on": due_on,
+                    "notify": notify,
+                },
             ),
         )
 
@@ -260,7 +268,7 @@ class AsyncCards(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Card", await self._account._call(_GET_CARD, path={"card_id": card_id}))
+        return cast("Card", await self._account._call(_GET_CARD, {"card_id": card_id}))
 
     async def update(
         self,
@@ -290,8 +298,8 @@ class AsyncCards(AsyncService):
             "Card",
             await self._account._call(
                 _UPDATE_CARD,
-                path={"card_id": card_id},
-                json={
+                {
+                    "card_id": card_id,
                     "title": title,
                     "content": content,
                     "due_on": due_on,
@@ -312,7 +320,5 @@ class AsyncCards(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _MOVE_CARD,
-            path={"card_id": card_id},
-            json={"column_id": column_id, "position": position},
+            _MOVE_CARD, {"card_id": card_id, "column_id": column_id, "position": position}
         )

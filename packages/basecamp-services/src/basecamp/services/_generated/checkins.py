@@ -98,7 +98,7 @@ class Checkins(Service):
         """
         return cast(
             "Questionnaire",
-            self._account._call(_GET_QUESTIONNAIRE, path={"questionnaire_id": questionnaire_id}),
+            self._account._call(_GET_QUESTIONNAIRE, {"questionnaire_id": questionnaire_id}),
         )
 
     def list_questions(
@@ -119,10 +119,7 @@ class Checkins(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_QUESTIONS,
-            path={"questionnaire_id": questionnaire_id},
-            max_items=max_items,
-            page=page,
+            _LIST_QUESTIONS, {"questionnaire_id": questionnaire_id}, max_items=max_items, page=page
         )
 
     def iter_list_questions(
@@ -141,7 +138,7 @@ class Checkins(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_QUESTIONS, path={"questionnaire_id": questionnaire_id}, max_items=max_items
+            _LIST_QUESTIONS, {"questionnaire_id": questionnaire_id}, max_items=max_items
         )
 
     def create_question(
@@ -170,8 +167,8 @@ class Checkins(Service):
             "Question",
             self._account._call(
                 _CREATE_QUESTION,
-                path={"questionnaire_id": questionnaire_id},
-                json={
+                {
+                    "questionnaire_id": questionnaire_id,
                     "title": title,
                     "schedule": schedule,
                     "visible_to_clients": visible_to_clients,
@@ -191,9 +188,7 @@ class Checkins(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Question", self._account._call(_GET_QUESTION, path={"question_id": question_id})
-        )
+        return cast("Question", self._account._call(_GET_QUESTION, {"question_id": question_id}))
 
     def update_question(
         self,
@@ -221,8 +216,12 @@ class Checkins(Service):
             "Question",
             self._account._call(
                 _UPDATE_QUESTION,
-                path={"question_id": question_id},
-                json={"title": title, "schedule": schedule, "paused": paused},
+                {
+                    "question_id": question_id,
+                    "title": title,
+                    "schedule": schedule,
+                    "paused": paused,
+                },
             ),
         )
 
@@ -239,8 +238,7 @@ class Checkins(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "QuestionPauseState",
-            self._account._call(_PAUSE_QUESTION, path={"question_id": question_id}),
+            "QuestionPauseState", self._account._call(_PAUSE_QUESTION, {"question_id": question_id})
         )
 
     def resume_question(self, *, question_id: int) -> QuestionPauseState:
@@ -257,7 +255,7 @@ class Checkins(Service):
         """
         return cast(
             "QuestionPauseState",
-            self._account._call(_RESUME_QUESTION, path={"question_id": question_id}),
+            self._account._call(_RESUME_QUESTION, {"question_id": question_id}),
         )
 
     def update_notification_settings(
@@ -288,8 +286,8 @@ class Checkins(Service):
             "QuestionNotificationSettings",
             self._account._call(
                 _UPDATE_QUESTION_NOTIFICATION_SETTINGS,
-                path={"question_id": question_id},
-                json={
+                {
+                    "question_id": question_id,
                     "notify_on_answer": notify_on_answer,
                     "digest_include_unanswered": digest_include_unanswered,
                     "subscribed": subscribed,
@@ -316,7 +314,7 @@ class Checkins(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_ANSWERS, path={"question_id": question_id}, max_items=max_items, page=page
+            _LIST_ANSWERS, {"question_id": question_id}, max_items=max_items, page=page
         )
 
     def iter_list_answers(
@@ -335,7 +333,7 @@ class Checkins(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_ANSWERS, path={"question_id": question_id}, max_items=max_items
+            _LIST_ANSWERS, {"question_id": question_id}, max_items=max_items
         )
 
     def create_answer(
@@ -358,8 +356,7 @@ class Checkins(Service):
             "QuestionAnswer",
             self._account._call(
                 _CREATE_ANSWER,
-                path={"question_id": question_id},
-                json={"content": content, "group_on": group_on},
+                {"question_id": question_id, "content": content, "group_on": group_on},
             ),
         )
 
@@ -375,9 +372,7 @@ class Checkins(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "QuestionAnswer", self._account._call(_GET_ANSWER, path={"answer_id": answer_id})
-        )
+        return cast("QuestionAnswer", self._account._call(_GET_ANSWER, {"answer_id": answer_id}))
 
     def update_answer(self, *, answer_id: int, content: str, group_on: str | None = None) -> None:
         """Edit a check-in answer.
@@ -391,9 +386,7 @@ class Checkins(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(
-            _UPDATE_ANSWER,
-            path={"answer_id": answer_id},
-            json={"content": content, "group_on": group_on},
+            _UPDATE_ANSWER, {"answer_id": answer_id, "content": content, "group_on": group_on}
         )
 
     def list_answerers(
@@ -414,10 +407,7 @@ class Checkins(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_QUESTION_ANSWERERS,
-            path={"question_id": question_id},
-            max_items=max_items,
-            page=page,
+            _LIST_QUESTION_ANSWERERS, {"question_id": question_id}, max_items=max_items, page=page
         )
 
     def iter_list_answerers(
@@ -436,7 +426,7 @@ class Checkins(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_QUESTION_ANSWERERS, path={"question_id": question_id}, max_items=max_items
+            _LIST_QUESTION_ANSWERERS, {"question_id": question_id}, max_items=max_items
         )
 
     def answers_by_person(
@@ -464,7 +454,7 @@ class Checkins(Service):
         """
         return self._account._list(
             _GET_ANSWERS_BY_PERSON,
-            path={"question_id": question_id, "person_id": person_id},
+            {"question_id": question_id, "person_id": person_id},
             max_items=max_items,
             page=page,
         )
@@ -487,7 +477,7 @@ class Checkins(Service):
         """
         return self._account._pager(
             _GET_ANSWERS_BY_PERSON,
-            path={"question_id": question_id, "person_id": person_id},
+            {"question_id": question_id, "person_id": person_id},
             max_items=max_items,
         )
 
@@ -547,9 +537,7 @@ class AsyncCheckins(AsyncService):
         """
         return cast(
             "Questionnaire",
-            await self._account._call(
-                _GET_QUESTIONNAIRE, path={"questionnaire_id": questionnaire_id}
-            ),
+            await self._account._call(_GET_QUESTIONNAIRE, {"questionnaire_id": questionnaire_id}),
         )
 
     async def list_questions(
@@ -570,10 +558,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_QUESTIONS,
-            path={"questionnaire_id": questionnaire_id},
-            max_items=max_items,
-            page=page,
+            _LIST_QUESTIONS, {"questionnaire_id": questionnaire_id}, max_items=max_items, page=page
         )
 
     def iter_list_questions(
@@ -592,7 +577,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_QUESTIONS, path={"questionnaire_id": questionnaire_id}, max_items=max_items
+            _LIST_QUESTIONS, {"questionnaire_id": questionnaire_id}, max_items=max_items
         )
 
     async def create_question(
@@ -621,8 +606,8 @@ class AsyncCheckins(AsyncService):
             "Question",
             await self._account._call(
                 _CREATE_QUESTION,
-                path={"questionnaire_id": questionnaire_id},
-                json={
+                {
+                    "questionnaire_id": questionnaire_id,
                     "title": title,
                     "schedule": schedule,
                     "visible_to_clients": visible_to_clients,
@@ -643,7 +628,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Question", await self._account._call(_GET_QUESTION, path={"question_id": question_id})
+            "Question", await self._account._call(_GET_QUESTION, {"question_id": question_id})
         )
 
     async def update_question(
@@ -672,8 +657,12 @@ class AsyncCheckins(AsyncService):
             "Question",
             await self._account._call(
                 _UPDATE_QUESTION,
-                path={"question_id": question_id},
-                json={"title": title, "schedule": schedule, "paused": paused},
+                {
+                    "question_id": question_id,
+                    "title": title,
+                    "schedule": schedule,
+                    "paused": paused,
+                },
             ),
         )
 
@@ -691,7 +680,7 @@ class AsyncCheckins(AsyncService):
         """
         return cast(
             "QuestionPauseState",
-            await self._account._call(_PAUSE_QUESTION, path={"question_id": question_id}),
+            await self._account._call(_PAUSE_QUESTION, {"question_id": question_id}),
         )
 
     async def resume_question(self, *, question_id: int) -> QuestionPauseState:
@@ -708,7 +697,7 @@ class AsyncCheckins(AsyncService):
         """
         return cast(
             "QuestionPauseState",
-            await self._account._call(_RESUME_QUESTION, path={"question_id": question_id}),
+            await self._account._call(_RESUME_QUESTION, {"question_id": question_id}),
         )
 
     async def update_notification_settings(
@@ -739,8 +728,8 @@ class AsyncCheckins(AsyncService):
             "QuestionNotificationSettings",
             await self._account._call(
                 _UPDATE_QUESTION_NOTIFICATION_SETTINGS,
-                path={"question_id": question_id},
-                json={
+                {
+                    "question_id": question_id,
                     "notify_on_answer": notify_on_answer,
                     "digest_include_unanswered": digest_include_unanswered,
                     "subscribed": subscribed,
@@ -767,7 +756,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_ANSWERS, path={"question_id": question_id}, max_items=max_items, page=page
+            _LIST_ANSWERS, {"question_id": question_id}, max_items=max_items, page=page
         )
 
     def iter_list_answers(
@@ -787,7 +776,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_ANSWERS, path={"question_id": question_id}, max_items=max_items
+            _LIST_ANSWERS, {"question_id": question_id}, max_items=max_items
         )
 
     async def create_answer(
@@ -810,8 +799,7 @@ class AsyncCheckins(AsyncService):
             "QuestionAnswer",
             await self._account._call(
                 _CREATE_ANSWER,
-                path={"question_id": question_id},
-                json={"content": content, "group_on": group_on},
+                {"question_id": question_id, "content": content, "group_on": group_on},
             ),
         )
 
@@ -828,7 +816,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "QuestionAnswer", await self._account._call(_GET_ANSWER, path={"answer_id": answer_id})
+            "QuestionAnswer", await self._account._call(_GET_ANSWER, {"answer_id": answer_id})
         )
 
     async def update_answer(
@@ -845,9 +833,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _UPDATE_ANSWER,
-            path={"answer_id": answer_id},
-            json={"content": content, "group_on": group_on},
+            _UPDATE_ANSWER, {"answer_id": answer_id, "content": content, "group_on": group_on}
         )
 
     async def list_answerers(
@@ -868,10 +854,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_QUESTION_ANSWERERS,
-            path={"question_id": question_id},
-            max_items=max_items,
-            page=page,
+            _LIST_QUESTION_ANSWERERS, {"question_id": question_id}, max_items=max_items, page=page
         )
 
     def iter_list_answerers(
@@ -890,7 +873,7 @@ class AsyncCheckins(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_QUESTION_ANSWERERS, path={"question_id": question_id}, max_items=max_items
+            _LIST_QUESTION_ANSWERERS, {"question_id": question_id}, max_items=max_items
         )
 
     async def answers_by_person(
@@ -918,7 +901,7 @@ class AsyncCheckins(AsyncService):
         """
         return await self._account._list(
             _GET_ANSWERS_BY_PERSON,
-            path={"question_id": question_id, "person_id": person_id},
+            {"question_id": question_id, "person_id": person_id},
             max_items=max_items,
             page=page,
         )
@@ -942,6 +925,6 @@ class AsyncCheckins(AsyncService):
         """
         return self._account._pager(
             _GET_ANSWERS_BY_PERSON,
-            path={"question_id": question_id, "person_id": person_id},
+            {"question_id": question_id, "person_id": person_id},
             max_items=max_items,
         )

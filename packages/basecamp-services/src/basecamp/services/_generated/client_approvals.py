@@ -57,8 +57,7 @@ class ClientApprovals(Service):
         """
         return self._account._list(
             _LIST_CLIENT_APPROVALS,
-            path={"project_id": project_id},
-            query={"sort": sort, "direction": direction},
+            {"project_id": project_id, "sort": sort, "direction": direction},
             max_items=max_items,
             page=page,
         )
@@ -87,8 +86,7 @@ class ClientApprovals(Service):
         """
         return self._account._pager(
             _LIST_CLIENT_APPROVALS,
-            path={"project_id": project_id},
-            query={"sort": sort, "direction": direction},
+            {"project_id": project_id, "sort": sort, "direction": direction},
             max_items=max_items,
         )
 
@@ -106,7 +104,7 @@ class ClientApprovals(Service):
         """
         return cast(
             "ClientApproval",
-            self._account._call(_GET_CLIENT_APPROVAL, path={"approval_id": approval_id}),
+            self._account._call(_GET_CLIENT_APPROVAL, {"approval_id": approval_id}),
         )
 
 
@@ -146,8 +144,7 @@ class AsyncClientApprovals(AsyncService):
         """
         return await self._account._list(
             _LIST_CLIENT_APPROVALS,
-            path={"project_id": project_id},
-            query={"sort": sort, "direction": direction},
+            {"project_id": project_id, "sort": sort, "direction": direction},
             max_items=max_items,
             page=page,
         )
@@ -177,8 +174,7 @@ class AsyncClientApprovals(AsyncService):
         """
         return self._account._pager(
             _LIST_CLIENT_APPROVALS,
-            path={"project_id": project_id},
-            query={"sort": sort, "direction": direction},
+            {"project_id": project_id, "sort": sort, "direction": direction},
             max_items=max_items,
         )
 
@@ -196,5 +192,5 @@ class AsyncClientApprovals(AsyncService):
         """
         return cast(
             "ClientApproval",
-            await self._account._call(_GET_CLIENT_APPROVAL, path={"approval_id": approval_id}),
+            await self._account._call(_GET_CLIENT_APPROVAL, {"approval_id": approval_id}),
         )

@@ -57,8 +57,7 @@ class ClientCorrespondences(Service):
         """
         return self._account._list(
             _LIST_CLIENT_CORRESPONDENCES,
-            path={"project_id": project_id},
-            query={"sort": sort, "direction": direction},
+            {"project_id": project_id, "sort": sort, "direction": direction},
             max_items=max_items,
             page=page,
         )
@@ -88,8 +87,7 @@ class ClientCorrespondences(Service):
         """
         return self._account._pager(
             _LIST_CLIENT_CORRESPONDENCES,
-            path={"project_id": project_id},
-            query={"sort": sort, "direction": direction},
+            {"project_id": project_id, "sort": sort, "direction": direction},
             max_items=max_items,
         )
 
@@ -108,7 +106,7 @@ class ClientCorrespondences(Service):
         return cast(
             "ClientCorrespondence",
             self._account._call(
-                _GET_CLIENT_CORRESPONDENCE, path={"correspondence_id": correspondence_id}
+                _GET_CLIENT_CORRESPONDENCE, {"correspondence_id": correspondence_id}
             ),
         )
 
@@ -149,8 +147,7 @@ class AsyncClientCorrespondences(AsyncService):
         """
         return await self._account._list(
             _LIST_CLIENT_CORRESPONDENCES,
-            path={"project_id": project_id},
-            query={"sort": sort, "direction": direction},
+            {"project_id": project_id, "sort": sort, "direction": direction},
             max_items=max_items,
             page=page,
         )
@@ -180,8 +177,7 @@ class AsyncClientCorrespondences(AsyncService):
         """
         return self._account._pager(
             _LIST_CLIENT_CORRESPONDENCES,
-            path={"project_id": project_id},
-            query={"sort": sort, "direction": direction},
+            {"project_id": project_id, "sort": sort, "direction": direction},
             max_items=max_items,
         )
 
@@ -200,6 +196,6 @@ class AsyncClientCorrespondences(AsyncService):
         return cast(
             "ClientCorrespondence",
             await self._account._call(
-                _GET_CLIENT_CORRESPONDENCE, path={"correspondence_id": correspondence_id}
+                _GET_CLIENT_CORRESPONDENCE, {"correspondence_id": correspondence_id}
             ),
         )

@@ -55,7 +55,7 @@ class ClientReplies(Service):
         """
         return self._account._list(
             _LIST_CLIENT_REPLIES,
-            path={"project_id": project_id, "recording_id": recording_id},
+            {"project_id": project_id, "recording_id": recording_id},
             max_items=max_items,
             page=page,
         )
@@ -78,7 +78,7 @@ class ClientReplies(Service):
         """
         return self._account._pager(
             _LIST_CLIENT_REPLIES,
-            path={"project_id": project_id, "recording_id": recording_id},
+            {"project_id": project_id, "recording_id": recording_id},
             max_items=max_items,
         )
 
@@ -100,7 +100,7 @@ class ClientReplies(Service):
             "ClientReply",
             self._account._call(
                 _GET_CLIENT_REPLY,
-                path={"project_id": project_id, "recording_id": recording_id, "reply_id": reply_id},
+                {"project_id": project_id, "recording_id": recording_id, "reply_id": reply_id},
             ),
         )
 
@@ -139,7 +139,7 @@ class AsyncClientReplies(AsyncService):
         """
         return await self._account._list(
             _LIST_CLIENT_REPLIES,
-            path={"project_id": project_id, "recording_id": recording_id},
+            {"project_id": project_id, "recording_id": recording_id},
             max_items=max_items,
             page=page,
         )
@@ -162,7 +162,7 @@ class AsyncClientReplies(AsyncService):
         """
         return self._account._pager(
             _LIST_CLIENT_REPLIES,
-            path={"project_id": project_id, "recording_id": recording_id},
+            {"project_id": project_id, "recording_id": recording_id},
             max_items=max_items,
         )
 
@@ -184,6 +184,6 @@ class AsyncClientReplies(AsyncService):
             "ClientReply",
             await self._account._call(
                 _GET_CLIENT_REPLY,
-                path={"project_id": project_id, "recording_id": recording_id, "reply_id": reply_id},
+                {"project_id": project_id, "recording_id": recording_id, "reply_id": reply_id},
             ),
         )

@@ -44,8 +44,7 @@ class ClientVisibility(Service):
             "Recording",
             self._account._call(
                 _SET_CLIENT_VISIBILITY,
-                path={"recording_id": recording_id},
-                json={"visible_to_clients": visible_to_clients},
+                {"recording_id": recording_id, "visible_to_clients": visible_to_clients},
             ),
         )
 
@@ -76,7 +75,6 @@ class AsyncClientVisibility(AsyncService):
             "Recording",
             await self._account._call(
                 _SET_CLIENT_VISIBILITY,
-                path={"recording_id": recording_id},
-                json={"visible_to_clients": visible_to_clients},
+                {"recording_id": recording_id, "visible_to_clients": visible_to_clients},
             ),
         )

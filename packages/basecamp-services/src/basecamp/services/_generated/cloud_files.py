@@ -6,14 +6,17 @@ Reach it as `account.cloud_files`.
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, cast
 
 from .._base import AsyncService, Service
-from .._runtime import ReplaceField, build_replace_body
+from .._runtime import ReplaceField, build_replace_body, finish_edit, start_edit
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
-    from .models import CloudFile
+    from collections.abc import AsyncIterator, Iterator
+
+    from .models import CloudFile, CloudFileEdit
 
 __all__ = ["AsyncCloudFiles", "CloudFiles"]
 
@@ -22,11 +25,11 @@ _GET_CLOUD_FILE = OPERATIONS["GetCloudFile"]
 _UPDATE_CLOUD_FILE = OPERATIONS["UpdateCloudFile"]
 
 _UPDATE_CLOUD_FILE_FIELDS = (
-    ReplaceField("url", "url", "url", preserved=False),
-    ReplaceField("service", "service", "service.code", preserved=False),
-    ReplaceField("title", "title", "title", preserved=False),
-    ReplaceField("description", "description", "description", preserved=False),
-    ReplaceField("subscriptions", "subscriptions", "", preserved=False),
+    ReplaceField("url", "url", "url", preserved=False, type="str"),
+    ReplaceField("service", "service", "service.code", preserved=False, type="str"),
+    ReplaceField("title", "title", "title", preserved=False, type="str"),
+    ReplaceField("description", "description", "description", preserved=False, type="str"),
+    ReplaceField("subscriptions", "subscriptions", "", preserved=False, type="list[int]"),
 )
 
 
@@ -72,8 +75,9 @@ class CloudFiles(Service):
             "CloudFile",
             self._account._call(
                 _CREATE_CLOUD_FILE,
-                path={"project_id": project_id, "vault_id": vault_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "vault_id": vault_id,
                     "url": url,
                     "service": service,
                     "title": title,
@@ -97,7 +101,7 @@ class CloudFiles(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "CloudFile", self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id})
+            "CloudFile", self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id})
         )
 
     def replace(
@@ -134,8 +138,8 @@ class CloudFiles(Service):
             "CloudFile",
             self._account._call(
                 _UPDATE_CLOUD_FILE,
-                path={"cloud_file_id": cloud_file_id},
-                json={
+                {
+                    "cloud_file_id": cloud_file_id,
                     "url": url,
                     "service": service,
                     "title": title,
@@ -160,7 +164,8 @@ class CloudFiles(Service):
         Safe twin of `replace`: it reads the current record (GetCloudFile), overlays only the
         arguments you pass (not `None`), and sends the full record back with `replace`
         (UpdateCloudFile), so fields you leave out keep their values. To clear a field, call
-        `replace` yourself.
+        `replace` yourself. Each value sent back must have the type the API definition declares for
+        its field; passed values are yours to get right.
 
         Args:
             cloud_file_id: The linked cloud file.
@@ -178,9 +183,12 @@ class CloudFiles(Service):
         Raises:
             basecamp.UsageError: When the current record lacks a value that must be sent back;
                 nothing is written.
+            basecamp.ApiError: When a value that must be sent back does not have the type the
+                API definition declares for its field (an array where a string belongs, ...);
+                nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id})
+        record = self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id})
         body = build_replace_body(
             record,
             {
@@ -194,10 +202,46 @@ class CloudFiles(Service):
         )
         return cast(
             "CloudFile",
-            self._account._call(
-                _UPDATE_CLOUD_FILE, path={"cloud_file_id": cloud_file_id}, json=body
-            ),
+            self._account._call(_UPDATE_CLOUD_FILE, {"cloud_file_id": cloud_file_id}, json=body),
         )
+
+    @contextmanager
+    def edit(self, *, cloud_file_id: int) -> Iterator[CloudFileEdit]:
+        """Change a record in place: read it, edit its fields, and write it back on exit.
+
+        Reads the current record (GetCloudFile) and yields its writable fields (`url`, `service`,
+        `title`, `description`, `subscriptions`) as a `CloudFileEdit` to change in place. When the
+        block ends without an error and something changed, one `replace` (UpdateCloudFile) request
+        sends the changed fields and the current value of every other one, so nothing is cleared by
+        accident; nothing is sent otherwise. Setting a field to `None` sends it empty.
+        `subscriptions` is absent until you set it, as no record carries it.
+
+        Example:
+            ```python
+            with account.cloud_files.edit(cloud_file_id=1) as draft:
+                draft["url"] = "New text"
+            ```
+
+        Args:
+            cloud_file_id: The linked cloud file.
+
+        Yields:
+            The writable fields, keyed by name, as a `CloudFileEdit`.
+
+        Raises:
+            basecamp.UsageError: At once, when you set a field this endpoint cannot write (the
+                message lists the writable ones); on entry, when the record lacks a value that
+                must be sent back.
+            basecamp.ApiError: On entry, when a value that must be sent back does not have the
+                type the API definition declares for its field; nothing is written.
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        record = self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id})
+        draft = start_edit(record, _UPDATE_CLOUD_FILE_FIELDS)
+        yield cast("CloudFileEdit", draft)
+        body = finish_edit(draft)
+        if body is not None:
+            self._account._call(_UPDATE_CLOUD_FILE, {"cloud_file_id": cloud_file_id}, json=body)
 
 
 class AsyncCloudFiles(AsyncService):
@@ -242,8 +286,9 @@ class AsyncCloudFiles(AsyncService):
             "CloudFile",
             await self._account._call(
                 _CREATE_CLOUD_FILE,
-                path={"project_id": project_id, "vault_id": vault_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "vault_id": vault_id,
                     "url": url,
                     "service": service,
                     "title": title,
@@ -268,7 +313,7 @@ class AsyncCloudFiles(AsyncService):
         """
         return cast(
             "CloudFile",
-            await self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id}),
+            await self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id}),
         )
 
     async def replace(
@@ -305,8 +350,8 @@ class AsyncCloudFiles(AsyncService):
             "CloudFile",
             await self._account._call(
                 _UPDATE_CLOUD_FILE,
-                path={"cloud_file_id": cloud_file_id},
-                json={
+                {
+                    "cloud_file_id": cloud_file_id,
                     "url": url,
                     "service": service,
                     "title": title,
@@ -331,7 +376,8 @@ class AsyncCloudFiles(AsyncService):
         Safe twin of `replace`: it reads the current record (GetCloudFile), overlays only the
         arguments you pass (not `None`), and sends the full record back with `replace`
         (UpdateCloudFile), so fields you leave out keep their values. To clear a field, call
-        `replace` yourself.
+        `replace` yourself. Each value sent back must have the type the API definition declares for
+        its field; passed values are yours to get right.
 
         Args:
             cloud_file_id: The linked cloud file.
@@ -349,9 +395,12 @@ class AsyncCloudFiles(AsyncService):
         Raises:
             basecamp.UsageError: When the current record lacks a value that must be sent back;
                 nothing is written.
+            basecamp.ApiError: When a value that must be sent back does not have the type the
+                API definition declares for its field (an array where a string belongs, ...);
+                nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_CLOUD_FILE, path={"cloud_file_id": cloud_file_id})
+        record = await self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id})
         body = build_replace_body(
             record,
             {
@@ -366,6 +415,46 @@ class AsyncCloudFiles(AsyncService):
         return cast(
             "CloudFile",
             await self._account._call(
-                _UPDATE_CLOUD_FILE, path={"cloud_file_id": cloud_file_id}, json=body
+                _UPDATE_CLOUD_FILE, {"cloud_file_id": cloud_file_id}, json=body
             ),
         )
+
+    @asynccontextmanager
+    async def edit(self, *, cloud_file_id: int) -> AsyncIterator[CloudFileEdit]:
+        """Change a record in place: read it, edit its fields, and write it back on exit.
+
+        Reads the current record (GetCloudFile) and yields its writable fields (`url`, `service`,
+        `title`, `description`, `subscriptions`) as a `CloudFileEdit` to change in place. When the
+        block ends without an error and something changed, one `replace` (UpdateCloudFile) request
+        sends the changed fields and the current value of every other one, so nothing is cleared by
+        accident; nothing is sent otherwise. Setting a field to `None` sends it empty.
+        `subscriptions` is absent until you set it, as no record carries it.
+
+        Example:
+            ```python
+            async with account.cloud_files.edit(cloud_file_id=1) as draft:
+                draft["url"] = "New text"
+            ```
+
+        Args:
+            cloud_file_id: The linked cloud file.
+
+        Yields:
+            The writable fields, keyed by name, as a `CloudFileEdit`.
+
+        Raises:
+            basecamp.UsageError: At once, when you set a field this endpoint cannot write (the
+                message lists the writable ones); on entry, when the record lacks a value that
+                must be sent back.
+            basecamp.ApiError: On entry, when a value that must be sent back does not have the
+                type the API definition declares for its field; nothing is written.
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        record = await self._account._call(_GET_CLOUD_FILE, {"cloud_file_id": cloud_file_id})
+        draft = start_edit(record, _UPDATE_CLOUD_FILE_FIELDS)
+        yield cast("CloudFileEdit", draft)
+        body = finish_edit(draft)
+        if body is not None:
+            await self._account._call(
+                _UPDATE_CLOUD_FILE, {"cloud_file_id": cloud_file_id}, json=body
+            )

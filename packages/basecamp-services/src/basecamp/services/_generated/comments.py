@@ -44,7 +44,7 @@ class Comments(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Comment", self._account._call(_GET_COMMENT, path={"comment_id": comment_id}))
+        return cast("Comment", self._account._call(_GET_COMMENT, {"comment_id": comment_id}))
 
     def update(self, *, comment_id: int, content: str) -> Comment:
         """Edit the text of a comment.
@@ -61,9 +61,7 @@ class Comments(Service):
         """
         return cast(
             "Comment",
-            self._account._call(
-                _UPDATE_COMMENT, path={"comment_id": comment_id}, json={"content": content}
-            ),
+            self._account._call(_UPDATE_COMMENT, {"comment_id": comment_id, "content": content}),
         )
 
     def list(
@@ -84,7 +82,7 @@ class Comments(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_COMMENTS, path={"recording_id": recording_id}, max_items=max_items, page=page
+            _LIST_COMMENTS, {"recording_id": recording_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, recording_id: int, max_items: int | None = None) -> Pager[Comment]:
@@ -101,7 +99,7 @@ class Comments(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_COMMENTS, path={"recording_id": recording_id}, max_items=max_items
+            _LIST_COMMENTS, {"recording_id": recording_id}, max_items=max_items
         )
 
     def create(self, *, recording_id: int, content: str) -> Comment:
@@ -120,7 +118,7 @@ class Comments(Service):
         return cast(
             "Comment",
             self._account._call(
-                _CREATE_COMMENT, path={"recording_id": recording_id}, json={"content": content}
+                _CREATE_COMMENT, {"recording_id": recording_id, "content": content}
             ),
         )
 
@@ -145,9 +143,7 @@ class AsyncComments(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Comment", await self._account._call(_GET_COMMENT, path={"comment_id": comment_id})
-        )
+        return cast("Comment", await self._account._call(_GET_COMMENT, {"comment_id": comment_id}))
 
     async def update(self, *, comment_id: int, content: str) -> Comment:
         """Edit the text of a comment.
@@ -165,7 +161,7 @@ class AsyncComments(AsyncService):
         return cast(
             "Comment",
             await self._account._call(
-                _UPDATE_COMMENT, path={"comment_id": comment_id}, json={"content": content}
+                _UPDATE_COMMENT, {"comment_id": comment_id, "content": content}
             ),
         )
 
@@ -187,7 +183,7 @@ class AsyncComments(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_COMMENTS, path={"recording_id": recording_id}, max_items=max_items, page=page
+            _LIST_COMMENTS, {"recording_id": recording_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, recording_id: int, max_items: int | None = None) -> AsyncPager[Comment]:
@@ -204,7 +200,7 @@ class AsyncComments(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_COMMENTS, path={"recording_id": recording_id}, max_items=max_items
+            _LIST_COMMENTS, {"recording_id": recording_id}, max_items=max_items
         )
 
     async def create(self, *, recording_id: int, content: str) -> Comment:
@@ -223,6 +219,6 @@ class AsyncComments(AsyncService):
         return cast(
             "Comment",
             await self._account._call(
-                _CREATE_COMMENT, path={"recording_id": recording_id}, json={"content": content}
+                _CREATE_COMMENT, {"recording_id": recording_id, "content": content}
             ),
         )

@@ -7,16 +7,19 @@ Reach it as `account.documents`.
 from __future__ import annotations
 
 import builtins
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Literal, cast
 
 from .._base import AsyncService, Service
-from .._runtime import ReplaceField, build_replace_body
+from .._runtime import ReplaceField, build_replace_body, finish_edit, start_edit
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from basecamp import AsyncPager, ListResult, Pager
 
-    from .models import Document
+    from .models import Document, DocumentEdit
 
 __all__ = ["AsyncDocuments", "Documents"]
 
@@ -26,8 +29,8 @@ _LIST_DOCUMENTS = OPERATIONS["ListDocuments"]
 _CREATE_DOCUMENT = OPERATIONS["CreateDocument"]
 
 _REPLACE_DOCUMENT_FIELDS = (
-    ReplaceField("title", "title", "title", preserved=False),
-    ReplaceField("content", "content", "content", preserved=False),
+    ReplaceField("title", "title", "title", preserved=False, type="str"),
+    ReplaceField("content", "content", "content", preserved=False, type="str"),
 )
 
 
@@ -51,9 +54,7 @@ class Documents(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Document", self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
-        )
+        return cast("Document", self._account._call(_GET_DOCUMENT, {"document_id": document_id}))
 
     def replace(
         self, *, document_id: int, title: str | None = None, content: str | None = None
@@ -78,9 +79,7 @@ class Documents(Service):
         return cast(
             "Document",
             self._account._call(
-                _REPLACE_DOCUMENT,
-                path={"document_id": document_id},
-                json={"title": title, "content": content},
+                _REPLACE_DOCUMENT, {"document_id": document_id, "title": title, "content": content}
             ),
         )
 
@@ -92,7 +91,8 @@ class Documents(Service):
         Safe twin of `replace`: it reads the current record (GetDocument), overlays only the
         arguments you pass (not `None`), and sends the full record back with `replace`
         (ReplaceDocument), so fields you leave out keep their values. To clear a field, call
-        `replace` yourself.
+        `replace` yourself. Each value sent back must have the type the API definition declares for
+        its field; passed values are yours to get right.
 
         Args:
             document_id: The document.
@@ -105,16 +105,56 @@ class Documents(Service):
         Raises:
             basecamp.UsageError: When the current record lacks a value that must be sent back;
                 nothing is written.
+            basecamp.ApiError: When a value that must be sent back does not have the type the
+                API definition declares for its field (an array where a string belongs, ...);
+                nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
+        record = self._account._call(_GET_DOCUMENT, {"document_id": document_id})
         body = build_replace_body(
             record, {"title": title, "content": content}, _REPLACE_DOCUMENT_FIELDS
         )
         return cast(
             "Document",
-            self._account._call(_REPLACE_DOCUMENT, path={"document_id": document_id}, json=body),
+            self._account._call(_REPLACE_DOCUMENT, {"document_id": document_id}, json=body),
         )
+
+    @contextmanager
+    def edit(self, *, document_id: int) -> Iterator[DocumentEdit]:
+        """Change a record in place: read it, edit its fields, and write it back on exit.
+
+        Reads the current record (GetDocument) and yields its writable fields (`title`, `content`)
+        as a `DocumentEdit` to change in place. When the block ends without an error and something
+        changed, one `replace` (ReplaceDocument) request sends the changed fields and the current
+        value of every other one, so nothing is cleared by accident; nothing is sent otherwise.
+        Setting a field to `None` sends it empty.
+
+        Example:
+            ```python
+            with account.documents.edit(document_id=1) as draft:
+                draft["title"] = "New text"
+            ```
+
+        Args:
+            document_id: The document.
+
+        Yields:
+            The writable fields, keyed by name, as a `DocumentEdit`.
+
+        Raises:
+            basecamp.UsageError: At once, when you set a field this endpoint cannot write (the
+                message lists the writable ones); on entry, when the record lacks a value that
+                must be sent back.
+            basecamp.ApiError: On entry, when a value that must be sent back does not have the
+                type the API definition declares for its field; nothing is written.
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        record = self._account._call(_GET_DOCUMENT, {"document_id": document_id})
+        draft = start_edit(record, _REPLACE_DOCUMENT_FIELDS)
+        yield cast("DocumentEdit", draft)
+        body = finish_edit(draft)
+        if body is not None:
+            self._account._call(_REPLACE_DOCUMENT, {"document_id": document_id}, json=body)
 
     def list(
         self, *, vault_id: int, max_items: int | None = None, page: int | None = None
@@ -134,7 +174,7 @@ class Documents(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_DOCUMENTS, path={"vault_id": vault_id}, max_items=max_items, page=page
+            _LIST_DOCUMENTS, {"vault_id": vault_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, vault_id: int, max_items: int | None = None) -> Pager[Document]:
@@ -150,9 +190,7 @@ class Documents(Service):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(
-            _LIST_DOCUMENTS, path={"vault_id": vault_id}, max_items=max_items
-        )
+        return self._account._pager(_LIST_DOCUMENTS, {"vault_id": vault_id}, max_items=max_items)
 
     def create(
         self,
@@ -184,8 +222,8 @@ class Documents(Service):
             "Document",
             self._account._call(
                 _CREATE_DOCUMENT,
-                path={"vault_id": vault_id},
-                json={
+                {
+                    "vault_id": vault_id,
                     "title": title,
                     "content": content,
                     "status": status,
@@ -217,7 +255,7 @@ class AsyncDocuments(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Document", await self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
+            "Document", await self._account._call(_GET_DOCUMENT, {"document_id": document_id})
         )
 
     async def replace(
@@ -243,9 +281,7 @@ class AsyncDocuments(AsyncService):
         return cast(
             "Document",
             await self._account._call(
-                _REPLACE_DOCUMENT,
-                path={"document_id": document_id},
-                json={"title": title, "content": content},
+                _REPLACE_DOCUMENT, {"document_id": document_id, "title": title, "content": content}
             ),
         )
 
@@ -257,7 +293,8 @@ class AsyncDocuments(AsyncService):
         Safe twin of `replace`: it reads the current record (GetDocument), overlays only the
         arguments you pass (not `None`), and sends the full record back with `replace`
         (ReplaceDocument), so fields you leave out keep their values. To clear a field, call
-        `replace` yourself.
+        `replace` yourself. Each value sent back must have the type the API definition declares for
+        its field; passed values are yours to get right.
 
         Args:
             document_id: The document.
@@ -270,18 +307,56 @@ class AsyncDocuments(AsyncService):
         Raises:
             basecamp.UsageError: When the current record lacks a value that must be sent back;
                 nothing is written.
+            basecamp.ApiError: When a value that must be sent back does not have the type the
+                API definition declares for its field (an array where a string belongs, ...);
+                nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_DOCUMENT, path={"document_id": document_id})
+        record = await self._account._call(_GET_DOCUMENT, {"document_id": document_id})
         body = build_replace_body(
             record, {"title": title, "content": content}, _REPLACE_DOCUMENT_FIELDS
         )
         return cast(
             "Document",
-            await self._account._call(
-                _REPLACE_DOCUMENT, path={"document_id": document_id}, json=body
-            ),
+            await self._account._call(_REPLACE_DOCUMENT, {"document_id": document_id}, json=body),
         )
+
+    @asynccontextmanager
+    async def edit(self, *, document_id: int) -> AsyncIterator[DocumentEdit]:
+        """Change a record in place: read it, edit its fields, and write it back on exit.
+
+        Reads the current record (GetDocument) and yields its writable fields (`title`, `content`)
+        as a `DocumentEdit` to change in place. When the block ends without an error and something
+        changed, one `replace` (ReplaceDocument) request sends the changed fields and the current
+        value of every other one, so nothing is cleared by accident; nothing is sent otherwise.
+        Setting a field to `None` sends it empty.
+
+        Example:
+            ```python
+            async with account.documents.edit(document_id=1) as draft:
+                draft["title"] = "New text"
+            ```
+
+        Args:
+            document_id: The document.
+
+        Yields:
+            The writable fields, keyed by name, as a `DocumentEdit`.
+
+        Raises:
+            basecamp.UsageError: At once, when you set a field this endpoint cannot write (the
+                message lists the writable ones); on entry, when the record lacks a value that
+                must be sent back.
+            basecamp.ApiError: On entry, when a value that must be sent back does not have the
+                type the API definition declares for its field; nothing is written.
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        record = await self._account._call(_GET_DOCUMENT, {"document_id": document_id})
+        draft = start_edit(record, _REPLACE_DOCUMENT_FIELDS)
+        yield cast("DocumentEdit", draft)
+        body = finish_edit(draft)
+        if body is not None:
+            await self._account._call(_REPLACE_DOCUMENT, {"document_id": document_id}, json=body)
 
     async def list(
         self, *, vault_id: int, max_items: int | None = None, page: int | None = None
@@ -301,7 +376,7 @@ class AsyncDocuments(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_DOCUMENTS, path={"vault_id": vault_id}, max_items=max_items, page=page
+            _LIST_DOCUMENTS, {"vault_id": vault_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, vault_id: int, max_items: int | None = None) -> AsyncPager[Document]:
@@ -317,9 +392,7 @@ class AsyncDocuments(AsyncService):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(
-            _LIST_DOCUMENTS, path={"vault_id": vault_id}, max_items=max_items
-        )
+        return self._account._pager(_LIST_DOCUMENTS, {"vault_id": vault_id}, max_items=max_items)
 
     async def create(
         self,
@@ -351,8 +424,8 @@ class AsyncDocuments(AsyncService):
             "Document",
             await self._account._call(
                 _CREATE_DOCUMENT,
-                path={"vault_id": vault_id},
-                json={
+                {
+                    "vault_id": vault_id,
                     "title": title,
                     "content": content,
                     "status": status,

@@ -43,7 +43,7 @@ class Embeds(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Embed", self._account._call(_CREATE_EMBED, json={"url": url}))
+        return cast("Embed", self._account._call(_CREATE_EMBED, {"url": url}))
 
     def get(self, *, sgid: str) -> Embed:
         """Fetch a link preview by its signed global id.
@@ -57,7 +57,7 @@ class Embeds(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Embed", self._account._call(_GET_EMBED, path={"sgid": sgid}))
+        return cast("Embed", self._account._call(_GET_EMBED, {"sgid": sgid}))
 
 
 class AsyncEmbeds(AsyncService):
@@ -83,7 +83,7 @@ class AsyncEmbeds(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Embed", await self._account._call(_CREATE_EMBED, json={"url": url}))
+        return cast("Embed", await self._account._call(_CREATE_EMBED, {"url": url}))
 
     async def get(self, *, sgid: str) -> Embed:
         """Fetch a link preview by its signed global id.
@@ -97,4 +97,4 @@ class AsyncEmbeds(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Embed", await self._account._call(_GET_EMBED, path={"sgid": sgid}))
+        return cast("Embed", await self._account._call(_GET_EMBED, {"sgid": sgid}))

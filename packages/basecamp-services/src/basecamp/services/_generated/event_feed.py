@@ -77,7 +77,7 @@ class EventFeed(EventFeedExtension, Service):
             "EventFeedPage",
             self._account._call(
                 _POLL_EVENTS,
-                query={
+                {
                     "since": since,
                     "position": position,
                     "types": types,
@@ -158,7 +158,7 @@ class AsyncEventFeed(AsyncEventFeedExtension, AsyncService):
             "EventFeedPage",
             await self._account._call(
                 _POLL_EVENTS,
-                query={
+                {
                     "since": since,
                     "position": position,
                     "types": types,

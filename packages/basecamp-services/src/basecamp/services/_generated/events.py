@@ -47,7 +47,7 @@ class Events(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_EVENTS, path={"recording_id": recording_id}, max_items=max_items, page=page
+            _LIST_EVENTS, {"recording_id": recording_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, recording_id: int, max_items: int | None = None) -> Pager[Event]:
@@ -64,7 +64,7 @@ class Events(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_EVENTS, path={"recording_id": recording_id}, max_items=max_items
+            _LIST_EVENTS, {"recording_id": recording_id}, max_items=max_items
         )
 
 
@@ -94,7 +94,7 @@ class AsyncEvents(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_EVENTS, path={"recording_id": recording_id}, max_items=max_items, page=page
+            _LIST_EVENTS, {"recording_id": recording_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, recording_id: int, max_items: int | None = None) -> AsyncPager[Event]:
@@ -111,5 +111,5 @@ class AsyncEvents(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_EVENTS, path={"recording_id": recording_id}, max_items=max_items
+            _LIST_EVENTS, {"recording_id": recording_id}, max_items=max_items
         )

@@ -69,7 +69,7 @@ class Everything(Service):
         """
         return self._account._list(
             _GET_EVERYTHING_COMPLETED_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -96,7 +96,7 @@ class Everything(Service):
         """
         return self._account._pager(
             _GET_EVERYTHING_COMPLETED_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -125,7 +125,7 @@ class Everything(Service):
         """
         return self._account._list(
             _GET_EVERYTHING_NO_DUE_DATE_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -152,7 +152,7 @@ class Everything(Service):
         """
         return self._account._pager(
             _GET_EVERYTHING_NO_DUE_DATE_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -181,7 +181,7 @@ class Everything(Service):
         """
         return self._account._list(
             _GET_EVERYTHING_NOT_NOW_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -208,7 +208,7 @@ class Everything(Service):
         """
         return self._account._pager(
             _GET_EVERYTHING_NOT_NOW_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -237,7 +237,7 @@ class Everything(Service):
         """
         return self._account._list(
             _GET_EVERYTHING_OPEN_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -264,7 +264,7 @@ class Everything(Service):
         """
         return self._account._pager(
             _GET_EVERYTHING_OPEN_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -289,7 +289,7 @@ class Everything(Service):
         return cast(
             "list[Card]",
             self._account._call(
-                _GET_EVERYTHING_OVERDUE_CARDS, query={"assignee_ids[]": assignee_ids, "due": due}
+                _GET_EVERYTHING_OVERDUE_CARDS, {"assignee_ids": assignee_ids, "due": due}
             ),
         )
 
@@ -318,7 +318,7 @@ class Everything(Service):
         """
         return self._account._list(
             _GET_EVERYTHING_UNASSIGNED_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -345,7 +345,7 @@ class Everything(Service):
         """
         return self._account._pager(
             _GET_EVERYTHING_UNASSIGNED_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -374,7 +374,7 @@ class Everything(Service):
         """
         return self._account._list(
             _GET_EVERYTHING_COMPLETED_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -401,7 +401,7 @@ class Everything(Service):
         """
         return self._account._pager(
             _GET_EVERYTHING_COMPLETED_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -430,7 +430,7 @@ class Everything(Service):
         """
         return self._account._list(
             _GET_EVERYTHING_NO_DUE_DATE_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -457,7 +457,7 @@ class Everything(Service):
         """
         return self._account._pager(
             _GET_EVERYTHING_NO_DUE_DATE_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -486,7 +486,7 @@ class Everything(Service):
         """
         return self._account._list(
             _GET_EVERYTHING_OPEN_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -513,7 +513,7 @@ class Everything(Service):
         """
         return self._account._pager(
             _GET_EVERYTHING_OPEN_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -538,7 +538,7 @@ class Everything(Service):
         return cast(
             "list[Todo]",
             self._account._call(
-                _GET_EVERYTHING_OVERDUE_TODOS, query={"assignee_ids[]": assignee_ids, "due": due}
+                _GET_EVERYTHING_OVERDUE_TODOS, {"assignee_ids": assignee_ids, "due": due}
             ),
         )
 
@@ -567,7 +567,7 @@ class Everything(Service):
         """
         return self._account._list(
             _GET_EVERYTHING_UNASSIGNED_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -594,7 +594,7 @@ class Everything(Service):
         """
         return self._account._pager(
             _GET_EVERYTHING_UNASSIGNED_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -687,7 +687,7 @@ class Everything(Service):
         """
         return self._account._list(
             _GET_EVERYTHING_FILES,
-            query={"kind": kind, "people_ids[]": people_ids},
+            {"kind": kind, "people_ids": people_ids},
             max_items=max_items,
             page=page,
         )
@@ -713,9 +713,7 @@ class Everything(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _GET_EVERYTHING_FILES,
-            query={"kind": kind, "people_ids[]": people_ids},
-            max_items=max_items,
+            _GET_EVERYTHING_FILES, {"kind": kind, "people_ids": people_ids}, max_items=max_items
         )
 
     def forwards(
@@ -816,7 +814,7 @@ class AsyncEverything(AsyncService):
         """
         return await self._account._list(
             _GET_EVERYTHING_COMPLETED_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -843,7 +841,7 @@ class AsyncEverything(AsyncService):
         """
         return self._account._pager(
             _GET_EVERYTHING_COMPLETED_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -872,7 +870,7 @@ class AsyncEverything(AsyncService):
         """
         return await self._account._list(
             _GET_EVERYTHING_NO_DUE_DATE_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -899,7 +897,7 @@ class AsyncEverything(AsyncService):
         """
         return self._account._pager(
             _GET_EVERYTHING_NO_DUE_DATE_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -928,7 +926,7 @@ class AsyncEverything(AsyncService):
         """
         return await self._account._list(
             _GET_EVERYTHING_NOT_NOW_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -955,7 +953,7 @@ class AsyncEverything(AsyncService):
         """
         return self._account._pager(
             _GET_EVERYTHING_NOT_NOW_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -984,7 +982,7 @@ class AsyncEverything(AsyncService):
         """
         return await self._account._list(
             _GET_EVERYTHING_OPEN_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -1011,7 +1009,7 @@ class AsyncEverything(AsyncService):
         """
         return self._account._pager(
             _GET_EVERYTHING_OPEN_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -1036,7 +1034,7 @@ class AsyncEverything(AsyncService):
         return cast(
             "list[Card]",
             await self._account._call(
-                _GET_EVERYTHING_OVERDUE_CARDS, query={"assignee_ids[]": assignee_ids, "due": due}
+                _GET_EVERYTHING_OVERDUE_CARDS, {"assignee_ids": assignee_ids, "due": due}
             ),
         )
 
@@ -1065,7 +1063,7 @@ class AsyncEverything(AsyncService):
         """
         return await self._account._list(
             _GET_EVERYTHING_UNASSIGNED_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -1092,7 +1090,7 @@ class AsyncEverything(AsyncService):
         """
         return self._account._pager(
             _GET_EVERYTHING_UNASSIGNED_CARDS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -1121,7 +1119,7 @@ class AsyncEverything(AsyncService):
         """
         return await self._account._list(
             _GET_EVERYTHING_COMPLETED_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -1148,7 +1146,7 @@ class AsyncEverything(AsyncService):
         """
         return self._account._pager(
             _GET_EVERYTHING_COMPLETED_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -1177,7 +1175,7 @@ class AsyncEverything(AsyncService):
         """
         return await self._account._list(
             _GET_EVERYTHING_NO_DUE_DATE_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -1204,7 +1202,7 @@ class AsyncEverything(AsyncService):
         """
         return self._account._pager(
             _GET_EVERYTHING_NO_DUE_DATE_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -1233,7 +1231,7 @@ class AsyncEverything(AsyncService):
         """
         return await self._account._list(
             _GET_EVERYTHING_OPEN_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -1260,7 +1258,7 @@ class AsyncEverything(AsyncService):
         """
         return self._account._pager(
             _GET_EVERYTHING_OPEN_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -1285,7 +1283,7 @@ class AsyncEverything(AsyncService):
         return cast(
             "list[Todo]",
             await self._account._call(
-                _GET_EVERYTHING_OVERDUE_TODOS, query={"assignee_ids[]": assignee_ids, "due": due}
+                _GET_EVERYTHING_OVERDUE_TODOS, {"assignee_ids": assignee_ids, "due": due}
             ),
         )
 
@@ -1314,7 +1312,7 @@ class AsyncEverything(AsyncService):
         """
         return await self._account._list(
             _GET_EVERYTHING_UNASSIGNED_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
             page=page,
         )
@@ -1341,7 +1339,7 @@ class AsyncEverything(AsyncService):
         """
         return self._account._pager(
             _GET_EVERYTHING_UNASSIGNED_TODOS,
-            query={"assignee_ids[]": assignee_ids, "due": due},
+            {"assignee_ids": assignee_ids, "due": due},
             max_items=max_items,
         )
 
@@ -1434,7 +1432,7 @@ class AsyncEverything(AsyncService):
         """
         return await self._account._list(
             _GET_EVERYTHING_FILES,
-            query={"kind": kind, "people_ids[]": people_ids},
+            {"kind": kind, "people_ids": people_ids},
             max_items=max_items,
             page=page,
         )
@@ -1461,9 +1459,7 @@ class AsyncEverything(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _GET_EVERYTHING_FILES,
-            query={"kind": kind, "people_ids[]": people_ids},
-            max_items=max_items,
+            _GET_EVERYTHING_FILES, {"kind": kind, "people_ids": people_ids}, max_items=max_items
         )
 
     async def forwards(

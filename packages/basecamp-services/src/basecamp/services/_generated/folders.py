@@ -60,7 +60,7 @@ class Folders(Service):
         """
         return cast(
             "FolderWithProjects",
-            self._account._call(_CREATE_FOLDER, json={"name": name, "project_ids": project_ids}),
+            self._account._call(_CREATE_FOLDER, {"name": name, "project_ids": project_ids}),
         )
 
     def get(self, *, folder_id: int) -> FolderWithProjects:
@@ -76,7 +76,7 @@ class Folders(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "FolderWithProjects", self._account._call(_GET_FOLDER, path={"folder_id": folder_id})
+            "FolderWithProjects", self._account._call(_GET_FOLDER, {"folder_id": folder_id})
         )
 
     def update(self, *, folder_id: int, name: str) -> FolderWithProjects:
@@ -94,7 +94,7 @@ class Folders(Service):
         """
         return cast(
             "FolderWithProjects",
-            self._account._call(_UPDATE_FOLDER, path={"folder_id": folder_id}, json={"name": name}),
+            self._account._call(_UPDATE_FOLDER, {"folder_id": folder_id, "name": name}),
         )
 
     def delete(self, *, folder_id: int) -> None:
@@ -106,7 +106,7 @@ class Folders(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DELETE_FOLDER, path={"folder_id": folder_id})
+        self._account._call(_DELETE_FOLDER, {"folder_id": folder_id})
 
 
 class AsyncFolders(AsyncService):
@@ -145,9 +145,7 @@ class AsyncFolders(AsyncService):
         """
         return cast(
             "FolderWithProjects",
-            await self._account._call(
-                _CREATE_FOLDER, json={"name": name, "project_ids": project_ids}
-            ),
+            await self._account._call(_CREATE_FOLDER, {"name": name, "project_ids": project_ids}),
         )
 
     async def get(self, *, folder_id: int) -> FolderWithProjects:
@@ -163,8 +161,7 @@ class AsyncFolders(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "FolderWithProjects",
-            await self._account._call(_GET_FOLDER, path={"folder_id": folder_id}),
+            "FolderWithProjects", await self._account._call(_GET_FOLDER, {"folder_id": folder_id})
         )
 
     async def update(self, *, folder_id: int, name: str) -> FolderWithProjects:
@@ -182,9 +179,7 @@ class AsyncFolders(AsyncService):
         """
         return cast(
             "FolderWithProjects",
-            await self._account._call(
-                _UPDATE_FOLDER, path={"folder_id": folder_id}, json={"name": name}
-            ),
+            await self._account._call(_UPDATE_FOLDER, {"folder_id": folder_id, "name": name}),
         )
 
     async def delete(self, *, folder_id: int) -> None:
@@ -196,4 +191,4 @@ class AsyncFolders(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DELETE_FOLDER, path={"folder_id": folder_id})
+        await self._account._call(_DELETE_FOLDER, {"folder_id": folder_id})

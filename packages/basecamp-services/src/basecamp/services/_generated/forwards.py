@@ -45,7 +45,7 @@ class Forwards(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Inbox", self._account._call(_GET_INBOX, path={"inbox_id": inbox_id}))
+        return cast("Inbox", self._account._call(_GET_INBOX, {"inbox_id": inbox_id}))
 
     def list(
         self,
@@ -74,8 +74,7 @@ class Forwards(Service):
         """
         return self._account._list(
             _LIST_FORWARDS,
-            path={"inbox_id": inbox_id},
-            query={"sort": sort, "direction": direction},
+            {"inbox_id": inbox_id, "sort": sort, "direction": direction},
             max_items=max_items,
             page=page,
         )
@@ -104,8 +103,7 @@ class Forwards(Service):
         """
         return self._account._pager(
             _LIST_FORWARDS,
-            path={"inbox_id": inbox_id},
-            query={"sort": sort, "direction": direction},
+            {"inbox_id": inbox_id, "sort": sort, "direction": direction},
             max_items=max_items,
         )
 
@@ -121,7 +119,7 @@ class Forwards(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Forward", self._account._call(_GET_FORWARD, path={"forward_id": forward_id}))
+        return cast("Forward", self._account._call(_GET_FORWARD, {"forward_id": forward_id}))
 
     def list_replies(
         self, *, forward_id: int, max_items: int | None = None, page: int | None = None
@@ -141,7 +139,7 @@ class Forwards(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_FORWARD_REPLIES, path={"forward_id": forward_id}, max_items=max_items, page=page
+            _LIST_FORWARD_REPLIES, {"forward_id": forward_id}, max_items=max_items, page=page
         )
 
     def iter_list_replies(
@@ -160,7 +158,7 @@ class Forwards(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_FORWARD_REPLIES, path={"forward_id": forward_id}, max_items=max_items
+            _LIST_FORWARD_REPLIES, {"forward_id": forward_id}, max_items=max_items
         )
 
     def get_reply(self, *, forward_id: int, reply_id: int) -> ForwardReply:
@@ -179,7 +177,7 @@ class Forwards(Service):
         return cast(
             "ForwardReply",
             self._account._call(
-                _GET_FORWARD_REPLY, path={"forward_id": forward_id, "reply_id": reply_id}
+                _GET_FORWARD_REPLY, {"forward_id": forward_id, "reply_id": reply_id}
             ),
         )
 
@@ -204,7 +202,7 @@ class AsyncForwards(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Inbox", await self._account._call(_GET_INBOX, path={"inbox_id": inbox_id}))
+        return cast("Inbox", await self._account._call(_GET_INBOX, {"inbox_id": inbox_id}))
 
     async def list(
         self,
@@ -233,8 +231,7 @@ class AsyncForwards(AsyncService):
         """
         return await self._account._list(
             _LIST_FORWARDS,
-            path={"inbox_id": inbox_id},
-            query={"sort": sort, "direction": direction},
+            {"inbox_id": inbox_id, "sort": sort, "direction": direction},
             max_items=max_items,
             page=page,
         )
@@ -263,8 +260,7 @@ class AsyncForwards(AsyncService):
         """
         return self._account._pager(
             _LIST_FORWARDS,
-            path={"inbox_id": inbox_id},
-            query={"sort": sort, "direction": direction},
+            {"inbox_id": inbox_id, "sort": sort, "direction": direction},
             max_items=max_items,
         )
 
@@ -280,9 +276,7 @@ class AsyncForwards(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Forward", await self._account._call(_GET_FORWARD, path={"forward_id": forward_id})
-        )
+        return cast("Forward", await self._account._call(_GET_FORWARD, {"forward_id": forward_id}))
 
     async def list_replies(
         self, *, forward_id: int, max_items: int | None = None, page: int | None = None
@@ -302,7 +296,7 @@ class AsyncForwards(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_FORWARD_REPLIES, path={"forward_id": forward_id}, max_items=max_items, page=page
+            _LIST_FORWARD_REPLIES, {"forward_id": forward_id}, max_items=max_items, page=page
         )
 
     def iter_list_replies(
@@ -321,7 +315,7 @@ class AsyncForwards(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_FORWARD_REPLIES, path={"forward_id": forward_id}, max_items=max_items
+            _LIST_FORWARD_REPLIES, {"forward_id": forward_id}, max_items=max_items
         )
 
     async def get_reply(self, *, forward_id: int, reply_id: int) -> ForwardReply:
@@ -340,6 +334,6 @@ class AsyncForwards(AsyncService):
         return cast(
             "ForwardReply",
             await self._account._call(
-                _GET_FORWARD_REPLY, path={"forward_id": forward_id, "reply_id": reply_id}
+                _GET_FORWARD_REPLY, {"forward_id": forward_id, "reply_id": reply_id}
             ),
         )

@@ -58,7 +58,7 @@ class Gauges(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_GAUGES, query={"bucket_ids": project_ids}, max_items=max_items, page=page
+            _LIST_GAUGES, {"project_ids": project_ids}, max_items=max_items, page=page
         )
 
     def iter_list(
@@ -76,9 +76,7 @@ class Gauges(Service):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(
-            _LIST_GAUGES, query={"bucket_ids": project_ids}, max_items=max_items
-        )
+        return self._account._pager(_LIST_GAUGES, {"project_ids": project_ids}, max_items=max_items)
 
     def toggle(self, *, project_id: int, gauge: GaugeToggleInput) -> None:
         """Turn a project's progress gauge on or off.
@@ -90,7 +88,7 @@ class Gauges(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_TOGGLE_GAUGE, path={"project_id": project_id}, json={"gauge": gauge})
+        self._account._call(_TOGGLE_GAUGE, {"project_id": project_id, "gauge": gauge})
 
     def list_needles(
         self, *, project_id: int, max_items: int | None = None, page: int | None = None
@@ -110,7 +108,7 @@ class Gauges(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_GAUGE_NEEDLES, path={"project_id": project_id}, max_items=max_items, page=page
+            _LIST_GAUGE_NEEDLES, {"project_id": project_id}, max_items=max_items, page=page
         )
 
     def iter_list_needles(
@@ -129,7 +127,7 @@ class Gauges(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_GAUGE_NEEDLES, path={"project_id": project_id}, max_items=max_items
+            _LIST_GAUGE_NEEDLES, {"project_id": project_id}, max_items=max_items
         )
 
     def create_needle(
@@ -158,8 +156,8 @@ class Gauges(Service):
             "GaugeNeedle",
             self._account._call(
                 _CREATE_GAUGE_NEEDLE,
-                path={"project_id": project_id},
-                json={
+                {
+                    "project_id": project_id,
                     "gauge_needle": gauge_needle,
                     "notify": notify,
                     "subscriptions": subscriptions,
@@ -179,9 +177,7 @@ class Gauges(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "GaugeNeedle", self._account._call(_GET_GAUGE_NEEDLE, path={"needle_id": needle_id})
-        )
+        return cast("GaugeNeedle", self._account._call(_GET_GAUGE_NEEDLE, {"needle_id": needle_id}))
 
     def update_needle(
         self, *, needle_id: int, gauge_needle: GaugeNeedleEditInput | None = None
@@ -201,9 +197,7 @@ class Gauges(Service):
         return cast(
             "GaugeNeedle",
             self._account._call(
-                _UPDATE_GAUGE_NEEDLE,
-                path={"needle_id": needle_id},
-                json={"gauge_needle": gauge_needle},
+                _UPDATE_GAUGE_NEEDLE, {"needle_id": needle_id, "gauge_needle": gauge_needle}
             ),
         )
 
@@ -216,7 +210,7 @@ class Gauges(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DESTROY_GAUGE_NEEDLE, path={"needle_id": needle_id})
+        self._account._call(_DESTROY_GAUGE_NEEDLE, {"needle_id": needle_id})
 
 
 class AsyncGauges(AsyncService):
@@ -249,7 +243,7 @@ class AsyncGauges(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_GAUGES, query={"bucket_ids": project_ids}, max_items=max_items, page=page
+            _LIST_GAUGES, {"project_ids": project_ids}, max_items=max_items, page=page
         )
 
     def iter_list(
@@ -267,9 +261,7 @@ class AsyncGauges(AsyncService):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(
-            _LIST_GAUGES, query={"bucket_ids": project_ids}, max_items=max_items
-        )
+        return self._account._pager(_LIST_GAUGES, {"project_ids": project_ids}, max_items=max_items)
 
     async def toggle(self, *, project_id: int, gauge: GaugeToggleInput) -> None:
         """Turn a project's progress gauge on or off.
@@ -281,9 +273,7 @@ class AsyncGauges(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(
-            _TOGGLE_GAUGE, path={"project_id": project_id}, json={"gauge": gauge}
-        )
+        await self._account._call(_TOGGLE_GAUGE, {"project_id": project_id, "gauge": gauge})
 
     async def list_needles(
         self, *, project_id: int, max_items: int | None = None, page: int | None = None
@@ -303,7 +293,7 @@ class AsyncGauges(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_GAUGE_NEEDLES, path={"project_id": project_id}, max_items=max_items, page=page
+            _LIST_GAUGE_NEEDLES, {"project_id": project_id}, max_items=max_items, page=page
         )
 
     def iter_list_needles(
@@ -322,7 +312,7 @@ class AsyncGauges(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_GAUGE_NEEDLES, path={"project_id": project_id}, max_items=max_items
+            _LIST_GAUGE_NEEDLES, {"project_id": project_id}, max_items=max_items
         )
 
     async def create_needle(
@@ -351,8 +341,8 @@ class AsyncGauges(AsyncService):
             "GaugeNeedle",
             await self._account._call(
                 _CREATE_GAUGE_NEEDLE,
-                path={"project_id": project_id},
-                json={
+                {
+                    "project_id": project_id,
                     "gauge_needle": gauge_needle,
                     "notify": notify,
                     "subscriptions": subscriptions,
@@ -373,8 +363,7 @@ class AsyncGauges(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "GaugeNeedle",
-            await self._account._call(_GET_GAUGE_NEEDLE, path={"needle_id": needle_id}),
+            "GaugeNeedle", await self._account._call(_GET_GAUGE_NEEDLE, {"needle_id": needle_id})
         )
 
     async def update_needle(
@@ -395,9 +384,7 @@ class AsyncGauges(AsyncService):
         return cast(
             "GaugeNeedle",
             await self._account._call(
-                _UPDATE_GAUGE_NEEDLE,
-                path={"needle_id": needle_id},
-                json={"gauge_needle": gauge_needle},
+                _UPDATE_GAUGE_NEEDLE, {"needle_id": needle_id, "gauge_needle": gauge_needle}
             ),
         )
 
@@ -410,4 +397,4 @@ class AsyncGauges(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DESTROY_GAUGE_NEEDLE, path={"needle_id": needle_id})
+        await self._account._call(_DESTROY_GAUGE_NEEDLE, {"needle_id": needle_id})

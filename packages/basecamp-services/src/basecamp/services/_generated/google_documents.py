@@ -6,14 +6,17 @@ Reach it as `account.google_documents`.
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Literal, cast
 
 from .._base import AsyncService, Service
-from .._runtime import ReplaceField, build_replace_body
+from .._runtime import ReplaceField, build_replace_body, finish_edit, start_edit
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
-    from .models import GoogleDocument
+    from collections.abc import AsyncIterator, Iterator
+
+    from .models import GoogleDocument, GoogleDocumentEdit
 
 __all__ = ["AsyncGoogleDocuments", "GoogleDocuments"]
 
@@ -22,12 +25,34 @@ _GET_GOOGLE_DOCUMENT = OPERATIONS["GetGoogleDocument"]
 _UPDATE_GOOGLE_DOCUMENT = OPERATIONS["UpdateGoogleDocument"]
 
 _UPDATE_GOOGLE_DOCUMENT_FIELDS = (
-    ReplaceField("url", "url", "url", preserved=False),
-    ReplaceField("document_type", "document_type", "document_type", preserved=False),
-    ReplaceField("title", "title", "title", preserved=False),
-    ReplaceField("description", "description", "description", preserved=False),
-    ReplaceField("status", "status", "status", preserved=False),
-    ReplaceField("subscriptions", "subscriptions", "", preserved=False),
+    ReplaceField("url", "url", "url", preserved=False, type="str"),
+    ReplaceField(
+        "document_type",
+        "document_type",
+        "document_type",
+        preserved=False,
+        type="str",
+        enum=(
+            "doc",
+            "sheet",
+            "slide",
+            "other",
+        ),
+    ),
+    ReplaceField("title", "title", "title", preserved=False, type="str"),
+    ReplaceField("description", "description", "description", preserved=False, type="str"),
+    ReplaceField(
+        "status",
+        "status",
+        "status",
+        preserved=False,
+        type="str",
+        enum=(
+            "active",
+            "drafted",
+        ),
+    ),
+    ReplaceField("subscriptions", "subscriptions", "", preserved=False, type="list[int]"),
 )
 
 
@@ -75,8 +100,9 @@ class GoogleDocuments(Service):
             "GoogleDocument",
             self._account._call(
                 _CREATE_GOOGLE_DOCUMENT,
-                path={"project_id": project_id, "vault_id": vault_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "vault_id": vault_id,
                     "url": url,
                     "document_type": document_type,
                     "title": title,
@@ -102,9 +128,7 @@ class GoogleDocuments(Service):
         """
         return cast(
             "GoogleDocument",
-            self._account._call(
-                _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
-            ),
+            self._account._call(_GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}),
         )
 
     def replace(
@@ -143,8 +167,8 @@ class GoogleDocuments(Service):
             "GoogleDocument",
             self._account._call(
                 _UPDATE_GOOGLE_DOCUMENT,
-                path={"google_document_id": google_document_id},
-                json={
+                {
+                    "google_document_id": google_document_id,
                     "url": url,
                     "document_type": document_type,
                     "title": title,
@@ -171,7 +195,8 @@ class GoogleDocuments(Service):
         Safe twin of `replace`: it reads the current record (GetGoogleDocument), overlays only the
         arguments you pass (not `None`), and sends the full record back with `replace`
         (UpdateGoogleDocument), so fields you leave out keep their values. To clear a field, call
-        `replace` yourself.
+        `replace` yourself. Each value sent back must have the type the API definition declares for
+        its field; passed values are yours to get right.
 
         Args:
             google_document_id: The linked Google document.
@@ -190,10 +215,13 @@ class GoogleDocuments(Service):
         Raises:
             basecamp.UsageError: When the current record lacks a value that must be sent back;
                 nothing is written.
+            basecamp.ApiError: When a value that must be sent back does not have the type the
+                API definition declares for its field (an array where a string belongs, ...);
+                nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         record = self._account._call(
-            _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
+            _GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}
         )
         body = build_replace_body(
             record,
@@ -210,9 +238,52 @@ class GoogleDocuments(Service):
         return cast(
             "GoogleDocument",
             self._account._call(
-                _UPDATE_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}, json=body
+                _UPDATE_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}, json=body
             ),
         )
+
+    @contextmanager
+    def edit(self, *, google_document_id: int) -> Iterator[GoogleDocumentEdit]:
+        """Change a record in place: read it, edit its fields, and write it back on exit.
+
+        Reads the current record (GetGoogleDocument) and yields its writable fields (`url`,
+        `document_type`, `title`, `description`, `status`, `subscriptions`) as a
+        `GoogleDocumentEdit` to change in place. When the block ends without an error and something
+        changed, one `replace` (UpdateGoogleDocument) request sends the changed fields and the
+        current value of every other one, so nothing is cleared by accident; nothing is sent
+        otherwise. Setting a field to `None` sends it empty. `subscriptions` is absent until you set
+        it, as no record carries it.
+
+        Example:
+            ```python
+            with account.google_documents.edit(google_document_id=1) as draft:
+                draft["url"] = "New text"
+            ```
+
+        Args:
+            google_document_id: The linked Google document.
+
+        Yields:
+            The writable fields, keyed by name, as a `GoogleDocumentEdit`.
+
+        Raises:
+            basecamp.UsageError: At once, when you set a field this endpoint cannot write (the
+                message lists the writable ones); on entry, when the record lacks a value that
+                must be sent back.
+            basecamp.ApiError: On entry, when a value that must be sent back does not have the
+                type the API definition declares for its field; nothing is written.
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        record = self._account._call(
+            _GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}
+        )
+        draft = start_edit(record, _UPDATE_GOOGLE_DOCUMENT_FIELDS)
+        yield cast("GoogleDocumentEdit", draft)
+        body = finish_edit(draft)
+        if body is not None:
+            self._account._call(
+                _UPDATE_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}, json=body
+            )
 
 
 class AsyncGoogleDocuments(AsyncService):
@@ -260,8 +331,9 @@ class AsyncGoogleDocuments(AsyncService):
             "GoogleDocument",
             await self._account._call(
                 _CREATE_GOOGLE_DOCUMENT,
-                path={"project_id": project_id, "vault_id": vault_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "vault_id": vault_id,
                     "url": url,
                     "document_type": document_type,
                     "title": title,
@@ -288,7 +360,7 @@ class AsyncGoogleDocuments(AsyncService):
         return cast(
             "GoogleDocument",
             await self._account._call(
-                _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
+                _GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}
             ),
         )
 
@@ -328,8 +400,8 @@ class AsyncGoogleDocuments(AsyncService):
             "GoogleDocument",
             await self._account._call(
                 _UPDATE_GOOGLE_DOCUMENT,
-                path={"google_document_id": google_document_id},
-                json={
+                {
+                    "google_document_id": google_document_id,
                     "url": url,
                     "document_type": document_type,
                     "title": title,
@@ -356,7 +428,8 @@ class AsyncGoogleDocuments(AsyncService):
         Safe twin of `replace`: it reads the current record (GetGoogleDocument), overlays only the
         arguments you pass (not `None`), and sends the full record back with `replace`
         (UpdateGoogleDocument), so fields you leave out keep their values. To clear a field, call
-        `replace` yourself.
+        `replace` yourself. Each value sent back must have the type the API definition declares for
+        its field; passed values are yours to get right.
 
         Args:
             google_document_id: The linked Google document.
@@ -375,10 +448,13 @@ class AsyncGoogleDocuments(AsyncService):
         Raises:
             basecamp.UsageError: When the current record lacks a value that must be sent back;
                 nothing is written.
+            basecamp.ApiError: When a value that must be sent back does not have the type the
+                API definition declares for its field (an array where a string belongs, ...);
+                nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         record = await self._account._call(
-            _GET_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}
+            _GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}
         )
         body = build_replace_body(
             record,
@@ -395,6 +471,49 @@ class AsyncGoogleDocuments(AsyncService):
         return cast(
             "GoogleDocument",
             await self._account._call(
-                _UPDATE_GOOGLE_DOCUMENT, path={"google_document_id": google_document_id}, json=body
+                _UPDATE_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}, json=body
             ),
         )
+
+    @asynccontextmanager
+    async def edit(self, *, google_document_id: int) -> AsyncIterator[GoogleDocumentEdit]:
+        """Change a record in place: read it, edit its fields, and write it back on exit.
+
+        Reads the current record (GetGoogleDocument) and yields its writable fields (`url`,
+        `document_type`, `title`, `description`, `status`, `subscriptions`) as a
+        `GoogleDocumentEdit` to change in place. When the block ends without an error and something
+        changed, one `replace` (UpdateGoogleDocument) request sends the changed fields and the
+        current value of every other one, so nothing is cleared by accident; nothing is sent
+        otherwise. Setting a field to `None` sends it empty. `subscriptions` is absent until you set
+        it, as no record carries it.
+
+        Example:
+            ```python
+            async with account.google_documents.edit(google_document_id=1) as draft:
+                draft["url"] = "New text"
+            ```
+
+        Args:
+            google_document_id: The linked Google document.
+
+        Yields:
+            The writable fields, keyed by name, as a `GoogleDocumentEdit`.
+
+        Raises:
+            basecamp.UsageError: At once, when you set a field this endpoint cannot write (the
+                message lists the writable ones); on entry, when the record lacks a value that
+                must be sent back.
+            basecamp.ApiError: On entry, when a value that must be sent back does not have the
+                type the API definition declares for its field; nothing is written.
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        record = await self._account._call(
+            _GET_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}
+        )
+        draft = start_edit(record, _UPDATE_GOOGLE_DOCUMENT_FIELDS)
+        yield cast("GoogleDocumentEdit", draft)
+        body = finish_edit(draft)
+        if body is not None:
+            await self._account._call(
+                _UPDATE_GOOGLE_DOCUMENT, {"google_document_id": google_document_id}, json=body
+            )

@@ -40,9 +40,7 @@ class HillCharts(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "HillChart", self._account._call(_GET_HILL_CHART, path={"todoset_id": todoset_id})
-        )
+        return cast("HillChart", self._account._call(_GET_HILL_CHART, {"todoset_id": todoset_id}))
 
     def update_settings(
         self,
@@ -68,8 +66,7 @@ class HillCharts(Service):
             "HillChart",
             self._account._call(
                 _UPDATE_HILL_CHART_SETTINGS,
-                path={"todoset_id": todoset_id},
-                json={"tracked": tracked, "untracked": untracked},
+                {"todoset_id": todoset_id, "tracked": tracked, "untracked": untracked},
             ),
         )
 
@@ -95,7 +92,7 @@ class AsyncHillCharts(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "HillChart", await self._account._call(_GET_HILL_CHART, path={"todoset_id": todoset_id})
+            "HillChart", await self._account._call(_GET_HILL_CHART, {"todoset_id": todoset_id})
         )
 
     async def update_settings(
@@ -122,7 +119,6 @@ class AsyncHillCharts(AsyncService):
             "HillChart",
             await self._account._call(
                 _UPDATE_HILL_CHART_SETTINGS,
-                path={"todoset_id": todoset_id},
-                json={"tracked": tracked, "untracked": untracked},
+                {"todoset_id": todoset_id, "tracked": tracked, "untracked": untracked},
             ),
         )

@@ -67,7 +67,7 @@ class Inbox(InboxExtension, Service):
             "InboxPage",
             self._account._call(
                 _POLL_INBOX,
-                query={
+                {
                     "since": since,
                     "position": position,
                     "reasons": reasons,
@@ -125,7 +125,7 @@ class AsyncInbox(AsyncInboxExtension, AsyncService):
             "InboxPage",
             await self._account._call(
                 _POLL_INBOX,
-                query={
+                {
                     "since": since,
                     "position": position,
                     "reasons": reasons,

@@ -51,7 +51,7 @@ class Lineup(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_CREATE_LINEUP_MARKER, json={"name": name, "date": date})
+        self._account._call(_CREATE_LINEUP_MARKER, {"name": name, "date": date})
 
     def update_marker(
         self, *, marker_id: int, name: str | None = None, date: str | None = None
@@ -67,7 +67,7 @@ class Lineup(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(
-            _UPDATE_LINEUP_MARKER, path={"marker_id": marker_id}, json={"name": name, "date": date}
+            _UPDATE_LINEUP_MARKER, {"marker_id": marker_id, "name": name, "date": date}
         )
 
     def delete_marker(self, *, marker_id: int) -> None:
@@ -79,7 +79,7 @@ class Lineup(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DELETE_LINEUP_MARKER, path={"marker_id": marker_id})
+        self._account._call(_DELETE_LINEUP_MARKER, {"marker_id": marker_id})
 
 
 class AsyncLineup(AsyncService):
@@ -111,7 +111,7 @@ class AsyncLineup(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_CREATE_LINEUP_MARKER, json={"name": name, "date": date})
+        await self._account._call(_CREATE_LINEUP_MARKER, {"name": name, "date": date})
 
     async def update_marker(
         self, *, marker_id: int, name: str | None = None, date: str | None = None
@@ -127,7 +127,7 @@ class AsyncLineup(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _UPDATE_LINEUP_MARKER, path={"marker_id": marker_id}, json={"name": name, "date": date}
+            _UPDATE_LINEUP_MARKER, {"marker_id": marker_id, "name": name, "date": date}
         )
 
     async def delete_marker(self, *, marker_id: int) -> None:
@@ -139,4 +139,4 @@ class AsyncLineup(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DELETE_LINEUP_MARKER, path={"marker_id": marker_id})
+        await self._account._call(_DELETE_LINEUP_MARKER, {"marker_id": marker_id})

@@ -39,9 +39,7 @@ class MessageBoards(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "MessageBoard", self._account._call(_GET_MESSAGE_BOARD, path={"board_id": board_id})
-        )
+        return cast("MessageBoard", self._account._call(_GET_MESSAGE_BOARD, {"board_id": board_id}))
 
 
 class AsyncMessageBoards(AsyncService):
@@ -66,6 +64,5 @@ class AsyncMessageBoards(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "MessageBoard",
-            await self._account._call(_GET_MESSAGE_BOARD, path={"board_id": board_id}),
+            "MessageBoard", await self._account._call(_GET_MESSAGE_BOARD, {"board_id": board_id})
         )

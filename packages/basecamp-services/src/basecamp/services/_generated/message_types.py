@@ -51,7 +51,7 @@ class MessageTypes(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_MESSAGE_TYPES, path={"project_id": project_id}, max_items=max_items, page=page
+            _LIST_MESSAGE_TYPES, {"project_id": project_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, project_id: int, max_items: int | None = None) -> Pager[MessageType]:
@@ -68,7 +68,7 @@ class MessageTypes(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_MESSAGE_TYPES, path={"project_id": project_id}, max_items=max_items
+            _LIST_MESSAGE_TYPES, {"project_id": project_id}, max_items=max_items
         )
 
     def create(self, *, project_id: int, name: str, icon: str) -> MessageType:
@@ -88,9 +88,7 @@ class MessageTypes(Service):
         return cast(
             "MessageType",
             self._account._call(
-                _CREATE_MESSAGE_TYPE,
-                path={"project_id": project_id},
-                json={"name": name, "icon": icon},
+                _CREATE_MESSAGE_TYPE, {"project_id": project_id, "name": name, "icon": icon}
             ),
         )
 
@@ -109,9 +107,7 @@ class MessageTypes(Service):
         """
         return cast(
             "MessageType",
-            self._account._call(
-                _GET_MESSAGE_TYPE, path={"project_id": project_id, "type_id": type_id}
-            ),
+            self._account._call(_GET_MESSAGE_TYPE, {"project_id": project_id, "type_id": type_id}),
         )
 
     def update(
@@ -135,8 +131,7 @@ class MessageTypes(Service):
             "MessageType",
             self._account._call(
                 _UPDATE_MESSAGE_TYPE,
-                path={"project_id": project_id, "type_id": type_id},
-                json={"name": name, "icon": icon},
+                {"project_id": project_id, "type_id": type_id, "name": name, "icon": icon},
             ),
         )
 
@@ -150,9 +145,7 @@ class MessageTypes(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(
-            _DELETE_MESSAGE_TYPE, path={"project_id": project_id, "type_id": type_id}
-        )
+        self._account._call(_DELETE_MESSAGE_TYPE, {"project_id": project_id, "type_id": type_id})
 
 
 class AsyncMessageTypes(AsyncService):
@@ -182,7 +175,7 @@ class AsyncMessageTypes(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_MESSAGE_TYPES, path={"project_id": project_id}, max_items=max_items, page=page
+            _LIST_MESSAGE_TYPES, {"project_id": project_id}, max_items=max_items, page=page
         )
 
     def iter_list(
@@ -201,7 +194,7 @@ class AsyncMessageTypes(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_MESSAGE_TYPES, path={"project_id": project_id}, max_items=max_items
+            _LIST_MESSAGE_TYPES, {"project_id": project_id}, max_items=max_items
         )
 
     async def create(self, *, project_id: int, name: str, icon: str) -> MessageType:
@@ -221,9 +214,7 @@ class AsyncMessageTypes(AsyncService):
         return cast(
             "MessageType",
             await self._account._call(
-                _CREATE_MESSAGE_TYPE,
-                path={"project_id": project_id},
-                json={"name": name, "icon": icon},
+                _CREATE_MESSAGE_TYPE, {"project_id": project_id, "name": name, "icon": icon}
             ),
         )
 
@@ -243,7 +234,7 @@ class AsyncMessageTypes(AsyncService):
         return cast(
             "MessageType",
             await self._account._call(
-                _GET_MESSAGE_TYPE, path={"project_id": project_id, "type_id": type_id}
+                _GET_MESSAGE_TYPE, {"project_id": project_id, "type_id": type_id}
             ),
         )
 
@@ -268,8 +259,7 @@ class AsyncMessageTypes(AsyncService):
             "MessageType",
             await self._account._call(
                 _UPDATE_MESSAGE_TYPE,
-                path={"project_id": project_id, "type_id": type_id},
-                json={"name": name, "icon": icon},
+                {"project_id": project_id, "type_id": type_id, "name": name, "icon": icon},
             ),
         )
 
@@ -284,5 +274,5 @@ class AsyncMessageTypes(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _DELETE_MESSAGE_TYPE, path={"project_id": project_id, "type_id": type_id}
+            _DELETE_MESSAGE_TYPE, {"project_id": project_id, "type_id": type_id}
         )

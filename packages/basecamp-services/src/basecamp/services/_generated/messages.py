@@ -62,8 +62,7 @@ class Messages(Service):
         """
         return self._account._list(
             _LIST_MESSAGES,
-            path={"board_id": board_id},
-            query={"sort": sort, "direction": direction},
+            {"board_id": board_id, "sort": sort, "direction": direction},
             max_items=max_items,
             page=page,
         )
@@ -92,8 +91,7 @@ class Messages(Service):
         """
         return self._account._pager(
             _LIST_MESSAGES,
-            path={"board_id": board_id},
-            query={"sort": sort, "direction": direction},
+            {"board_id": board_id, "sort": sort, "direction": direction},
             max_items=max_items,
         )
 
@@ -129,8 +127,8 @@ class Messages(Service):
             "Message",
             self._account._call(
                 _CREATE_MESSAGE,
-                path={"board_id": board_id},
-                json={
+                {
+                    "board_id": board_id,
                     "subject": subject,
                     "content": content,
                     "status": status,
@@ -153,7 +151,7 @@ class Messages(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Message", self._account._call(_GET_MESSAGE, path={"message_id": message_id}))
+        return cast("Message", self._account._call(_GET_MESSAGE, {"message_id": message_id}))
 
     def update(
         self,
@@ -183,8 +181,8 @@ class Messages(Service):
             "Message",
             self._account._call(
                 _UPDATE_MESSAGE,
-                path={"message_id": message_id},
-                json={
+                {
+                    "message_id": message_id,
                     "subject": subject,
                     "content": content,
                     "status": status,
@@ -202,7 +200,7 @@ class Messages(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_PIN_MESSAGE, path={"message_id": message_id})
+        self._account._call(_PIN_MESSAGE, {"message_id": message_id})
 
     def unpin(self, *, message_id: int) -> None:
         """Unpin a message from its board.
@@ -213,7 +211,7 @@ class Messages(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_UNPIN_MESSAGE, path={"message_id": message_id})
+        self._account._call(_UNPIN_MESSAGE, {"message_id": message_id})
 
 
 class AsyncMessages(AsyncService):
@@ -251,8 +249,7 @@ class AsyncMessages(AsyncService):
         """
         return await self._account._list(
             _LIST_MESSAGES,
-            path={"board_id": board_id},
-            query={"sort": sort, "direction": direction},
+            {"board_id": board_id, "sort": sort, "direction": direction},
             max_items=max_items,
             page=page,
         )
@@ -281,8 +278,7 @@ class AsyncMessages(AsyncService):
         """
         return self._account._pager(
             _LIST_MESSAGES,
-            path={"board_id": board_id},
-            query={"sort": sort, "direction": direction},
+            {"board_id": board_id, "sort": sort, "direction": direction},
             max_items=max_items,
         )
 
@@ -318,8 +314,8 @@ class AsyncMessages(AsyncService):
             "Message",
             await self._account._call(
                 _CREATE_MESSAGE,
-                path={"board_id": board_id},
-                json={
+                {
+                    "board_id": board_id,
                     "subject": subject,
                     "content": content,
                     "status": status,
@@ -342,9 +338,7 @@ class AsyncMessages(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Message", await self._account._call(_GET_MESSAGE, path={"message_id": message_id})
-        )
+        return cast("Message", await self._account._call(_GET_MESSAGE, {"message_id": message_id}))
 
     async def update(
         self,
@@ -374,8 +368,8 @@ class AsyncMessages(AsyncService):
             "Message",
             await self._account._call(
                 _UPDATE_MESSAGE,
-                path={"message_id": message_id},
-                json={
+                {
+                    "message_id": message_id,
                     "subject": subject,
                     "content": content,
                     "status": status,
@@ -393,7 +387,7 @@ class AsyncMessages(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_PIN_MESSAGE, path={"message_id": message_id})
+        await self._account._call(_PIN_MESSAGE, {"message_id": message_id})
 
     async def unpin(self, *, message_id: int) -> None:
         """Unpin a message from its board.
@@ -404,4 +398,4 @@ class AsyncMessages(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_UNPIN_MESSAGE, path={"message_id": message_id})
+        await self._account._call(_UNPIN_MESSAGE, {"message_id": message_id})

@@ -3,6 +3,9 @@
 
 Keys are the JSON field names. Keys the API may leave out are `NotRequired`; values that
 may be `null` are typed `... | None`. Dates and times are ISO 8601 strings.
+
+A `<Model>Edit` is not a response: it is what a full-replace service's `edit()` yields,
+the fields that endpoint writes, keyed by the service method's argument names.
 """
 
 from typing import Literal, NotRequired, TypedDict
@@ -38,10 +41,12 @@ __all__ = [
     "ClientReply",
     "ClientSide",
     "CloudFile",
+    "CloudFileEdit",
     "CloudFileService",
     "Comment",
     "DockTool",
     "Document",
+    "DocumentEdit",
     "DoorService",
     "Draft",
     "DraftParent",
@@ -65,6 +70,7 @@ __all__ = [
     "GaugeNeedleInput",
     "GaugeToggleInput",
     "GoogleDocument",
+    "GoogleDocumentEdit",
     "HillChart",
     "HillChartDot",
     "Inbox",
@@ -123,6 +129,7 @@ __all__ = [
     "RichTextAttachment",
     "Schedule",
     "ScheduleEntry",
+    "ScheduleEntryEdit",
     "SearchMetadata",
     "SearchResult",
     "SearchResultAttachment",
@@ -141,7 +148,9 @@ __all__ = [
     "TimelineEventData",
     "TimesheetEntry",
     "Todo",
+    "TodoEdit",
     "Todolist",
+    "TodolistEdit",
     "Todoset",
     "Tool",
     "UpcomingAssignable",
@@ -866,6 +875,24 @@ class CloudFile(TypedDict):
     boosts_url: NotRequired[str]
 
 
+class CloudFileEdit(TypedDict):
+    """The fields `edit` lets you change on a CloudFile (`UpdateCloudFile`).
+
+    Attributes:
+        url: Link to the file on the outside service.
+        service: Code of the outside service, such as dropbox, figma or other.
+        title: Name to show for the link.
+        description: Notes on the link (HTML).
+        subscriptions: People to notify and subscribe, by ID.
+    """
+
+    url: str
+    service: str
+    title: str
+    description: str
+    subscriptions: NotRequired[list[int]]
+
+
 class CloudFileService(TypedDict):
     """The outside service a cloud file points at.
 
@@ -982,6 +1009,18 @@ class Document(TypedDict):
     content_attachments: "list[RichTextAttachment]"
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
+
+
+class DocumentEdit(TypedDict):
+    """The fields `edit` lets you change on a Document (`ReplaceDocument`).
+
+    Attributes:
+        title: The document title.
+        content: The document body (HTML).
+    """
+
+    title: str
+    content: str
 
 
 class DoorService(TypedDict):
@@ -1527,6 +1566,26 @@ class GoogleDocument(TypedDict):
     document_type: str
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
+
+
+class GoogleDocumentEdit(TypedDict):
+    """The fields `edit` lets you change on a GoogleDocument (`UpdateGoogleDocument`).
+
+    Attributes:
+        url: Link to the Google file.
+        document_type: Which kind of Google file it is.
+        title: Name to show for the link.
+        description: Notes on the link (HTML).
+        status: "active" publishes it; "drafted" keeps it as a draft.
+        subscriptions: People to notify and subscribe, by ID.
+    """
+
+    url: str
+    document_type: Literal["doc", "sheet", "slide", "other"]
+    title: str
+    description: str
+    status: Literal["active", "drafted"]
+    subscriptions: NotRequired[list[int]]
 
 
 class HillChart(TypedDict):
@@ -2602,6 +2661,32 @@ class ScheduleEntry(TypedDict):
     boosts_url: NotRequired[str]
 
 
+class ScheduleEntryEdit(TypedDict):
+    """The fields `edit_entry` lets you change on a ScheduleEntry (`ReplaceScheduleEntry`).
+
+    Attributes:
+        summary: Event title.
+        starts_at: Start: a date for all-day events, otherwise a timestamp. Sent as given.
+        ends_at: End: a date for all-day events, otherwise a timestamp. Sent as given.
+        description: Notes on the event (HTML).
+        participant_ids: People taking part; left out keeps them, [] removes all.
+        all_day: True for an all-day event; then the start and end are plain dates.
+        notify: Tell the participants about it when true.
+        url: Meeting link for the event; read back as join_url.
+        highlighted: Highlight the event; left out keeps the current setting.
+    """
+
+    summary: str
+    starts_at: str
+    ends_at: str
+    description: str
+    participant_ids: NotRequired[list[int]]
+    all_day: bool
+    notify: NotRequired[bool]
+    url: NotRequired[str | None]
+    highlighted: NotRequired[bool]
+
+
 class SearchMetadata(TypedDict):
     """The filter choices search offers."""
 
@@ -3111,6 +3196,28 @@ class Todo(TypedDict):
     subtasks_url: NotRequired[str]
 
 
+class TodoEdit(TypedDict):
+    """The fields `edit` lets you change on a Todo (`ReplaceTodo`).
+
+    Attributes:
+        content: What needs doing.
+        description: Extra notes on the to-do (HTML).
+        assignee_ids: People to assign, by ID.
+        completion_subscriber_ids: People to notify when the to-do is checked off.
+        notify: Tell the assignees about it when true.
+        due_on: Due date.
+        starts_on: Day work should start.
+    """
+
+    content: str
+    description: str
+    assignee_ids: list[int]
+    completion_subscriber_ids: list[int]
+    notify: NotRequired[bool]
+    due_on: str | None
+    starts_on: str | None
+
+
 class Todolist(TypedDict):
     """A to-do list or a list group; lists and groups share this shape.
 
@@ -3170,6 +3277,18 @@ class Todolist(TypedDict):
     comments_app_url: str
     boosts_count: NotRequired[int]
     boosts_url: NotRequired[str]
+
+
+class TodolistEdit(TypedDict):
+    """The fields `edit` lets you change on a Todolist (`UpdateTodolistOrGroup`).
+
+    Attributes:
+        name: The list name.
+        description: Notes on the list (HTML).
+    """
+
+    name: str
+    description: str
 
 
 class Todoset(TypedDict):

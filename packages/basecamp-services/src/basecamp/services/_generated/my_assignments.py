@@ -84,7 +84,7 @@ class MyAssignments(Service):
         """
         return cast(
             "builtins.list[MyAssignment]",
-            self._account._call(_GET_MY_DUE_ASSIGNMENTS, query={"scope": scope}),
+            self._account._call(_GET_MY_DUE_ASSIGNMENTS, {"scope": scope}),
         )
 
     def prioritize(self, *, recording_id: int) -> None:
@@ -96,7 +96,7 @@ class MyAssignments(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_PRIORITIZE_ASSIGNMENT, json={"id": recording_id})
+        self._account._call(_PRIORITIZE_ASSIGNMENT, {"recording_id": recording_id})
 
     def deprioritize(self, *, recording_id: int) -> None:
         """Take an assignment out of your Up Next list.
@@ -107,7 +107,7 @@ class MyAssignments(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DEPRIORITIZE_ASSIGNMENT, path={"recording_id": recording_id})
+        self._account._call(_DEPRIORITIZE_ASSIGNMENT, {"recording_id": recording_id})
 
     def reorder(self, *, source_id: int, position: int) -> None:
         """Move an item to a new place in your Up Next list.
@@ -122,7 +122,7 @@ class MyAssignments(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_REORDER_UP_NEXT, json={"source_id": source_id, "position": position})
+        self._account._call(_REORDER_UP_NEXT, {"source_id": source_id, "position": position})
 
 
 class AsyncMyAssignments(AsyncService):
@@ -184,7 +184,7 @@ class AsyncMyAssignments(AsyncService):
         """
         return cast(
             "builtins.list[MyAssignment]",
-            await self._account._call(_GET_MY_DUE_ASSIGNMENTS, query={"scope": scope}),
+            await self._account._call(_GET_MY_DUE_ASSIGNMENTS, {"scope": scope}),
         )
 
     async def prioritize(self, *, recording_id: int) -> None:
@@ -196,7 +196,7 @@ class AsyncMyAssignments(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_PRIORITIZE_ASSIGNMENT, json={"id": recording_id})
+        await self._account._call(_PRIORITIZE_ASSIGNMENT, {"recording_id": recording_id})
 
     async def deprioritize(self, *, recording_id: int) -> None:
         """Take an assignment out of your Up Next list.
@@ -207,7 +207,7 @@ class AsyncMyAssignments(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DEPRIORITIZE_ASSIGNMENT, path={"recording_id": recording_id})
+        await self._account._call(_DEPRIORITIZE_ASSIGNMENT, {"recording_id": recording_id})
 
     async def reorder(self, *, source_id: int, position: int) -> None:
         """Move an item to a new place in your Up Next list.
@@ -222,6 +222,4 @@ class AsyncMyAssignments(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(
-            _REORDER_UP_NEXT, json={"source_id": source_id, "position": position}
-        )
+        await self._account._call(_REORDER_UP_NEXT, {"source_id": source_id, "position": position})

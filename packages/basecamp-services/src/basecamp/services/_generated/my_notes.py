@@ -51,7 +51,7 @@ class MyNotes(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("MyNote", self._account._call(_UPDATE_MY_NOTE, json={"note": note}))
+        return cast("MyNote", self._account._call(_UPDATE_MY_NOTE, {"note": note}))
 
 
 class AsyncMyNotes(AsyncService):
@@ -85,4 +85,4 @@ class AsyncMyNotes(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("MyNote", await self._account._call(_UPDATE_MY_NOTE, json={"note": note}))
+        return cast("MyNote", await self._account._call(_UPDATE_MY_NOTE, {"note": note}))

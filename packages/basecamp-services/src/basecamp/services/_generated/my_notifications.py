@@ -53,7 +53,7 @@ class MyNotifications(Service):
         return cast(
             "_MyNotifications",
             self._account._call(
-                _GET_MY_NOTIFICATIONS, query={"page": page, "limit_bubble_ups": limit_bubble_ups}
+                _GET_MY_NOTIFICATIONS, {"page": page, "limit_bubble_ups": limit_bubble_ups}
             ),
         )
 
@@ -98,7 +98,7 @@ class MyNotifications(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_MARK_AS_READ, json={"readables": readables})
+        self._account._call(_MARK_AS_READ, {"readables": readables})
 
 
 class AsyncMyNotifications(AsyncService):
@@ -131,7 +131,7 @@ class AsyncMyNotifications(AsyncService):
         return cast(
             "_MyNotifications",
             await self._account._call(
-                _GET_MY_NOTIFICATIONS, query={"page": page, "limit_bubble_ups": limit_bubble_ups}
+                _GET_MY_NOTIFICATIONS, {"page": page, "limit_bubble_ups": limit_bubble_ups}
             ),
         )
 
@@ -176,4 +176,4 @@ class AsyncMyNotifications(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_MARK_AS_READ, json={"readables": readables})
+        await self._account._call(_MARK_AS_READ, {"readables": readables})

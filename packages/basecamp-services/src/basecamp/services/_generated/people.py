@@ -93,7 +93,7 @@ class People(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Person", self._account._call(_GET_PERSON, path={"person_id": person_id}))
+        return cast("Person", self._account._call(_GET_PERSON, {"person_id": person_id}))
 
     def list_pingable(
         self, *, max_items: int | None = None, page: int | None = None
@@ -145,7 +145,7 @@ class People(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_PROJECT_PEOPLE, path={"project_id": project_id}, max_items=max_items, page=page
+            _LIST_PROJECT_PEOPLE, {"project_id": project_id}, max_items=max_items, page=page
         )
 
     def iter_list_for_project(
@@ -164,7 +164,7 @@ class People(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_PROJECT_PEOPLE, path={"project_id": project_id}, max_items=max_items
+            _LIST_PROJECT_PEOPLE, {"project_id": project_id}, max_items=max_items
         )
 
     def update_project_access(
@@ -193,8 +193,7 @@ class People(Service):
             "ProjectAccessResult",
             self._account._call(
                 _UPDATE_PROJECT_ACCESS,
-                path={"project_id": project_id},
-                json={"grant": grant, "revoke": revoke, "create": create},
+                {"project_id": project_id, "grant": grant, "revoke": revoke, "create": create},
             ),
         )
 
@@ -242,7 +241,7 @@ class People(Service):
         """
         self._account._call(
             _UPDATE_MY_PROFILE,
-            json={
+            {
                 "name": name,
                 "email_address": email_address,
                 "title": title,
@@ -277,9 +276,7 @@ class People(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Preferences", self._account._call(_UPDATE_MY_PREFERENCES, json={"person": person})
-        )
+        return cast("Preferences", self._account._call(_UPDATE_MY_PREFERENCES, {"person": person}))
 
     def get_out_of_office(self, *, person_id: int) -> OutOfOffice:
         """Check whether someone is marked away, and for when.
@@ -294,7 +291,7 @@ class People(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "OutOfOffice", self._account._call(_GET_OUT_OF_OFFICE, path={"person_id": person_id})
+            "OutOfOffice", self._account._call(_GET_OUT_OF_OFFICE, {"person_id": person_id})
         )
 
     def enable_out_of_office(
@@ -315,9 +312,7 @@ class People(Service):
         return cast(
             "OutOfOffice",
             self._account._call(
-                _ENABLE_OUT_OF_OFFICE,
-                path={"person_id": person_id},
-                json={"out_of_office": out_of_office},
+                _ENABLE_OUT_OF_OFFICE, {"person_id": person_id, "out_of_office": out_of_office}
             ),
         )
 
@@ -330,7 +325,7 @@ class People(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DISABLE_OUT_OF_OFFICE, path={"person_id": person_id})
+        self._account._call(_DISABLE_OUT_OF_OFFICE, {"person_id": person_id})
 
     def update_project_client_access(
         self,
@@ -361,8 +356,7 @@ class People(Service):
             "ProjectAccessResult",
             self._account._call(
                 _UPDATE_PROJECT_CLIENT_ACCESS,
-                path={"project_id": project_id},
-                json={"grant": grant, "revoke": revoke, "create": create},
+                {"project_id": project_id, "grant": grant, "revoke": revoke, "create": create},
             ),
         )
 
@@ -419,7 +413,7 @@ class AsyncPeople(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Person", await self._account._call(_GET_PERSON, path={"person_id": person_id}))
+        return cast("Person", await self._account._call(_GET_PERSON, {"person_id": person_id}))
 
     async def list_pingable(
         self, *, max_items: int | None = None, page: int | None = None
@@ -471,7 +465,7 @@ class AsyncPeople(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_PROJECT_PEOPLE, path={"project_id": project_id}, max_items=max_items, page=page
+            _LIST_PROJECT_PEOPLE, {"project_id": project_id}, max_items=max_items, page=page
         )
 
     def iter_list_for_project(
@@ -490,7 +484,7 @@ class AsyncPeople(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_PROJECT_PEOPLE, path={"project_id": project_id}, max_items=max_items
+            _LIST_PROJECT_PEOPLE, {"project_id": project_id}, max_items=max_items
         )
 
     async def update_project_access(
@@ -519,8 +513,7 @@ class AsyncPeople(AsyncService):
             "ProjectAccessResult",
             await self._account._call(
                 _UPDATE_PROJECT_ACCESS,
-                path={"project_id": project_id},
-                json={"grant": grant, "revoke": revoke, "create": create},
+                {"project_id": project_id, "grant": grant, "revoke": revoke, "create": create},
             ),
         )
 
@@ -568,7 +561,7 @@ class AsyncPeople(AsyncService):
         """
         await self._account._call(
             _UPDATE_MY_PROFILE,
-            json={
+            {
                 "name": name,
                 "email_address": email_address,
                 "title": title,
@@ -604,8 +597,7 @@ class AsyncPeople(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Preferences",
-            await self._account._call(_UPDATE_MY_PREFERENCES, json={"person": person}),
+            "Preferences", await self._account._call(_UPDATE_MY_PREFERENCES, {"person": person})
         )
 
     async def get_out_of_office(self, *, person_id: int) -> OutOfOffice:
@@ -621,8 +613,7 @@ class AsyncPeople(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "OutOfOffice",
-            await self._account._call(_GET_OUT_OF_OFFICE, path={"person_id": person_id}),
+            "OutOfOffice", await self._account._call(_GET_OUT_OF_OFFICE, {"person_id": person_id})
         )
 
     async def enable_out_of_office(
@@ -643,9 +634,7 @@ class AsyncPeople(AsyncService):
         return cast(
             "OutOfOffice",
             await self._account._call(
-                _ENABLE_OUT_OF_OFFICE,
-                path={"person_id": person_id},
-                json={"out_of_office": out_of_office},
+                _ENABLE_OUT_OF_OFFICE, {"person_id": person_id, "out_of_office": out_of_office}
             ),
         )
 
@@ -658,7 +647,7 @@ class AsyncPeople(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DISABLE_OUT_OF_OFFICE, path={"person_id": person_id})
+        await self._account._call(_DISABLE_OUT_OF_OFFICE, {"person_id": person_id})
 
     async def update_project_client_access(
         self,
@@ -689,7 +678,6 @@ class AsyncPeople(AsyncService):
             "ProjectAccessResult",
             await self._account._call(
                 _UPDATE_PROJECT_CLIENT_ACCESS,
-                path={"project_id": project_id},
-                json={"grant": grant, "revoke": revoke, "create": create},
+                {"project_id": project_id, "grant": grant, "revoke": revoke, "create": create},
             ),
         )

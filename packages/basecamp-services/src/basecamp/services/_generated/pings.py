@@ -58,7 +58,7 @@ class Pings(Service):
         """
         return cast(
             "Ping",
-            self._account._call(_CREATE_PING, json={"user_ids": user_ids, "new_group": new_group}),
+            self._account._call(_CREATE_PING, {"user_ids": user_ids, "new_group": new_group}),
         )
 
     def get(self, *, ping_id: int) -> Ping:
@@ -73,7 +73,7 @@ class Pings(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Ping", self._account._call(_GET_PING, path={"ping_id": ping_id}))
+        return cast("Ping", self._account._call(_GET_PING, {"ping_id": ping_id}))
 
 
 class AsyncPings(AsyncService):
@@ -112,9 +112,7 @@ class AsyncPings(AsyncService):
         """
         return cast(
             "Ping",
-            await self._account._call(
-                _CREATE_PING, json={"user_ids": user_ids, "new_group": new_group}
-            ),
+            await self._account._call(_CREATE_PING, {"user_ids": user_ids, "new_group": new_group}),
         )
 
     async def get(self, *, ping_id: int) -> Ping:
@@ -129,4 +127,4 @@ class AsyncPings(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Ping", await self._account._call(_GET_PING, path={"ping_id": ping_id}))
+        return cast("Ping", await self._account._call(_GET_PING, {"ping_id": ping_id}))

@@ -10,7 +10,6 @@ import builtins
 from typing import TYPE_CHECKING, Literal, cast
 
 from .._base import AsyncService, Service
-from .._runtime import multipart_file
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
@@ -65,7 +64,7 @@ class Projects(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_PROJECTS, query={"status": status}, max_items=max_items, page=page
+            _LIST_PROJECTS, {"status": status}, max_items=max_items, page=page
         )
 
     def iter_list(
@@ -86,7 +85,7 @@ class Projects(Service):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(_LIST_PROJECTS, query={"status": status}, max_items=max_items)
+        return self._account._pager(_LIST_PROJECTS, {"status": status}, max_items=max_items)
 
     def create(self, *, name: str, description: str | None = None) -> Project:
         """Start a new project.
@@ -103,7 +102,7 @@ class Projects(Service):
         """
         return cast(
             "Project",
-            self._account._call(_CREATE_PROJECT, json={"name": name, "description": description}),
+            self._account._call(_CREATE_PROJECT, {"name": name, "description": description}),
         )
 
     def get(self, *, project_id: int) -> Project:
@@ -118,7 +117,7 @@ class Projects(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Project", self._account._call(_GET_PROJECT, path={"project_id": project_id}))
+        return cast("Project", self._account._call(_GET_PROJECT, {"project_id": project_id}))
 
     def update(
         self,
@@ -151,8 +150,8 @@ class Projects(Service):
             "Project",
             self._account._call(
                 _UPDATE_PROJECT,
-                path={"project_id": project_id},
-                json={
+                {
+                    "project_id": project_id,
                     "name": name,
                     "description": description,
                     "admissions": admissions,
@@ -171,7 +170,7 @@ class Projects(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_TRASH_PROJECT, path={"project_id": project_id})
+        self._account._call(_TRASH_PROJECT, {"project_id": project_id})
 
     def archive(self, *, project_id: int) -> None:
         """Archive a project so it becomes read-only.
@@ -182,7 +181,7 @@ class Projects(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_ARCHIVE_PROJECT, path={"project_id": project_id})
+        self._account._call(_ARCHIVE_PROJECT, {"project_id": project_id})
 
     def unarchive(self, *, project_id: int) -> None:
         """Bring an archived project back to active.
@@ -193,7 +192,7 @@ class Projects(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_UNARCHIVE_PROJECT, path={"project_id": project_id})
+        self._account._call(_UNARCHIVE_PROJECT, {"project_id": project_id})
 
     def list_recent(self) -> builtins.list[Project]:
         """List the projects you opened most recently.
@@ -215,7 +214,7 @@ class Projects(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_RECORD_PROJECT_VISIT, path={"project_id": project_id})
+        self._account._call(_RECORD_PROJECT_VISIT, {"project_id": project_id})
 
     def update_wallpaper(
         self,
@@ -241,9 +240,13 @@ class Projects(Service):
         """
         self._account._call(
             _UPDATE_PROJECT_WALLPAPER,
-            path={"project_id": project_id},
-            query={"mode": mode},
-            files={"wallpaper": multipart_file(filename, content, content_type)},
+            {
+                "project_id": project_id,
+                "mode": mode,
+                "content": content,
+                "filename": filename,
+                "content_type": content_type,
+            },
         )
 
     def remove_wallpaper(self, *, project_id: int) -> None:
@@ -255,7 +258,7 @@ class Projects(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_REMOVE_PROJECT_WALLPAPER, path={"project_id": project_id})
+        self._account._call(_REMOVE_PROJECT_WALLPAPER, {"project_id": project_id})
 
     def enable_clients(self, *, project_id: int) -> ProjectClientEnablement:
         """Switch clients on for a project, so client people can be given access.
@@ -271,7 +274,7 @@ class Projects(Service):
         """
         return cast(
             "ProjectClientEnablement",
-            self._account._call(_ENABLE_PROJECT_CLIENTS, path={"project_id": project_id}),
+            self._account._call(_ENABLE_PROJECT_CLIENTS, {"project_id": project_id}),
         )
 
     def disable_clients(self, *, project_id: int) -> ProjectClientEnablement:
@@ -288,7 +291,7 @@ class Projects(Service):
         """
         return cast(
             "ProjectClientEnablement",
-            self._account._call(_DISABLE_PROJECT_CLIENTS, path={"project_id": project_id}),
+            self._account._call(_DISABLE_PROJECT_CLIENTS, {"project_id": project_id}),
         )
 
 
@@ -322,7 +325,7 @@ class AsyncProjects(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_PROJECTS, query={"status": status}, max_items=max_items, page=page
+            _LIST_PROJECTS, {"status": status}, max_items=max_items, page=page
         )
 
     def iter_list(
@@ -343,7 +346,7 @@ class AsyncProjects(AsyncService):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(_LIST_PROJECTS, query={"status": status}, max_items=max_items)
+        return self._account._pager(_LIST_PROJECTS, {"status": status}, max_items=max_items)
 
     async def create(self, *, name: str, description: str | None = None) -> Project:
         """Start a new project.
@@ -360,9 +363,7 @@ class AsyncProjects(AsyncService):
         """
         return cast(
             "Project",
-            await self._account._call(
-                _CREATE_PROJECT, json={"name": name, "description": description}
-            ),
+            await self._account._call(_CREATE_PROJECT, {"name": name, "description": description}),
         )
 
     async def get(self, *, project_id: int) -> Project:
@@ -377,9 +378,7 @@ class AsyncProjects(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Project", await self._account._call(_GET_PROJECT, path={"project_id": project_id})
-        )
+        return cast("Project", await self._account._call(_GET_PROJECT, {"project_id": project_id}))
 
     async def update(
         self,
@@ -412,8 +411,8 @@ class AsyncProjects(AsyncService):
             "Project",
             await self._account._call(
                 _UPDATE_PROJECT,
-                path={"project_id": project_id},
-                json={
+                {
+                    "project_id": project_id,
                     "name": name,
                     "description": description,
                     "admissions": admissions,
@@ -432,7 +431,7 @@ class AsyncProjects(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_TRASH_PROJECT, path={"project_id": project_id})
+        await self._account._call(_TRASH_PROJECT, {"project_id": project_id})
 
     async def archive(self, *, project_id: int) -> None:
         """Archive a project so it becomes read-only.
@@ -443,7 +442,7 @@ class AsyncProjects(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_ARCHIVE_PROJECT, path={"project_id": project_id})
+        await self._account._call(_ARCHIVE_PROJECT, {"project_id": project_id})
 
     async def unarchive(self, *, project_id: int) -> None:
         """Bring an archived project back to active.
@@ -454,7 +453,7 @@ class AsyncProjects(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_UNARCHIVE_PROJECT, path={"project_id": project_id})
+        await self._account._call(_UNARCHIVE_PROJECT, {"project_id": project_id})
 
     async def list_recent(self) -> builtins.list[Project]:
         """List the projects you opened most recently.
@@ -476,7 +475,7 @@ class AsyncProjects(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_RECORD_PROJECT_VISIT, path={"project_id": project_id})
+        await self._account._call(_RECORD_PROJECT_VISIT, {"project_id": project_id})
 
     async def update_wallpaper(
         self,
@@ -502,9 +501,13 @@ class AsyncProjects(AsyncService):
         """
         await self._account._call(
             _UPDATE_PROJECT_WALLPAPER,
-            path={"project_id": project_id},
-            query={"mode": mode},
-            files={"wallpaper": multipart_file(filename, content, content_type)},
+            {
+                "project_id": project_id,
+                "mode": mode,
+                "content": content,
+                "filename": filename,
+                "content_type": content_type,
+            },
         )
 
     async def remove_wallpaper(self, *, project_id: int) -> None:
@@ -516,7 +519,7 @@ class AsyncProjects(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_REMOVE_PROJECT_WALLPAPER, path={"project_id": project_id})
+        await self._account._call(_REMOVE_PROJECT_WALLPAPER, {"project_id": project_id})
 
     async def enable_clients(self, *, project_id: int) -> ProjectClientEnablement:
         """Switch clients on for a project, so client people can be given access.
@@ -532,7 +535,7 @@ class AsyncProjects(AsyncService):
         """
         return cast(
             "ProjectClientEnablement",
-            await self._account._call(_ENABLE_PROJECT_CLIENTS, path={"project_id": project_id}),
+            await self._account._call(_ENABLE_PROJECT_CLIENTS, {"project_id": project_id}),
         )
 
     async def disable_clients(self, *, project_id: int) -> ProjectClientEnablement:
@@ -549,5 +552,5 @@ class AsyncProjects(AsyncService):
         """
         return cast(
             "ProjectClientEnablement",
-            await self._account._call(_DISABLE_PROJECT_CLIENTS, path={"project_id": project_id}),
+            await self._account._call(_DISABLE_PROJECT_CLIENTS, {"project_id": project_id}),
         )

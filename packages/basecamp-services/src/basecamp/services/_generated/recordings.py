@@ -80,9 +80,9 @@ class Recordings(Service):
         """
         return self._account._list(
             _LIST_RECORDINGS,
-            query={
-                "type": recording_type,
-                "bucket": project_ids,
+            {
+                "recording_type": recording_type,
+                "project_ids": project_ids,
                 "status": status,
                 "sort": sort,
                 "direction": direction,
@@ -132,9 +132,9 @@ class Recordings(Service):
         """
         return self._account._pager(
             _LIST_RECORDINGS,
-            query={
-                "type": recording_type,
-                "bucket": project_ids,
+            {
+                "recording_type": recording_type,
+                "project_ids": project_ids,
                 "status": status,
                 "sort": sort,
                 "direction": direction,
@@ -151,7 +151,7 @@ class Recordings(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_ARCHIVE_RECORDING, path={"recording_id": recording_id})
+        self._account._call(_ARCHIVE_RECORDING, {"recording_id": recording_id})
 
     def unarchive(self, *, recording_id: int) -> None:
         """Make an archived item active again.
@@ -162,7 +162,7 @@ class Recordings(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_UNARCHIVE_RECORDING, path={"recording_id": recording_id})
+        self._account._call(_UNARCHIVE_RECORDING, {"recording_id": recording_id})
 
     def trash(self, *, recording_id: int) -> None:
         """Move an item to the trash.
@@ -173,7 +173,7 @@ class Recordings(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_TRASH_RECORDING, path={"recording_id": recording_id})
+        self._account._call(_TRASH_RECORDING, {"recording_id": recording_id})
 
     def move_to_vault(
         self, *, recording_id: int, parent_id: int, position: int | None = None
@@ -190,8 +190,7 @@ class Recordings(Service):
         """
         self._account._call(
             _MOVE_RECORDING_TO_VAULT,
-            path={"recording_id": recording_id},
-            json={"parent_id": parent_id, "position": position},
+            {"recording_id": recording_id, "parent_id": parent_id, "position": position},
         )
 
     def spotlight(self, *, recording_id: int) -> dict[str, object]:
@@ -208,7 +207,7 @@ class Recordings(Service):
         """
         return cast(
             "dict[str, object]",
-            self._account._call(_SPOTLIGHT_RECORDING, path={"recording_id": recording_id}),
+            self._account._call(_SPOTLIGHT_RECORDING, {"recording_id": recording_id}),
         )
 
     def unspotlight(self, *, recording_id: int) -> None:
@@ -220,7 +219,7 @@ class Recordings(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_UNSPOTLIGHT_RECORDING, path={"recording_id": recording_id})
+        self._account._call(_UNSPOTLIGHT_RECORDING, {"recording_id": recording_id})
 
 
 class AsyncRecordings(AsyncService):
@@ -275,9 +274,9 @@ class AsyncRecordings(AsyncService):
         """
         return await self._account._list(
             _LIST_RECORDINGS,
-            query={
-                "type": recording_type,
-                "bucket": project_ids,
+            {
+                "recording_type": recording_type,
+                "project_ids": project_ids,
                 "status": status,
                 "sort": sort,
                 "direction": direction,
@@ -327,9 +326,9 @@ class AsyncRecordings(AsyncService):
         """
         return self._account._pager(
             _LIST_RECORDINGS,
-            query={
-                "type": recording_type,
-                "bucket": project_ids,
+            {
+                "recording_type": recording_type,
+                "project_ids": project_ids,
                 "status": status,
                 "sort": sort,
                 "direction": direction,
@@ -346,7 +345,7 @@ class AsyncRecordings(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_ARCHIVE_RECORDING, path={"recording_id": recording_id})
+        await self._account._call(_ARCHIVE_RECORDING, {"recording_id": recording_id})
 
     async def unarchive(self, *, recording_id: int) -> None:
         """Make an archived item active again.
@@ -357,7 +356,7 @@ class AsyncRecordings(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_UNARCHIVE_RECORDING, path={"recording_id": recording_id})
+        await self._account._call(_UNARCHIVE_RECORDING, {"recording_id": recording_id})
 
     async def trash(self, *, recording_id: int) -> None:
         """Move an item to the trash.
@@ -368,7 +367,7 @@ class AsyncRecordings(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_TRASH_RECORDING, path={"recording_id": recording_id})
+        await self._account._call(_TRASH_RECORDING, {"recording_id": recording_id})
 
     async def move_to_vault(
         self, *, recording_id: int, parent_id: int, position: int | None = None
@@ -385,8 +384,7 @@ class AsyncRecordings(AsyncService):
         """
         await self._account._call(
             _MOVE_RECORDING_TO_VAULT,
-            path={"recording_id": recording_id},
-            json={"parent_id": parent_id, "position": position},
+            {"recording_id": recording_id, "parent_id": parent_id, "position": position},
         )
 
     async def spotlight(self, *, recording_id: int) -> dict[str, object]:
@@ -403,7 +401,7 @@ class AsyncRecordings(AsyncService):
         """
         return cast(
             "dict[str, object]",
-            await self._account._call(_SPOTLIGHT_RECORDING, path={"recording_id": recording_id}),
+            await self._account._call(_SPOTLIGHT_RECORDING, {"recording_id": recording_id}),
         )
 
     async def unspotlight(self, *, recording_id: int) -> None:
@@ -415,4 +413,4 @@ class AsyncRecordings(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_UNSPOTLIGHT_RECORDING, path={"recording_id": recording_id})
+        await self._account._call(_UNSPOTLIGHT_RECORDING, {"recording_id": recording_id})

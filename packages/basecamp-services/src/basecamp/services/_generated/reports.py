@@ -89,7 +89,7 @@ class Reports(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _GET_PERSON_PROGRESS, path={"person_id": person_id}, max_items=max_items, page=page
+            _GET_PERSON_PROGRESS, {"person_id": person_id}, max_items=max_items, page=page
         )
 
     def iter_person_progress(
@@ -113,7 +113,7 @@ class Reports(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _GET_PERSON_PROGRESS, path={"person_id": person_id}, max_items=max_items
+            _GET_PERSON_PROGRESS, {"person_id": person_id}, max_items=max_items
         )
 
     def upcoming_schedule(self, *, window_starts_on: str, window_ends_on: str) -> UpcomingSchedule:
@@ -133,7 +133,7 @@ class Reports(Service):
             "UpcomingSchedule",
             self._account._call(
                 _GET_UPCOMING_SCHEDULE,
-                query={"window_starts_on": window_starts_on, "window_ends_on": window_ends_on},
+                {"window_starts_on": window_starts_on, "window_ends_on": window_ends_on},
             ),
         )
 
@@ -166,7 +166,7 @@ class Reports(Service):
         return cast(
             "AssignedTodos",
             self._account._call(
-                _GET_ASSIGNED_TODOS, path={"person_id": person_id}, query={"group_by": group_by}
+                _GET_ASSIGNED_TODOS, {"person_id": person_id, "group_by": group_by}
             ),
         )
 
@@ -245,7 +245,7 @@ class AsyncReports(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _GET_PERSON_PROGRESS, path={"person_id": person_id}, max_items=max_items, page=page
+            _GET_PERSON_PROGRESS, {"person_id": person_id}, max_items=max_items, page=page
         )
 
     def iter_person_progress(
@@ -270,7 +270,7 @@ class AsyncReports(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _GET_PERSON_PROGRESS, path={"person_id": person_id}, max_items=max_items
+            _GET_PERSON_PROGRESS, {"person_id": person_id}, max_items=max_items
         )
 
     async def upcoming_schedule(
@@ -292,7 +292,7 @@ class AsyncReports(AsyncService):
             "UpcomingSchedule",
             await self._account._call(
                 _GET_UPCOMING_SCHEDULE,
-                query={"window_starts_on": window_starts_on, "window_ends_on": window_ends_on},
+                {"window_starts_on": window_starts_on, "window_ends_on": window_ends_on},
             ),
         )
 
@@ -325,7 +325,7 @@ class AsyncReports(AsyncService):
         return cast(
             "AssignedTodos",
             await self._account._call(
-                _GET_ASSIGNED_TODOS, path={"person_id": person_id}, query={"group_by": group_by}
+                _GET_ASSIGNED_TODOS, {"person_id": person_id, "group_by": group_by}
             ),
         )
 

@@ -6,16 +6,19 @@ Reach it as `account.schedules`.
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Literal, cast
 
 from .._base import AsyncService, Service
-from .._runtime import ReplaceField, build_replace_body
+from .._runtime import ReplaceField, build_replace_body, finish_edit, start_edit
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from basecamp import AsyncPager, ListResult, Pager
 
-    from .models import Schedule, ScheduleEntry
+    from .models import Schedule, ScheduleEntry, ScheduleEntryEdit
 
 __all__ = ["AsyncSchedules", "Schedules"]
 
@@ -28,15 +31,17 @@ _REPLACE_SCHEDULE_ENTRY = OPERATIONS["ReplaceScheduleEntry"]
 _GET_SCHEDULE_ENTRY_OCCURRENCE = OPERATIONS["GetScheduleEntryOccurrence"]
 
 _REPLACE_SCHEDULE_ENTRY_FIELDS = (
-    ReplaceField("summary", "summary", "summary", preserved=False),
-    ReplaceField("starts_at", "starts_at", "starts_at", preserved=False),
-    ReplaceField("ends_at", "ends_at", "ends_at", preserved=False),
-    ReplaceField("description", "description", "description", preserved=False),
-    ReplaceField("participant_ids", "participant_ids", "participants[].id", preserved=True),
-    ReplaceField("all_day", "all_day", "all_day", preserved=False),
-    ReplaceField("notify", "notify", "", preserved=False),
-    ReplaceField("url", "url", "join_url", preserved=True),
-    ReplaceField("highlighted", "highlighted", "highlighted", preserved=True),
+    ReplaceField("summary", "summary", "summary", preserved=False, type="str"),
+    ReplaceField("starts_at", "starts_at", "starts_at", preserved=False, type="str"),
+    ReplaceField("ends_at", "ends_at", "ends_at", preserved=False, type="str"),
+    ReplaceField("description", "description", "description", preserved=False, type="str"),
+    ReplaceField(
+        "participant_ids", "participant_ids", "participants[].id", preserved=True, type="list[int]"
+    ),
+    ReplaceField("all_day", "all_day", "all_day", preserved=False, type="bool"),
+    ReplaceField("notify", "notify", "", preserved=False, type="bool"),
+    ReplaceField("url", "url", "join_url", preserved=True, type="str", nullable=True),
+    ReplaceField("highlighted", "highlighted", "highlighted", preserved=True, type="bool"),
 )
 
 
@@ -60,9 +65,7 @@ class Schedules(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Schedule", self._account._call(_GET_SCHEDULE, path={"schedule_id": schedule_id})
-        )
+        return cast("Schedule", self._account._call(_GET_SCHEDULE, {"schedule_id": schedule_id}))
 
     def update_settings(self, *, schedule_id: int, include_due_assignments: bool) -> Schedule:
         """Choose whether a schedule also shows due to-dos and cards.
@@ -81,8 +84,7 @@ class Schedules(Service):
             "Schedule",
             self._account._call(
                 _UPDATE_SCHEDULE_SETTINGS,
-                path={"schedule_id": schedule_id},
-                json={"include_due_assignments": include_due_assignments},
+                {"schedule_id": schedule_id, "include_due_assignments": include_due_assignments},
             ),
         )
 
@@ -111,8 +113,7 @@ class Schedules(Service):
         """
         return self._account._list(
             _LIST_SCHEDULE_ENTRIES,
-            path={"schedule_id": schedule_id},
-            query={"status": status},
+            {"schedule_id": schedule_id, "status": status},
             max_items=max_items,
             page=page,
         )
@@ -139,8 +140,7 @@ class Schedules(Service):
         """
         return self._account._pager(
             _LIST_SCHEDULE_ENTRIES,
-            path={"schedule_id": schedule_id},
-            query={"status": status},
+            {"schedule_id": schedule_id, "status": status},
             max_items=max_items,
         )
 
@@ -188,8 +188,8 @@ class Schedules(Service):
             "ScheduleEntry",
             self._account._call(
                 _CREATE_SCHEDULE_ENTRY,
-                path={"schedule_id": schedule_id},
-                json={
+                {
+                    "schedule_id": schedule_id,
                     "summary": summary,
                     "starts_at": starts_at,
                     "ends_at": ends_at,
@@ -221,7 +221,7 @@ class Schedules(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "ScheduleEntry", self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id})
+            "ScheduleEntry", self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         )
 
     def replace_entry(
@@ -267,8 +267,8 @@ class Schedules(Service):
             "ScheduleEntry",
             self._account._call(
                 _REPLACE_SCHEDULE_ENTRY,
-                path={"entry_id": entry_id},
-                json={
+                {
+                    "entry_id": entry_id,
                     "summary": summary,
                     "starts_at": starts_at,
                     "ends_at": ends_at,
@@ -301,7 +301,8 @@ class Schedules(Service):
         Safe twin of `replace_entry`: it reads the current record (GetScheduleEntry), overlays only
         the arguments you pass (not `None`), and sends the full record back with `replace_entry`
         (ReplaceScheduleEntry), so fields you leave out keep their values. To clear a field, call
-        `replace_entry` yourself.
+        `replace_entry` yourself. Each value sent back must have the type the API definition
+        declares for its field; passed values are yours to get right.
 
         Args:
             entry_id: The schedule event.
@@ -327,9 +328,12 @@ class Schedules(Service):
         Raises:
             basecamp.UsageError: When the current record lacks a value that must be sent back;
                 nothing is written.
+            basecamp.ApiError: When a value that must be sent back does not have the type the
+                API definition declares for its field (an array where a string belongs, ...);
+                nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id})
+        record = self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         body = build_replace_body(
             record,
             {
@@ -347,8 +351,48 @@ class Schedules(Service):
         )
         return cast(
             "ScheduleEntry",
-            self._account._call(_REPLACE_SCHEDULE_ENTRY, path={"entry_id": entry_id}, json=body),
+            self._account._call(_REPLACE_SCHEDULE_ENTRY, {"entry_id": entry_id}, json=body),
         )
+
+    @contextmanager
+    def edit_entry(self, *, entry_id: int) -> Iterator[ScheduleEntryEdit]:
+        """Change a record in place: read it, edit its fields, and write it back on exit.
+
+        Reads the current record (GetScheduleEntry) and yields its writable fields (`summary`,
+        `starts_at`, `ends_at`, `description`, `participant_ids`, `all_day`, `notify`, `url`,
+        `highlighted`) as a `ScheduleEntryEdit` to change in place. When the block ends without an
+        error and something changed, one `replace_entry` (ReplaceScheduleEntry) request sends the
+        changed fields and the current value of every other one, so nothing is cleared by accident;
+        nothing is sent otherwise. Setting a field to `None` sends it empty. `participant_ids`,
+        `url`, `highlighted` are sent only when changed, as the server keeps them otherwise (so
+        `None` cannot empty them). `notify` is absent until you set it, as no record carries it.
+
+        Example:
+            ```python
+            with account.schedules.edit_entry(entry_id=1) as draft:
+                draft["summary"] = "New text"
+            ```
+
+        Args:
+            entry_id: The schedule event.
+
+        Yields:
+            The writable fields, keyed by name, as a `ScheduleEntryEdit`.
+
+        Raises:
+            basecamp.UsageError: At once, when you set a field this endpoint cannot write (the
+                message lists the writable ones); on entry, when the record lacks a value that
+                must be sent back.
+            basecamp.ApiError: On entry, when a value that must be sent back does not have the
+                type the API definition declares for its field; nothing is written.
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        record = self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
+        draft = start_edit(record, _REPLACE_SCHEDULE_ENTRY_FIELDS)
+        yield cast("ScheduleEntryEdit", draft)
+        body = finish_edit(draft)
+        if body is not None:
+            self._account._call(_REPLACE_SCHEDULE_ENTRY, {"entry_id": entry_id}, json=body)
 
     def get_occurrence(self, *, entry_id: int, date: str) -> ScheduleEntry:
         """Fetch a single date's occurrence of a repeating event.
@@ -366,7 +410,7 @@ class Schedules(Service):
         return cast(
             "ScheduleEntry",
             self._account._call(
-                _GET_SCHEDULE_ENTRY_OCCURRENCE, path={"entry_id": entry_id, "date": date}
+                _GET_SCHEDULE_ENTRY_OCCURRENCE, {"entry_id": entry_id, "date": date}
             ),
         )
 
@@ -392,7 +436,7 @@ class AsyncSchedules(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Schedule", await self._account._call(_GET_SCHEDULE, path={"schedule_id": schedule_id})
+            "Schedule", await self._account._call(_GET_SCHEDULE, {"schedule_id": schedule_id})
         )
 
     async def update_settings(self, *, schedule_id: int, include_due_assignments: bool) -> Schedule:
@@ -412,8 +456,7 @@ class AsyncSchedules(AsyncService):
             "Schedule",
             await self._account._call(
                 _UPDATE_SCHEDULE_SETTINGS,
-                path={"schedule_id": schedule_id},
-                json={"include_due_assignments": include_due_assignments},
+                {"schedule_id": schedule_id, "include_due_assignments": include_due_assignments},
             ),
         )
 
@@ -442,8 +485,7 @@ class AsyncSchedules(AsyncService):
         """
         return await self._account._list(
             _LIST_SCHEDULE_ENTRIES,
-            path={"schedule_id": schedule_id},
-            query={"status": status},
+            {"schedule_id": schedule_id, "status": status},
             max_items=max_items,
             page=page,
         )
@@ -470,8 +512,7 @@ class AsyncSchedules(AsyncService):
         """
         return self._account._pager(
             _LIST_SCHEDULE_ENTRIES,
-            path={"schedule_id": schedule_id},
-            query={"status": status},
+            {"schedule_id": schedule_id, "status": status},
             max_items=max_items,
         )
 
@@ -519,8 +560,8 @@ class AsyncSchedules(AsyncService):
             "ScheduleEntry",
             await self._account._call(
                 _CREATE_SCHEDULE_ENTRY,
-                path={"schedule_id": schedule_id},
-                json={
+                {
+                    "schedule_id": schedule_id,
                     "summary": summary,
                     "starts_at": starts_at,
                     "ends_at": ends_at,
@@ -552,8 +593,7 @@ class AsyncSchedules(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "ScheduleEntry",
-            await self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id}),
+            "ScheduleEntry", await self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         )
 
     async def replace_entry(
@@ -599,8 +639,8 @@ class AsyncSchedules(AsyncService):
             "ScheduleEntry",
             await self._account._call(
                 _REPLACE_SCHEDULE_ENTRY,
-                path={"entry_id": entry_id},
-                json={
+                {
+                    "entry_id": entry_id,
                     "summary": summary,
                     "starts_at": starts_at,
                     "ends_at": ends_at,
@@ -633,7 +673,8 @@ class AsyncSchedules(AsyncService):
         Safe twin of `replace_entry`: it reads the current record (GetScheduleEntry), overlays only
         the arguments you pass (not `None`), and sends the full record back with `replace_entry`
         (ReplaceScheduleEntry), so fields you leave out keep their values. To clear a field, call
-        `replace_entry` yourself.
+        `replace_entry` yourself. Each value sent back must have the type the API definition
+        declares for its field; passed values are yours to get right.
 
         Args:
             entry_id: The schedule event.
@@ -659,9 +700,12 @@ class AsyncSchedules(AsyncService):
         Raises:
             basecamp.UsageError: When the current record lacks a value that must be sent back;
                 nothing is written.
+            basecamp.ApiError: When a value that must be sent back does not have the type the
+                API definition declares for its field (an array where a string belongs, ...);
+                nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_SCHEDULE_ENTRY, path={"entry_id": entry_id})
+        record = await self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
         body = build_replace_body(
             record,
             {
@@ -679,10 +723,48 @@ class AsyncSchedules(AsyncService):
         )
         return cast(
             "ScheduleEntry",
-            await self._account._call(
-                _REPLACE_SCHEDULE_ENTRY, path={"entry_id": entry_id}, json=body
-            ),
+            await self._account._call(_REPLACE_SCHEDULE_ENTRY, {"entry_id": entry_id}, json=body),
         )
+
+    @asynccontextmanager
+    async def edit_entry(self, *, entry_id: int) -> AsyncIterator[ScheduleEntryEdit]:
+        """Change a record in place: read it, edit its fields, and write it back on exit.
+
+        Reads the current record (GetScheduleEntry) and yields its writable fields (`summary`,
+        `starts_at`, `ends_at`, `description`, `participant_ids`, `all_day`, `notify`, `url`,
+        `highlighted`) as a `ScheduleEntryEdit` to change in place. When the block ends without an
+        error and something changed, one `replace_entry` (ReplaceScheduleEntry) request sends the
+        changed fields and the current value of every other one, so nothing is cleared by accident;
+        nothing is sent otherwise. Setting a field to `None` sends it empty. `participant_ids`,
+        `url`, `highlighted` are sent only when changed, as the server keeps them otherwise (so
+        `None` cannot empty them). `notify` is absent until you set it, as no record carries it.
+
+        Example:
+            ```python
+            async with account.schedules.edit_entry(entry_id=1) as draft:
+                draft["summary"] = "New text"
+            ```
+
+        Args:
+            entry_id: The schedule event.
+
+        Yields:
+            The writable fields, keyed by name, as a `ScheduleEntryEdit`.
+
+        Raises:
+            basecamp.UsageError: At once, when you set a field this endpoint cannot write (the
+                message lists the writable ones); on entry, when the record lacks a value that
+                must be sent back.
+            basecamp.ApiError: On entry, when a value that must be sent back does not have the
+                type the API definition declares for its field; nothing is written.
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        record = await self._account._call(_GET_SCHEDULE_ENTRY, {"entry_id": entry_id})
+        draft = start_edit(record, _REPLACE_SCHEDULE_ENTRY_FIELDS)
+        yield cast("ScheduleEntryEdit", draft)
+        body = finish_edit(draft)
+        if body is not None:
+            await self._account._call(_REPLACE_SCHEDULE_ENTRY, {"entry_id": entry_id}, json=body)
 
     async def get_occurrence(self, *, entry_id: int, date: str) -> ScheduleEntry:
         """Fetch a single date's occurrence of a repeating event.
@@ -700,6 +782,6 @@ class AsyncSchedules(AsyncService):
         return cast(
             "ScheduleEntry",
             await self._account._call(
-                _GET_SCHEDULE_ENTRY_OCCURRENCE, path={"entry_id": entry_id, "date": date}
+                _GET_SCHEDULE_ENTRY_OCCURRENCE, {"entry_id": entry_id, "date": date}
             ),
         )

@@ -74,17 +74,17 @@ class Search(Service):
         """
         return self._account._list(
             _SEARCH,
-            query={
-                "q": query,
-                "type_names[]": type_names,
-                "bucket_ids[]": project_ids,
-                "creator_ids[]": creator_ids,
+            {
+                "query": query,
+                "type_names": type_names,
+                "project_ids": project_ids,
+                "creator_ids": creator_ids,
                 "file_type": file_type,
                 "exclude_chat": exclude_chat,
                 "since": since,
                 "sort": sort,
-                "type": recording_type,
-                "bucket_id": project_id,
+                "recording_type": recording_type,
+                "project_id": project_id,
                 "creator_id": creator_id,
             },
             max_items=max_items,
@@ -132,17 +132,17 @@ class Search(Service):
         """
         return self._account._pager(
             _SEARCH,
-            query={
-                "q": query,
-                "type_names[]": type_names,
-                "bucket_ids[]": project_ids,
-                "creator_ids[]": creator_ids,
+            {
+                "query": query,
+                "type_names": type_names,
+                "project_ids": project_ids,
+                "creator_ids": creator_ids,
                 "file_type": file_type,
                 "exclude_chat": exclude_chat,
                 "since": since,
                 "sort": sort,
-                "type": recording_type,
-                "bucket_id": project_id,
+                "recording_type": recording_type,
+                "project_id": project_id,
                 "creator_id": creator_id,
             },
             max_items=max_items,
@@ -212,17 +212,17 @@ class AsyncSearch(AsyncService):
         """
         return await self._account._list(
             _SEARCH,
-            query={
-                "q": query,
-                "type_names[]": type_names,
-                "bucket_ids[]": project_ids,
-                "creator_ids[]": creator_ids,
+            {
+                "query": query,
+                "type_names": type_names,
+                "project_ids": project_ids,
+                "creator_ids": creator_ids,
                 "file_type": file_type,
                 "exclude_chat": exclude_chat,
                 "since": since,
                 "sort": sort,
-                "type": recording_type,
-                "bucket_id": project_id,
+                "recording_type": recording_type,
+                "project_id": project_id,
                 "creator_id": creator_id,
             },
             max_items=max_items,
@@ -270,17 +270,17 @@ class AsyncSearch(AsyncService):
         """
         return self._account._pager(
             _SEARCH,
-            query={
-                "q": query,
-                "type_names[]": type_names,
-                "bucket_ids[]": project_ids,
-                "creator_ids[]": creator_ids,
+            {
+                "query": query,
+                "type_names": type_names,
+                "project_ids": project_ids,
+                "creator_ids": creator_ids,
                 "file_type": file_type,
                 "exclude_chat": exclude_chat,
                 "since": since,
                 "sort": sort,
-                "type": recording_type,
-                "bucket_id": project_id,
+                "recording_type": recording_type,
+                "project_id": project_id,
                 "creator_id": creator_id,
             },
             max_items=max_items,

@@ -45,8 +45,7 @@ class Subscriptions(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Subscription",
-            self._account._call(_GET_SUBSCRIPTION, path={"recording_id": recording_id}),
+            "Subscription", self._account._call(_GET_SUBSCRIPTION, {"recording_id": recording_id})
         )
 
     def subscribe(self, *, recording_id: int) -> Subscription:
@@ -61,9 +60,7 @@ class Subscriptions(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Subscription", self._account._call(_SUBSCRIBE, path={"recording_id": recording_id})
-        )
+        return cast("Subscription", self._account._call(_SUBSCRIBE, {"recording_id": recording_id}))
 
     def unsubscribe(self, *, recording_id: int) -> None:
         """Stop getting notified about an item yourself.
@@ -74,7 +71,7 @@ class Subscriptions(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_UNSUBSCRIBE, path={"recording_id": recording_id})
+        self._account._call(_UNSUBSCRIBE, {"recording_id": recording_id})
 
     def update(
         self,
@@ -100,8 +97,11 @@ class Subscriptions(Service):
             "Subscription",
             self._account._call(
                 _UPDATE_SUBSCRIPTION,
-                path={"recording_id": recording_id},
-                json={"subscriptions": subscriptions, "unsubscriptions": unsubscriptions},
+                {
+                    "recording_id": recording_id,
+                    "subscriptions": subscriptions,
+                    "unsubscriptions": unsubscriptions,
+                },
             ),
         )
 
@@ -114,7 +114,7 @@ class Subscriptions(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_SUBSCRIBE_TO_CARD_COLUMN, path={"column_id": column_id})
+        self._account._call(_SUBSCRIBE_TO_CARD_COLUMN, {"column_id": column_id})
 
     def unsubscribe_card_column(self, *, column_id: int) -> None:
         """Stop getting notified about a card table column.
@@ -125,7 +125,7 @@ class Subscriptions(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_UNSUBSCRIBE_FROM_CARD_COLUMN, path={"column_id": column_id})
+        self._account._call(_UNSUBSCRIBE_FROM_CARD_COLUMN, {"column_id": column_id})
 
 
 class AsyncSubscriptions(AsyncService):
@@ -151,7 +151,7 @@ class AsyncSubscriptions(AsyncService):
         """
         return cast(
             "Subscription",
-            await self._account._call(_GET_SUBSCRIPTION, path={"recording_id": recording_id}),
+            await self._account._call(_GET_SUBSCRIPTION, {"recording_id": recording_id}),
         )
 
     async def subscribe(self, *, recording_id: int) -> Subscription:
@@ -167,8 +167,7 @@ class AsyncSubscriptions(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Subscription",
-            await self._account._call(_SUBSCRIBE, path={"recording_id": recording_id}),
+            "Subscription", await self._account._call(_SUBSCRIBE, {"recording_id": recording_id})
         )
 
     async def unsubscribe(self, *, recording_id: int) -> None:
@@ -180,7 +179,7 @@ class AsyncSubscriptions(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_UNSUBSCRIBE, path={"recording_id": recording_id})
+        await self._account._call(_UNSUBSCRIBE, {"recording_id": recording_id})
 
     async def update(
         self,
@@ -206,8 +205,11 @@ class AsyncSubscriptions(AsyncService):
             "Subscription",
             await self._account._call(
                 _UPDATE_SUBSCRIPTION,
-                path={"recording_id": recording_id},
-                json={"subscriptions": subscriptions, "unsubscriptions": unsubscriptions},
+                {
+                    "recording_id": recording_id,
+                    "subscriptions": subscriptions,
+                    "unsubscriptions": unsubscriptions,
+                },
             ),
         )
 
@@ -220,7 +222,7 @@ class AsyncSubscriptions(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_SUBSCRIBE_TO_CARD_COLUMN, path={"column_id": column_id})
+        await self._account._call(_SUBSCRIBE_TO_CARD_COLUMN, {"column_id": column_id})
 
     async def unsubscribe_card_column(self, *, column_id: int) -> None:
         """Stop getting notified about a card table column.
@@ -231,4 +233,4 @@ class AsyncSubscriptions(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_UNSUBSCRIBE_FROM_CARD_COLUMN, path={"column_id": column_id})
+        await self._account._call(_UNSUBSCRIBE_FROM_CARD_COLUMN, {"column_id": column_id})

@@ -55,7 +55,7 @@ class Subtasks(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_SUBTASKS, path={"recording_id": recording_id}, max_items=max_items, page=page
+            _LIST_SUBTASKS, {"recording_id": recording_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, recording_id: int, max_items: int | None = None) -> Pager[Subtask]:
@@ -72,7 +72,7 @@ class Subtasks(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_SUBTASKS, path={"recording_id": recording_id}, max_items=max_items
+            _LIST_SUBTASKS, {"recording_id": recording_id}, max_items=max_items
         )
 
     def create(
@@ -101,8 +101,12 @@ class Subtasks(Service):
             "Subtask",
             self._account._call(
                 _CREATE_SUBTASK,
-                path={"recording_id": recording_id},
-                json={"title": title, "due_on": due_on, "assignee_ids": assignee_ids},
+                {
+                    "recording_id": recording_id,
+                    "title": title,
+                    "due_on": due_on,
+                    "assignee_ids": assignee_ids,
+                },
             ),
         )
 
@@ -118,7 +122,7 @@ class Subtasks(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Subtask", self._account._call(_GET_SUBTASK, path={"subtask_id": subtask_id}))
+        return cast("Subtask", self._account._call(_GET_SUBTASK, {"subtask_id": subtask_id}))
 
     def update(
         self,
@@ -148,8 +152,12 @@ class Subtasks(Service):
             "Subtask",
             self._account._call(
                 _UPDATE_SUBTASK,
-                path={"subtask_id": subtask_id},
-                json={"title": title, "due_on": due_on, "assignee_ids": assignee_ids},
+                {
+                    "subtask_id": subtask_id,
+                    "title": title,
+                    "due_on": due_on,
+                    "assignee_ids": assignee_ids,
+                },
             ),
         )
 
@@ -162,7 +170,7 @@ class Subtasks(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DELETE_SUBTASK, path={"subtask_id": subtask_id})
+        self._account._call(_DELETE_SUBTASK, {"subtask_id": subtask_id})
 
     def complete(self, *, subtask_id: int) -> None:
         """Tick a subtask off.
@@ -173,7 +181,7 @@ class Subtasks(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_COMPLETE_SUBTASK, path={"subtask_id": subtask_id})
+        self._account._call(_COMPLETE_SUBTASK, {"subtask_id": subtask_id})
 
     def uncomplete(self, *, subtask_id: int) -> None:
         """Reopen a ticked-off subtask.
@@ -184,7 +192,7 @@ class Subtasks(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_UNCOMPLETE_SUBTASK, path={"subtask_id": subtask_id})
+        self._account._call(_UNCOMPLETE_SUBTASK, {"subtask_id": subtask_id})
 
     def reposition(self, *, subtask_id: int, position: int) -> None:
         """Move a subtask to another place in its checklist.
@@ -196,9 +204,7 @@ class Subtasks(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(
-            _REPOSITION_SUBTASK, path={"subtask_id": subtask_id}, json={"position": position}
-        )
+        self._account._call(_REPOSITION_SUBTASK, {"subtask_id": subtask_id, "position": position})
 
 
 class AsyncSubtasks(AsyncService):
@@ -227,7 +233,7 @@ class AsyncSubtasks(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_SUBTASKS, path={"recording_id": recording_id}, max_items=max_items, page=page
+            _LIST_SUBTASKS, {"recording_id": recording_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, recording_id: int, max_items: int | None = None) -> AsyncPager[Subtask]:
@@ -244,7 +250,7 @@ class AsyncSubtasks(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_SUBTASKS, path={"recording_id": recording_id}, max_items=max_items
+            _LIST_SUBTASKS, {"recording_id": recording_id}, max_items=max_items
         )
 
     async def create(
@@ -273,8 +279,12 @@ class AsyncSubtasks(AsyncService):
             "Subtask",
             await self._account._call(
                 _CREATE_SUBTASK,
-                path={"recording_id": recording_id},
-                json={"title": title, "due_on": due_on, "assignee_ids": assignee_ids},
+                {
+                    "recording_id": recording_id,
+                    "title": title,
+                    "due_on": due_on,
+                    "assignee_ids": assignee_ids,
+                },
             ),
         )
 
@@ -290,9 +300,7 @@ class AsyncSubtasks(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Subtask", await self._account._call(_GET_SUBTASK, path={"subtask_id": subtask_id})
-        )
+        return cast("Subtask", await self._account._call(_GET_SUBTASK, {"subtask_id": subtask_id}))
 
     async def update(
         self,
@@ -322,8 +330,12 @@ class AsyncSubtasks(AsyncService):
             "Subtask",
             await self._account._call(
                 _UPDATE_SUBTASK,
-                path={"subtask_id": subtask_id},
-                json={"title": title, "due_on": due_on, "assignee_ids": assignee_ids},
+                {
+                    "subtask_id": subtask_id,
+                    "title": title,
+                    "due_on": due_on,
+                    "assignee_ids": assignee_ids,
+                },
             ),
         )
 
@@ -336,7 +348,7 @@ class AsyncSubtasks(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DELETE_SUBTASK, path={"subtask_id": subtask_id})
+        await self._account._call(_DELETE_SUBTASK, {"subtask_id": subtask_id})
 
     async def complete(self, *, subtask_id: int) -> None:
         """Tick a subtask off.
@@ -347,7 +359,7 @@ class AsyncSubtasks(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_COMPLETE_SUBTASK, path={"subtask_id": subtask_id})
+        await self._account._call(_COMPLETE_SUBTASK, {"subtask_id": subtask_id})
 
     async def uncomplete(self, *, subtask_id: int) -> None:
         """Reopen a ticked-off subtask.
@@ -358,7 +370,7 @@ class AsyncSubtasks(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_UNCOMPLETE_SUBTASK, path={"subtask_id": subtask_id})
+        await self._account._call(_UNCOMPLETE_SUBTASK, {"subtask_id": subtask_id})
 
     async def reposition(self, *, subtask_id: int, position: int) -> None:
         """Move a subtask to another place in its checklist.
@@ -371,5 +383,5 @@ class AsyncSubtasks(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _REPOSITION_SUBTASK, path={"subtask_id": subtask_id}, json={"position": position}
+            _REPOSITION_SUBTASK, {"subtask_id": subtask_id, "position": position}
         )

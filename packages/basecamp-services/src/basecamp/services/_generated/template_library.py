@@ -73,7 +73,7 @@ class TemplateLibrary(Service):
         return cast(
             "Todolist",
             self._account._call(
-                _CREATE_TEMPLATE_LIBRARY_TODOLIST, json={"name": name, "description": description}
+                _CREATE_TEMPLATE_LIBRARY_TODOLIST, {"name": name, "description": description}
             ),
         )
 
@@ -103,8 +103,7 @@ class TemplateLibrary(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "CardTable",
-            self._account._call(_CREATE_TEMPLATE_LIBRARY_CARD_TABLE, json={"name": name}),
+            "CardTable", self._account._call(_CREATE_TEMPLATE_LIBRARY_CARD_TABLE, {"name": name})
         )
 
     def create_copy(
@@ -139,7 +138,7 @@ class TemplateLibrary(Service):
             "TemplateLibraryCopy",
             self._account._call(
                 _CREATE_TEMPLATE_LIBRARY_COPY,
-                json={
+                {
                     "template_recording_id": template_recording_id,
                     "destination_project_id": destination_project_id,
                     "destination_parent_id": destination_parent_id,
@@ -162,7 +161,7 @@ class TemplateLibrary(Service):
         """
         return cast(
             "TemplateLibraryCopy",
-            self._account._call(_GET_TEMPLATE_LIBRARY_COPY, path={"copy_id": copy_id}),
+            self._account._call(_GET_TEMPLATE_LIBRARY_COPY, {"copy_id": copy_id}),
         )
 
     def create_templatification(
@@ -199,8 +198,9 @@ class TemplateLibrary(Service):
             "Templatification",
             self._account._call(
                 _CREATE_TEMPLATIFICATION,
-                path={"project_id": project_id, "recording_id": recording_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "recording_id": recording_id,
                     "template_name": template_name,
                     "copy_comments": copy_comments,
                     "copy_assignments": copy_assignments,
@@ -229,7 +229,7 @@ class TemplateLibrary(Service):
             "Templatification",
             self._account._call(
                 _GET_TEMPLATIFICATION,
-                path={
+                {
                     "project_id": project_id,
                     "recording_id": recording_id,
                     "templatification_id": templatification_id,
@@ -279,7 +279,7 @@ class AsyncTemplateLibrary(AsyncService):
         return cast(
             "Todolist",
             await self._account._call(
-                _CREATE_TEMPLATE_LIBRARY_TODOLIST, json={"name": name, "description": description}
+                _CREATE_TEMPLATE_LIBRARY_TODOLIST, {"name": name, "description": description}
             ),
         )
 
@@ -311,7 +311,7 @@ class AsyncTemplateLibrary(AsyncService):
         """
         return cast(
             "CardTable",
-            await self._account._call(_CREATE_TEMPLATE_LIBRARY_CARD_TABLE, json={"name": name}),
+            await self._account._call(_CREATE_TEMPLATE_LIBRARY_CARD_TABLE, {"name": name}),
         )
 
     async def create_copy(
@@ -346,7 +346,7 @@ class AsyncTemplateLibrary(AsyncService):
             "TemplateLibraryCopy",
             await self._account._call(
                 _CREATE_TEMPLATE_LIBRARY_COPY,
-                json={
+                {
                     "template_recording_id": template_recording_id,
                     "destination_project_id": destination_project_id,
                     "destination_parent_id": destination_parent_id,
@@ -369,7 +369,7 @@ class AsyncTemplateLibrary(AsyncService):
         """
         return cast(
             "TemplateLibraryCopy",
-            await self._account._call(_GET_TEMPLATE_LIBRARY_COPY, path={"copy_id": copy_id}),
+            await self._account._call(_GET_TEMPLATE_LIBRARY_COPY, {"copy_id": copy_id}),
         )
 
     async def create_templatification(
@@ -406,8 +406,9 @@ class AsyncTemplateLibrary(AsyncService):
             "Templatification",
             await self._account._call(
                 _CREATE_TEMPLATIFICATION,
-                path={"project_id": project_id, "recording_id": recording_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "recording_id": recording_id,
                     "template_name": template_name,
                     "copy_comments": copy_comments,
                     "copy_assignments": copy_assignments,
@@ -436,7 +437,7 @@ class AsyncTemplateLibrary(AsyncService):
             "Templatification",
             await self._account._call(
                 _GET_TEMPLATIFICATION,
-                path={
+                {
                     "project_id": project_id,
                     "recording_id": recording_id,
                     "templatification_id": templatification_id,

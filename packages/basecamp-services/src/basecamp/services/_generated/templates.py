@@ -55,7 +55,7 @@ class Templates(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_TEMPLATES, query={"status": status}, max_items=max_items, page=page
+            _LIST_TEMPLATES, {"status": status}, max_items=max_items, page=page
         )
 
     def iter_list(
@@ -76,7 +76,7 @@ class Templates(Service):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(_LIST_TEMPLATES, query={"status": status}, max_items=max_items)
+        return self._account._pager(_LIST_TEMPLATES, {"status": status}, max_items=max_items)
 
     def create(self, *, name: str, description: str | None = None) -> Template:
         """Make a new project template.
@@ -93,7 +93,7 @@ class Templates(Service):
         """
         return cast(
             "Template",
-            self._account._call(_CREATE_TEMPLATE, json={"name": name, "description": description}),
+            self._account._call(_CREATE_TEMPLATE, {"name": name, "description": description}),
         )
 
     def get(self, *, template_id: int) -> Template:
@@ -108,9 +108,7 @@ class Templates(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Template", self._account._call(_GET_TEMPLATE, path={"template_id": template_id})
-        )
+        return cast("Template", self._account._call(_GET_TEMPLATE, {"template_id": template_id}))
 
     def update(
         self, *, template_id: int, name: str | None = None, description: str | None = None
@@ -132,8 +130,7 @@ class Templates(Service):
             "Template",
             self._account._call(
                 _UPDATE_TEMPLATE,
-                path={"template_id": template_id},
-                json={"name": name, "description": description},
+                {"template_id": template_id, "name": name, "description": description},
             ),
         )
 
@@ -146,7 +143,7 @@ class Templates(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DELETE_TEMPLATE, path={"template_id": template_id})
+        self._account._call(_DELETE_TEMPLATE, {"template_id": template_id})
 
 
 class AsyncTemplates(AsyncService):
@@ -179,7 +176,7 @@ class AsyncTemplates(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_TEMPLATES, query={"status": status}, max_items=max_items, page=page
+            _LIST_TEMPLATES, {"status": status}, max_items=max_items, page=page
         )
 
     def iter_list(
@@ -200,7 +197,7 @@ class AsyncTemplates(AsyncService):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(_LIST_TEMPLATES, query={"status": status}, max_items=max_items)
+        return self._account._pager(_LIST_TEMPLATES, {"status": status}, max_items=max_items)
 
     async def create(self, *, name: str, description: str | None = None) -> Template:
         """Make a new project template.
@@ -217,9 +214,7 @@ class AsyncTemplates(AsyncService):
         """
         return cast(
             "Template",
-            await self._account._call(
-                _CREATE_TEMPLATE, json={"name": name, "description": description}
-            ),
+            await self._account._call(_CREATE_TEMPLATE, {"name": name, "description": description}),
         )
 
     async def get(self, *, template_id: int) -> Template:
@@ -235,7 +230,7 @@ class AsyncTemplates(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Template", await self._account._call(_GET_TEMPLATE, path={"template_id": template_id})
+            "Template", await self._account._call(_GET_TEMPLATE, {"template_id": template_id})
         )
 
     async def update(
@@ -258,8 +253,7 @@ class AsyncTemplates(AsyncService):
             "Template",
             await self._account._call(
                 _UPDATE_TEMPLATE,
-                path={"template_id": template_id},
-                json={"name": name, "description": description},
+                {"template_id": template_id, "name": name, "description": description},
             ),
         )
 
@@ -272,4 +266,4 @@ class AsyncTemplates(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DELETE_TEMPLATE, path={"template_id": template_id})
+        await self._account._call(_DELETE_TEMPLATE, {"template_id": template_id})

@@ -47,7 +47,7 @@ class Timeline(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _GET_PROJECT_TIMELINE, path={"project_id": project_id}, max_items=max_items, page=page
+            _GET_PROJECT_TIMELINE, {"project_id": project_id}, max_items=max_items, page=page
         )
 
     def iter_for_project(
@@ -66,7 +66,7 @@ class Timeline(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _GET_PROJECT_TIMELINE, path={"project_id": project_id}, max_items=max_items
+            _GET_PROJECT_TIMELINE, {"project_id": project_id}, max_items=max_items
         )
 
 
@@ -96,7 +96,7 @@ class AsyncTimeline(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _GET_PROJECT_TIMELINE, path={"project_id": project_id}, max_items=max_items, page=page
+            _GET_PROJECT_TIMELINE, {"project_id": project_id}, max_items=max_items, page=page
         )
 
     def iter_for_project(
@@ -115,5 +115,5 @@ class AsyncTimeline(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _GET_PROJECT_TIMELINE, path={"project_id": project_id}, max_items=max_items
+            _GET_PROJECT_TIMELINE, {"project_id": project_id}, max_items=max_items
         )

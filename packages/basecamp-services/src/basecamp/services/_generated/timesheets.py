@@ -64,8 +64,12 @@ class Timesheets(Service):
         """
         return self._account._list(
             _GET_PROJECT_TIMESHEET,
-            path={"project_id": project_id},
-            query={"from": from_date, "to": to_date, "person_id": person_id},
+            {
+                "project_id": project_id,
+                "from_date": from_date,
+                "to_date": to_date,
+                "person_id": person_id,
+            },
             max_items=max_items,
             page=page,
         )
@@ -96,8 +100,12 @@ class Timesheets(Service):
         """
         return self._account._pager(
             _GET_PROJECT_TIMESHEET,
-            path={"project_id": project_id},
-            query={"from": from_date, "to": to_date, "person_id": person_id},
+            {
+                "project_id": project_id,
+                "from_date": from_date,
+                "to_date": to_date,
+                "person_id": person_id,
+            },
             max_items=max_items,
         )
 
@@ -130,8 +138,12 @@ class Timesheets(Service):
         """
         return self._account._list(
             _GET_RECORDING_TIMESHEET,
-            path={"recording_id": recording_id},
-            query={"from": from_date, "to": to_date, "person_id": person_id},
+            {
+                "recording_id": recording_id,
+                "from_date": from_date,
+                "to_date": to_date,
+                "person_id": person_id,
+            },
             max_items=max_items,
             page=page,
         )
@@ -162,8 +174,12 @@ class Timesheets(Service):
         """
         return self._account._pager(
             _GET_RECORDING_TIMESHEET,
-            path={"recording_id": recording_id},
-            query={"from": from_date, "to": to_date, "person_id": person_id},
+            {
+                "recording_id": recording_id,
+                "from_date": from_date,
+                "to_date": to_date,
+                "person_id": person_id,
+            },
             max_items=max_items,
         )
 
@@ -191,7 +207,7 @@ class Timesheets(Service):
             "list[TimesheetEntry]",
             self._account._call(
                 _GET_TIMESHEET_REPORT,
-                query={"from": from_date, "to": to_date, "person_id": person_id},
+                {"from_date": from_date, "to_date": to_date, "person_id": person_id},
             ),
         )
 
@@ -223,8 +239,8 @@ class Timesheets(Service):
             "TimesheetEntry",
             self._account._call(
                 _CREATE_TIMESHEET_ENTRY,
-                path={"recording_id": recording_id},
-                json={
+                {
+                    "recording_id": recording_id,
                     "date": date,
                     "hours": hours,
                     "description": description,
@@ -246,7 +262,7 @@ class Timesheets(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "TimesheetEntry", self._account._call(_GET_TIMESHEET_ENTRY, path={"entry_id": entry_id})
+            "TimesheetEntry", self._account._call(_GET_TIMESHEET_ENTRY, {"entry_id": entry_id})
         )
 
     def update(
@@ -277,8 +293,8 @@ class Timesheets(Service):
             "TimesheetEntry",
             self._account._call(
                 _UPDATE_TIMESHEET_ENTRY,
-                path={"entry_id": entry_id},
-                json={
+                {
+                    "entry_id": entry_id,
                     "date": date,
                     "hours": hours,
                     "description": description,
@@ -296,7 +312,7 @@ class Timesheets(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DESTROY_TIMESHEET_ENTRY, path={"entry_id": entry_id})
+        self._account._call(_DESTROY_TIMESHEET_ENTRY, {"entry_id": entry_id})
 
 
 class AsyncTimesheets(AsyncService):
@@ -336,8 +352,12 @@ class AsyncTimesheets(AsyncService):
         """
         return await self._account._list(
             _GET_PROJECT_TIMESHEET,
-            path={"project_id": project_id},
-            query={"from": from_date, "to": to_date, "person_id": person_id},
+            {
+                "project_id": project_id,
+                "from_date": from_date,
+                "to_date": to_date,
+                "person_id": person_id,
+            },
             max_items=max_items,
             page=page,
         )
@@ -369,8 +389,12 @@ class AsyncTimesheets(AsyncService):
         """
         return self._account._pager(
             _GET_PROJECT_TIMESHEET,
-            path={"project_id": project_id},
-            query={"from": from_date, "to": to_date, "person_id": person_id},
+            {
+                "project_id": project_id,
+                "from_date": from_date,
+                "to_date": to_date,
+                "person_id": person_id,
+            },
             max_items=max_items,
         )
 
@@ -403,8 +427,12 @@ class AsyncTimesheets(AsyncService):
         """
         return await self._account._list(
             _GET_RECORDING_TIMESHEET,
-            path={"recording_id": recording_id},
-            query={"from": from_date, "to": to_date, "person_id": person_id},
+            {
+                "recording_id": recording_id,
+                "from_date": from_date,
+                "to_date": to_date,
+                "person_id": person_id,
+            },
             max_items=max_items,
             page=page,
         )
@@ -436,8 +464,12 @@ class AsyncTimesheets(AsyncService):
         """
         return self._account._pager(
             _GET_RECORDING_TIMESHEET,
-            path={"recording_id": recording_id},
-            query={"from": from_date, "to": to_date, "person_id": person_id},
+            {
+                "recording_id": recording_id,
+                "from_date": from_date,
+                "to_date": to_date,
+                "person_id": person_id,
+            },
             max_items=max_items,
         )
 
@@ -465,7 +497,7 @@ class AsyncTimesheets(AsyncService):
             "list[TimesheetEntry]",
             await self._account._call(
                 _GET_TIMESHEET_REPORT,
-                query={"from": from_date, "to": to_date, "person_id": person_id},
+                {"from_date": from_date, "to_date": to_date, "person_id": person_id},
             ),
         )
 
@@ -497,8 +529,8 @@ class AsyncTimesheets(AsyncService):
             "TimesheetEntry",
             await self._account._call(
                 _CREATE_TIMESHEET_ENTRY,
-                path={"recording_id": recording_id},
-                json={
+                {
+                    "recording_id": recording_id,
                     "date": date,
                     "hours": hours,
                     "description": description,
@@ -521,7 +553,7 @@ class AsyncTimesheets(AsyncService):
         """
         return cast(
             "TimesheetEntry",
-            await self._account._call(_GET_TIMESHEET_ENTRY, path={"entry_id": entry_id}),
+            await self._account._call(_GET_TIMESHEET_ENTRY, {"entry_id": entry_id}),
         )
 
     async def update(
@@ -552,8 +584,8 @@ class AsyncTimesheets(AsyncService):
             "TimesheetEntry",
             await self._account._call(
                 _UPDATE_TIMESHEET_ENTRY,
-                path={"entry_id": entry_id},
-                json={
+                {
+                    "entry_id": entry_id,
                     "date": date,
                     "hours": hours,
                     "description": description,
@@ -571,4 +603,4 @@ class AsyncTimesheets(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DESTROY_TIMESHEET_ENTRY, path={"entry_id": entry_id})
+        await self._account._call(_DESTROY_TIMESHEET_ENTRY, {"entry_id": entry_id})

@@ -49,7 +49,7 @@ class TodolistGroups(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_TODOLIST_GROUPS, path={"todolist_id": todolist_id}, max_items=max_items, page=page
+            _LIST_TODOLIST_GROUPS, {"todolist_id": todolist_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, todolist_id: int, max_items: int | None = None) -> Pager[Todolist]:
@@ -66,7 +66,7 @@ class TodolistGroups(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_TODOLIST_GROUPS, path={"todolist_id": todolist_id}, max_items=max_items
+            _LIST_TODOLIST_GROUPS, {"todolist_id": todolist_id}, max_items=max_items
         )
 
     def create(self, *, todolist_id: int, name: str) -> Todolist:
@@ -84,9 +84,7 @@ class TodolistGroups(Service):
         """
         return cast(
             "Todolist",
-            self._account._call(
-                _CREATE_TODOLIST_GROUP, path={"todolist_id": todolist_id}, json={"name": name}
-            ),
+            self._account._call(_CREATE_TODOLIST_GROUP, {"todolist_id": todolist_id, "name": name}),
         )
 
     def reposition(self, *, group_id: int, position: int) -> None:
@@ -100,7 +98,7 @@ class TodolistGroups(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(
-            _REPOSITION_TODOLIST_GROUP, path={"group_id": group_id}, json={"position": position}
+            _REPOSITION_TODOLIST_GROUP, {"group_id": group_id, "position": position}
         )
 
 
@@ -131,7 +129,7 @@ class AsyncTodolistGroups(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_TODOLIST_GROUPS, path={"todolist_id": todolist_id}, max_items=max_items, page=page
+            _LIST_TODOLIST_GROUPS, {"todolist_id": todolist_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, todolist_id: int, max_items: int | None = None) -> AsyncPager[Todolist]:
@@ -148,7 +146,7 @@ class AsyncTodolistGroups(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_TODOLIST_GROUPS, path={"todolist_id": todolist_id}, max_items=max_items
+            _LIST_TODOLIST_GROUPS, {"todolist_id": todolist_id}, max_items=max_items
         )
 
     async def create(self, *, todolist_id: int, name: str) -> Todolist:
@@ -167,7 +165,7 @@ class AsyncTodolistGroups(AsyncService):
         return cast(
             "Todolist",
             await self._account._call(
-                _CREATE_TODOLIST_GROUP, path={"todolist_id": todolist_id}, json={"name": name}
+                _CREATE_TODOLIST_GROUP, {"todolist_id": todolist_id, "name": name}
             ),
         )
 
@@ -182,5 +180,5 @@ class AsyncTodolistGroups(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _REPOSITION_TODOLIST_GROUP, path={"group_id": group_id}, json={"position": position}
+            _REPOSITION_TODOLIST_GROUP, {"group_id": group_id, "position": position}
         )

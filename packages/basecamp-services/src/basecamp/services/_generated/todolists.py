@@ -6,16 +6,19 @@ Reach it as `account.todolists`.
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Literal, cast
 
 from .._base import AsyncService, Service
-from .._runtime import ReplaceField, build_replace_body
+from .._runtime import ReplaceField, build_replace_body, finish_edit, start_edit
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from basecamp import AsyncPager, ListResult, Pager
 
-    from .models import Todolist
+    from .models import Todolist, TodolistEdit
 
 __all__ = ["AsyncTodolists", "Todolists"]
 
@@ -26,8 +29,8 @@ _UPDATE_TODOLIST_OR_GROUP = OPERATIONS["UpdateTodolistOrGroup"]
 _REPOSITION_TODOLIST = OPERATIONS["RepositionTodolist"]
 
 _UPDATE_TODOLIST_OR_GROUP_FIELDS = (
-    ReplaceField("name", "name", "name", preserved=False),
-    ReplaceField("description", "description", "description", preserved=False),
+    ReplaceField("name", "name", "name", preserved=False, type="str"),
+    ReplaceField("description", "description", "description", preserved=False, type="str"),
 )
 
 
@@ -64,8 +67,7 @@ class Todolists(Service):
         """
         return self._account._list(
             _LIST_TODOLISTS,
-            path={"todoset_id": todoset_id},
-            query={"status": status},
+            {"todoset_id": todoset_id, "status": status},
             max_items=max_items,
             page=page,
         )
@@ -91,10 +93,7 @@ class Todolists(Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_TODOLISTS,
-            path={"todoset_id": todoset_id},
-            query={"status": status},
-            max_items=max_items,
+            _LIST_TODOLISTS, {"todoset_id": todoset_id, "status": status}, max_items=max_items
         )
 
     def create(
@@ -123,8 +122,8 @@ class Todolists(Service):
             "Todolist",
             self._account._call(
                 _CREATE_TODOLIST,
-                path={"todoset_id": todoset_id},
-                json={
+                {
+                    "todoset_id": todoset_id,
                     "name": name,
                     "description": description,
                     "visible_to_clients": visible_to_clients,
@@ -148,8 +147,7 @@ class Todolists(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Todolist",
-            self._account._call(_GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}),
+            "Todolist", self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id})
         )
 
     def replace(self, *, todolist_id: int, name: str, description: str | None = None) -> Todolist:
@@ -174,8 +172,7 @@ class Todolists(Service):
             "Todolist",
             self._account._call(
                 _UPDATE_TODOLIST_OR_GROUP,
-                path={"todolist_id": todolist_id},
-                json={"name": name, "description": description},
+                {"todolist_id": todolist_id, "name": name, "description": description},
             ),
         )
 
@@ -187,7 +184,8 @@ class Todolists(Service):
         Safe twin of `replace`: it reads the current record (GetTodolistOrGroup), overlays only the
         arguments you pass (not `None`), and sends the full record back with `replace`
         (UpdateTodolistOrGroup), so fields you leave out keep their values. To clear a field, call
-        `replace` yourself.
+        `replace` yourself. Each value sent back must have the type the API definition declares for
+        its field; passed values are yours to get right.
 
         Args:
             todolist_id: The to-do list (or group).
@@ -200,18 +198,56 @@ class Todolists(Service):
         Raises:
             basecamp.UsageError: When the current record lacks a value that must be sent back;
                 nothing is written.
+            basecamp.ApiError: When a value that must be sent back does not have the type the
+                API definition declares for its field (an array where a string belongs, ...);
+                nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id})
+        record = self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id})
         body = build_replace_body(
             record, {"name": name, "description": description}, _UPDATE_TODOLIST_OR_GROUP_FIELDS
         )
         return cast(
             "Todolist",
-            self._account._call(
-                _UPDATE_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}, json=body
-            ),
+            self._account._call(_UPDATE_TODOLIST_OR_GROUP, {"todolist_id": todolist_id}, json=body),
         )
+
+    @contextmanager
+    def edit(self, *, todolist_id: int) -> Iterator[TodolistEdit]:
+        """Change a record in place: read it, edit its fields, and write it back on exit.
+
+        Reads the current record (GetTodolistOrGroup) and yields its writable fields (`name`,
+        `description`) as a `TodolistEdit` to change in place. When the block ends without an error
+        and something changed, one `replace` (UpdateTodolistOrGroup) request sends the changed
+        fields and the current value of every other one, so nothing is cleared by accident; nothing
+        is sent otherwise. Setting a field to `None` sends it empty.
+
+        Example:
+            ```python
+            with account.todolists.edit(todolist_id=1) as draft:
+                draft["name"] = "New text"
+            ```
+
+        Args:
+            todolist_id: The to-do list (or group).
+
+        Yields:
+            The writable fields, keyed by name, as a `TodolistEdit`.
+
+        Raises:
+            basecamp.UsageError: At once, when you set a field this endpoint cannot write (the
+                message lists the writable ones); on entry, when the record lacks a value that
+                must be sent back.
+            basecamp.ApiError: On entry, when a value that must be sent back does not have the
+                type the API definition declares for its field; nothing is written.
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        record = self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id})
+        draft = start_edit(record, _UPDATE_TODOLIST_OR_GROUP_FIELDS)
+        yield cast("TodolistEdit", draft)
+        body = finish_edit(draft)
+        if body is not None:
+            self._account._call(_UPDATE_TODOLIST_OR_GROUP, {"todolist_id": todolist_id}, json=body)
 
     def reposition(self, *, todolist_id: int, position: int) -> None:
         """Move a to-do list to another place in its to-do set.
@@ -224,7 +260,7 @@ class Todolists(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(
-            _REPOSITION_TODOLIST, path={"todolist_id": todolist_id}, json={"position": position}
+            _REPOSITION_TODOLIST, {"todolist_id": todolist_id, "position": position}
         )
 
 
@@ -261,8 +297,7 @@ class AsyncTodolists(AsyncService):
         """
         return await self._account._list(
             _LIST_TODOLISTS,
-            path={"todoset_id": todoset_id},
-            query={"status": status},
+            {"todoset_id": todoset_id, "status": status},
             max_items=max_items,
             page=page,
         )
@@ -288,10 +323,7 @@ class AsyncTodolists(AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_TODOLISTS,
-            path={"todoset_id": todoset_id},
-            query={"status": status},
-            max_items=max_items,
+            _LIST_TODOLISTS, {"todoset_id": todoset_id, "status": status}, max_items=max_items
         )
 
     async def create(
@@ -320,8 +352,8 @@ class AsyncTodolists(AsyncService):
             "Todolist",
             await self._account._call(
                 _CREATE_TODOLIST,
-                path={"todoset_id": todoset_id},
-                json={
+                {
+                    "todoset_id": todoset_id,
                     "name": name,
                     "description": description,
                     "visible_to_clients": visible_to_clients,
@@ -346,7 +378,7 @@ class AsyncTodolists(AsyncService):
         """
         return cast(
             "Todolist",
-            await self._account._call(_GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}),
+            await self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id}),
         )
 
     async def replace(
@@ -373,8 +405,7 @@ class AsyncTodolists(AsyncService):
             "Todolist",
             await self._account._call(
                 _UPDATE_TODOLIST_OR_GROUP,
-                path={"todolist_id": todolist_id},
-                json={"name": name, "description": description},
+                {"todolist_id": todolist_id, "name": name, "description": description},
             ),
         )
 
@@ -386,7 +417,8 @@ class AsyncTodolists(AsyncService):
         Safe twin of `replace`: it reads the current record (GetTodolistOrGroup), overlays only the
         arguments you pass (not `None`), and sends the full record back with `replace`
         (UpdateTodolistOrGroup), so fields you leave out keep their values. To clear a field, call
-        `replace` yourself.
+        `replace` yourself. Each value sent back must have the type the API definition declares for
+        its field; passed values are yours to get right.
 
         Args:
             todolist_id: The to-do list (or group).
@@ -399,20 +431,60 @@ class AsyncTodolists(AsyncService):
         Raises:
             basecamp.UsageError: When the current record lacks a value that must be sent back;
                 nothing is written.
+            basecamp.ApiError: When a value that must be sent back does not have the type the
+                API definition declares for its field (an array where a string belongs, ...);
+                nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(
-            _GET_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}
-        )
+        record = await self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id})
         body = build_replace_body(
             record, {"name": name, "description": description}, _UPDATE_TODOLIST_OR_GROUP_FIELDS
         )
         return cast(
             "Todolist",
             await self._account._call(
-                _UPDATE_TODOLIST_OR_GROUP, path={"todolist_id": todolist_id}, json=body
+                _UPDATE_TODOLIST_OR_GROUP, {"todolist_id": todolist_id}, json=body
             ),
         )
+
+    @asynccontextmanager
+    async def edit(self, *, todolist_id: int) -> AsyncIterator[TodolistEdit]:
+        """Change a record in place: read it, edit its fields, and write it back on exit.
+
+        Reads the current record (GetTodolistOrGroup) and yields its writable fields (`name`,
+        `description`) as a `TodolistEdit` to change in place. When the block ends without an error
+        and something changed, one `replace` (UpdateTodolistOrGroup) request sends the changed
+        fields and the current value of every other one, so nothing is cleared by accident; nothing
+        is sent otherwise. Setting a field to `None` sends it empty.
+
+        Example:
+            ```python
+            async with account.todolists.edit(todolist_id=1) as draft:
+                draft["name"] = "New text"
+            ```
+
+        Args:
+            todolist_id: The to-do list (or group).
+
+        Yields:
+            The writable fields, keyed by name, as a `TodolistEdit`.
+
+        Raises:
+            basecamp.UsageError: At once, when you set a field this endpoint cannot write (the
+                message lists the writable ones); on entry, when the record lacks a value that
+                must be sent back.
+            basecamp.ApiError: On entry, when a value that must be sent back does not have the
+                type the API definition declares for its field; nothing is written.
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        record = await self._account._call(_GET_TODOLIST_OR_GROUP, {"todolist_id": todolist_id})
+        draft = start_edit(record, _UPDATE_TODOLIST_OR_GROUP_FIELDS)
+        yield cast("TodolistEdit", draft)
+        body = finish_edit(draft)
+        if body is not None:
+            await self._account._call(
+                _UPDATE_TODOLIST_OR_GROUP, {"todolist_id": todolist_id}, json=body
+            )
 
     async def reposition(self, *, todolist_id: int, position: int) -> None:
         """Move a to-do list to another place in its to-do set.
@@ -425,5 +497,5 @@ class AsyncTodolists(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _REPOSITION_TODOLIST, path={"todolist_id": todolist_id}, json={"position": position}
+            _REPOSITION_TODOLIST, {"todolist_id": todolist_id, "position": position}
         )

@@ -7,16 +7,19 @@ Reach it as `account.todos`.
 from __future__ import annotations
 
 import builtins
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Literal, cast
 
 from .._base import AsyncService, Service
-from .._runtime import ReplaceField, build_replace_body
+from .._runtime import ReplaceField, build_replace_body, finish_edit, start_edit
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from basecamp import AsyncPager, ListResult, Pager
 
-    from .models import Todo
+    from .models import Todo, TodoEdit
 
 __all__ = ["AsyncTodos", "Todos"]
 
@@ -30,18 +33,23 @@ _UNCOMPLETE_TODO = OPERATIONS["UncompleteTodo"]
 _REPOSITION_TODO = OPERATIONS["RepositionTodo"]
 
 _REPLACE_TODO_FIELDS = (
-    ReplaceField("content", "content", "content", preserved=False),
-    ReplaceField("description", "description", "description", preserved=False),
-    ReplaceField("assignee_ids", "assignee_ids", "assignees[].id", preserved=False),
+    ReplaceField("content", "content", "content", preserved=False, type="str"),
+    ReplaceField("description", "description", "description", preserved=False, type="str"),
+    ReplaceField(
+        "assignee_ids", "assignee_ids", "assignees[].id", preserved=False, type="list[int]"
+    ),
     ReplaceField(
         "completion_subscriber_ids",
         "completion_subscriber_ids",
         "completion_subscribers[].id",
         preserved=False,
+        type="list[int]",
     ),
-    ReplaceField("notify", "notify", "", preserved=False),
-    ReplaceField("due_on", "due_on", "due_on", preserved=False),
-    ReplaceField("starts_on", "starts_on", "starts_on", preserved=False),
+    ReplaceField("notify", "notify", "", preserved=False, type="bool"),
+    ReplaceField("due_on", "due_on", "due_on", preserved=False, type="date", nullable=True),
+    ReplaceField(
+        "starts_on", "starts_on", "starts_on", preserved=False, type="date", nullable=True
+    ),
 )
 
 
@@ -79,8 +87,7 @@ class Todos(Service):
         """
         return self._account._list(
             _LIST_TODOS,
-            path={"todolist_id": todolist_id},
-            query={"status": status, "completed": completed},
+            {"todolist_id": todolist_id, "status": status, "completed": completed},
             max_items=max_items,
             page=page,
         )
@@ -109,8 +116,7 @@ class Todos(Service):
         """
         return self._account._pager(
             _LIST_TODOS,
-            path={"todolist_id": todolist_id},
-            query={"status": status, "completed": completed},
+            {"todolist_id": todolist_id, "status": status, "completed": completed},
             max_items=max_items,
         )
 
@@ -148,8 +154,8 @@ class Todos(Service):
             "Todo",
             self._account._call(
                 _CREATE_TODO,
-                path={"todolist_id": todolist_id},
-                json={
+                {
+                    "todolist_id": todolist_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -197,8 +203,9 @@ class Todos(Service):
             "Todo",
             self._account._call(
                 _CREATE_TODOSET_TODO,
-                path={"project_id": project_id, "todoset_id": todoset_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "todoset_id": todoset_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -222,7 +229,7 @@ class Todos(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Todo", self._account._call(_GET_TODO, path={"todo_id": todo_id}))
+        return cast("Todo", self._account._call(_GET_TODO, {"todo_id": todo_id}))
 
     def replace(
         self,
@@ -262,8 +269,8 @@ class Todos(Service):
             "Todo",
             self._account._call(
                 _REPLACE_TODO,
-                path={"todo_id": todo_id},
-                json={
+                {
+                    "todo_id": todo_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -291,7 +298,9 @@ class Todos(Service):
 
         Safe twin of `replace`: it reads the current record (GetTodo), overlays only the arguments
         you pass (not `None`), and sends the full record back with `replace` (ReplaceTodo), so
-        fields you leave out keep their values. To clear a field, call `replace` yourself.
+        fields you leave out keep their values. To clear a field, call `replace` yourself. Each
+        value sent back must have the type the API definition declares for its field; passed values
+        are yours to get right.
 
         Args:
             todo_id: The to-do.
@@ -311,9 +320,12 @@ class Todos(Service):
         Raises:
             basecamp.UsageError: When the current record lacks a value that must be sent back;
                 nothing is written.
+            basecamp.ApiError: When a value that must be sent back does not have the type the
+                API definition declares for its field (an array where a string belongs, ...);
+                nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = self._account._call(_GET_TODO, path={"todo_id": todo_id})
+        record = self._account._call(_GET_TODO, {"todo_id": todo_id})
         body = build_replace_body(
             record,
             {
@@ -327,9 +339,45 @@ class Todos(Service):
             },
             _REPLACE_TODO_FIELDS,
         )
-        return cast(
-            "Todo", self._account._call(_REPLACE_TODO, path={"todo_id": todo_id}, json=body)
-        )
+        return cast("Todo", self._account._call(_REPLACE_TODO, {"todo_id": todo_id}, json=body))
+
+    @contextmanager
+    def edit(self, *, todo_id: int) -> Iterator[TodoEdit]:
+        """Change a record in place: read it, edit its fields, and write it back on exit.
+
+        Reads the current record (GetTodo) and yields its writable fields (`content`, `description`,
+        `assignee_ids`, `completion_subscriber_ids`, `notify`, `due_on`, `starts_on`) as a
+        `TodoEdit` to change in place. When the block ends without an error and something changed,
+        one `replace` (ReplaceTodo) request sends the changed fields and the current value of every
+        other one, so nothing is cleared by accident; nothing is sent otherwise. Setting a field to
+        `None` sends it empty. `notify` is absent until you set it, as no record carries it.
+
+        Example:
+            ```python
+            with account.todos.edit(todo_id=1) as draft:
+                draft["content"] = "New text"
+            ```
+
+        Args:
+            todo_id: The to-do.
+
+        Yields:
+            The writable fields, keyed by name, as a `TodoEdit`.
+
+        Raises:
+            basecamp.UsageError: At once, when you set a field this endpoint cannot write (the
+                message lists the writable ones); on entry, when the record lacks a value that
+                must be sent back.
+            basecamp.ApiError: On entry, when a value that must be sent back does not have the
+                type the API definition declares for its field; nothing is written.
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        record = self._account._call(_GET_TODO, {"todo_id": todo_id})
+        draft = start_edit(record, _REPLACE_TODO_FIELDS)
+        yield cast("TodoEdit", draft)
+        body = finish_edit(draft)
+        if body is not None:
+            self._account._call(_REPLACE_TODO, {"todo_id": todo_id}, json=body)
 
     def complete(self, *, todo_id: int) -> None:
         """Check a to-do off.
@@ -340,7 +388,7 @@ class Todos(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_COMPLETE_TODO, path={"todo_id": todo_id})
+        self._account._call(_COMPLETE_TODO, {"todo_id": todo_id})
 
     def uncomplete(self, *, todo_id: int) -> None:
         """Reopen a checked-off to-do.
@@ -351,7 +399,7 @@ class Todos(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_UNCOMPLETE_TODO, path={"todo_id": todo_id})
+        self._account._call(_UNCOMPLETE_TODO, {"todo_id": todo_id})
 
     def reposition(self, *, todo_id: int, position: int, parent_id: int | None = None) -> None:
         """Move a to-do within its list, or into another list.
@@ -365,9 +413,7 @@ class Todos(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(
-            _REPOSITION_TODO,
-            path={"todo_id": todo_id},
-            json={"position": position, "parent_id": parent_id},
+            _REPOSITION_TODO, {"todo_id": todo_id, "position": position, "parent_id": parent_id}
         )
 
 
@@ -405,8 +451,7 @@ class AsyncTodos(AsyncService):
         """
         return await self._account._list(
             _LIST_TODOS,
-            path={"todolist_id": todolist_id},
-            query={"status": status, "completed": completed},
+            {"todolist_id": todolist_id, "status": status, "completed": completed},
             max_items=max_items,
             page=page,
         )
@@ -435,8 +480,7 @@ class AsyncTodos(AsyncService):
         """
         return self._account._pager(
             _LIST_TODOS,
-            path={"todolist_id": todolist_id},
-            query={"status": status, "completed": completed},
+            {"todolist_id": todolist_id, "status": status, "completed": completed},
             max_items=max_items,
         )
 
@@ -474,8 +518,8 @@ class AsyncTodos(AsyncService):
             "Todo",
             await self._account._call(
                 _CREATE_TODO,
-                path={"todolist_id": todolist_id},
-                json={
+                {
+                    "todolist_id": todolist_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -523,8 +567,9 @@ class AsyncTodos(AsyncService):
             "Todo",
             await self._account._call(
                 _CREATE_TODOSET_TODO,
-                path={"project_id": project_id, "todoset_id": todoset_id},
-                json={
+                {
+                    "project_id": project_id,
+                    "todoset_id": todoset_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -548,7 +593,7 @@ class AsyncTodos(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Todo", await self._account._call(_GET_TODO, path={"todo_id": todo_id}))
+        return cast("Todo", await self._account._call(_GET_TODO, {"todo_id": todo_id}))
 
     async def replace(
         self,
@@ -588,8 +633,8 @@ class AsyncTodos(AsyncService):
             "Todo",
             await self._account._call(
                 _REPLACE_TODO,
-                path={"todo_id": todo_id},
-                json={
+                {
+                    "todo_id": todo_id,
                     "content": content,
                     "description": description,
                     "assignee_ids": assignee_ids,
@@ -617,7 +662,9 @@ class AsyncTodos(AsyncService):
 
         Safe twin of `replace`: it reads the current record (GetTodo), overlays only the arguments
         you pass (not `None`), and sends the full record back with `replace` (ReplaceTodo), so
-        fields you leave out keep their values. To clear a field, call `replace` yourself.
+        fields you leave out keep their values. To clear a field, call `replace` yourself. Each
+        value sent back must have the type the API definition declares for its field; passed values
+        are yours to get right.
 
         Args:
             todo_id: The to-do.
@@ -637,9 +684,12 @@ class AsyncTodos(AsyncService):
         Raises:
             basecamp.UsageError: When the current record lacks a value that must be sent back;
                 nothing is written.
+            basecamp.ApiError: When a value that must be sent back does not have the type the
+                API definition declares for its field (an array where a string belongs, ...);
+                nothing is written.
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        record = await self._account._call(_GET_TODO, path={"todo_id": todo_id})
+        record = await self._account._call(_GET_TODO, {"todo_id": todo_id})
         body = build_replace_body(
             record,
             {
@@ -654,8 +704,46 @@ class AsyncTodos(AsyncService):
             _REPLACE_TODO_FIELDS,
         )
         return cast(
-            "Todo", await self._account._call(_REPLACE_TODO, path={"todo_id": todo_id}, json=body)
+            "Todo", await self._account._call(_REPLACE_TODO, {"todo_id": todo_id}, json=body)
         )
+
+    @asynccontextmanager
+    async def edit(self, *, todo_id: int) -> AsyncIterator[TodoEdit]:
+        """Change a record in place: read it, edit its fields, and write it back on exit.
+
+        Reads the current record (GetTodo) and yields its writable fields (`content`, `description`,
+        `assignee_ids`, `completion_subscriber_ids`, `notify`, `due_on`, `starts_on`) as a
+        `TodoEdit` to change in place. When the block ends without an error and something changed,
+        one `replace` (ReplaceTodo) request sends the changed fields and the current value of every
+        other one, so nothing is cleared by accident; nothing is sent otherwise. Setting a field to
+        `None` sends it empty. `notify` is absent until you set it, as no record carries it.
+
+        Example:
+            ```python
+            async with account.todos.edit(todo_id=1) as draft:
+                draft["content"] = "New text"
+            ```
+
+        Args:
+            todo_id: The to-do.
+
+        Yields:
+            The writable fields, keyed by name, as a `TodoEdit`.
+
+        Raises:
+            basecamp.UsageError: At once, when you set a field this endpoint cannot write (the
+                message lists the writable ones); on entry, when the record lacks a value that
+                must be sent back.
+            basecamp.ApiError: On entry, when a value that must be sent back does not have the
+                type the API definition declares for its field; nothing is written.
+            basecamp.BasecampError: When the request fails; the subclass says why.
+        """
+        record = await self._account._call(_GET_TODO, {"todo_id": todo_id})
+        draft = start_edit(record, _REPLACE_TODO_FIELDS)
+        yield cast("TodoEdit", draft)
+        body = finish_edit(draft)
+        if body is not None:
+            await self._account._call(_REPLACE_TODO, {"todo_id": todo_id}, json=body)
 
     async def complete(self, *, todo_id: int) -> None:
         """Check a to-do off.
@@ -666,7 +754,7 @@ class AsyncTodos(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_COMPLETE_TODO, path={"todo_id": todo_id})
+        await self._account._call(_COMPLETE_TODO, {"todo_id": todo_id})
 
     async def uncomplete(self, *, todo_id: int) -> None:
         """Reopen a checked-off to-do.
@@ -677,7 +765,7 @@ class AsyncTodos(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_UNCOMPLETE_TODO, path={"todo_id": todo_id})
+        await self._account._call(_UNCOMPLETE_TODO, {"todo_id": todo_id})
 
     async def reposition(
         self, *, todo_id: int, position: int, parent_id: int | None = None
@@ -693,7 +781,5 @@ class AsyncTodos(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _REPOSITION_TODO,
-            path={"todo_id": todo_id},
-            json={"position": position, "parent_id": parent_id},
+            _REPOSITION_TODO, {"todo_id": todo_id, "position": position, "parent_id": parent_id}
         )

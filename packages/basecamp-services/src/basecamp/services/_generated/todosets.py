@@ -39,7 +39,7 @@ class Todosets(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Todoset", self._account._call(_GET_TODOSET, path={"todoset_id": todoset_id}))
+        return cast("Todoset", self._account._call(_GET_TODOSET, {"todoset_id": todoset_id}))
 
 
 class AsyncTodosets(AsyncService):
@@ -62,6 +62,4 @@ class AsyncTodosets(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Todoset", await self._account._call(_GET_TODOSET, path={"todoset_id": todoset_id})
-        )
+        return cast("Todoset", await self._account._call(_GET_TODOSET, {"todoset_id": todoset_id}))

@@ -69,8 +69,8 @@ class Tools(Service):
             "Tool",
             self._account._call(
                 _CREATE_TOOL,
-                path={"project_id": project_id},
-                json={
+                {
+                    "project_id": project_id,
                     "tool_type": tool_type,
                     "title": title,
                     "visible_to_clients": visible_to_clients,
@@ -90,7 +90,7 @@ class Tools(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Tool", self._account._call(_GET_TOOL, path={"tool_id": tool_id}))
+        return cast("Tool", self._account._call(_GET_TOOL, {"tool_id": tool_id}))
 
     def update(self, *, tool_id: int, title: str) -> Tool:
         """Rename a dock tool.
@@ -105,10 +105,7 @@ class Tools(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Tool",
-            self._account._call(_UPDATE_TOOL, path={"tool_id": tool_id}, json={"title": title}),
-        )
+        return cast("Tool", self._account._call(_UPDATE_TOOL, {"tool_id": tool_id, "title": title}))
 
     def delete(self, *, tool_id: int) -> None:
         """Move a dock tool to the trash.
@@ -119,7 +116,7 @@ class Tools(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DELETE_TOOL, path={"tool_id": tool_id})
+        self._account._call(_DELETE_TOOL, {"tool_id": tool_id})
 
     def enable(self, *, tool_id: int) -> None:
         """Switch a dock tool on so it shows in the project.
@@ -130,7 +127,7 @@ class Tools(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_ENABLE_TOOL, path={"tool_id": tool_id})
+        self._account._call(_ENABLE_TOOL, {"tool_id": tool_id})
 
     def disable(self, *, tool_id: int) -> None:
         """Switch a dock tool off without deleting it.
@@ -141,7 +138,7 @@ class Tools(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DISABLE_TOOL, path={"tool_id": tool_id})
+        self._account._call(_DISABLE_TOOL, {"tool_id": tool_id})
 
     def reposition(self, *, tool_id: int, position: int) -> None:
         """Move a dock tool to another slot.
@@ -153,9 +150,7 @@ class Tools(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(
-            _REPOSITION_TOOL, path={"tool_id": tool_id}, json={"position": position}
-        )
+        self._account._call(_REPOSITION_TOOL, {"tool_id": tool_id, "position": position})
 
 
 class AsyncTools(AsyncService):
@@ -202,8 +197,8 @@ class AsyncTools(AsyncService):
             "Tool",
             await self._account._call(
                 _CREATE_TOOL,
-                path={"project_id": project_id},
-                json={
+                {
+                    "project_id": project_id,
                     "tool_type": tool_type,
                     "title": title,
                     "visible_to_clients": visible_to_clients,
@@ -223,7 +218,7 @@ class AsyncTools(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Tool", await self._account._call(_GET_TOOL, path={"tool_id": tool_id}))
+        return cast("Tool", await self._account._call(_GET_TOOL, {"tool_id": tool_id}))
 
     async def update(self, *, tool_id: int, title: str) -> Tool:
         """Rename a dock tool.
@@ -239,10 +234,7 @@ class AsyncTools(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Tool",
-            await self._account._call(
-                _UPDATE_TOOL, path={"tool_id": tool_id}, json={"title": title}
-            ),
+            "Tool", await self._account._call(_UPDATE_TOOL, {"tool_id": tool_id, "title": title})
         )
 
     async def delete(self, *, tool_id: int) -> None:
@@ -254,7 +246,7 @@ class AsyncTools(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DELETE_TOOL, path={"tool_id": tool_id})
+        await self._account._call(_DELETE_TOOL, {"tool_id": tool_id})
 
     async def enable(self, *, tool_id: int) -> None:
         """Switch a dock tool on so it shows in the project.
@@ -265,7 +257,7 @@ class AsyncTools(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_ENABLE_TOOL, path={"tool_id": tool_id})
+        await self._account._call(_ENABLE_TOOL, {"tool_id": tool_id})
 
     async def disable(self, *, tool_id: int) -> None:
         """Switch a dock tool off without deleting it.
@@ -276,7 +268,7 @@ class AsyncTools(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DISABLE_TOOL, path={"tool_id": tool_id})
+        await self._account._call(_DISABLE_TOOL, {"tool_id": tool_id})
 
     async def reposition(self, *, tool_id: int, position: int) -> None:
         """Move a dock tool to another slot.
@@ -288,6 +280,4 @@ class AsyncTools(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(
-            _REPOSITION_TOOL, path={"tool_id": tool_id}, json={"position": position}
-        )
+        await self._account._call(_REPOSITION_TOOL, {"tool_id": tool_id, "position": position})

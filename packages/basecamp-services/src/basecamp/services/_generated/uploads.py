@@ -48,7 +48,7 @@ class Uploads(UploadsExtension, Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Upload", self._account._call(_GET_UPLOAD, path={"upload_id": upload_id}))
+        return cast("Upload", self._account._call(_GET_UPLOAD, {"upload_id": upload_id}))
 
     def update(
         self, *, upload_id: int, description: str | None = None, base_name: str | None = None
@@ -70,8 +70,7 @@ class Uploads(UploadsExtension, Service):
             "Upload",
             self._account._call(
                 _UPDATE_UPLOAD,
-                path={"upload_id": upload_id},
-                json={"description": description, "base_name": base_name},
+                {"upload_id": upload_id, "description": description, "base_name": base_name},
             ),
         )
 
@@ -93,7 +92,7 @@ class Uploads(UploadsExtension, Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_UPLOADS, path={"vault_id": vault_id}, max_items=max_items, page=page
+            _LIST_UPLOADS, {"vault_id": vault_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, vault_id: int, max_items: int | None = None) -> Pager[Upload]:
@@ -109,7 +108,7 @@ class Uploads(UploadsExtension, Service):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(_LIST_UPLOADS, path={"vault_id": vault_id}, max_items=max_items)
+        return self._account._pager(_LIST_UPLOADS, {"vault_id": vault_id}, max_items=max_items)
 
     def create(
         self,
@@ -141,8 +140,8 @@ class Uploads(UploadsExtension, Service):
             "Upload",
             self._account._call(
                 _CREATE_UPLOAD,
-                path={"vault_id": vault_id},
-                json={
+                {
+                    "vault_id": vault_id,
                     "attachable_sgid": attachable_sgid,
                     "description": description,
                     "base_name": base_name,
@@ -170,7 +169,7 @@ class Uploads(UploadsExtension, Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_UPLOAD_VERSIONS, path={"upload_id": upload_id}, max_items=max_items, page=page
+            _LIST_UPLOAD_VERSIONS, {"upload_id": upload_id}, max_items=max_items, page=page
         )
 
     def iter_list_versions(
@@ -189,7 +188,7 @@ class Uploads(UploadsExtension, Service):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_UPLOAD_VERSIONS, path={"upload_id": upload_id}, max_items=max_items
+            _LIST_UPLOAD_VERSIONS, {"upload_id": upload_id}, max_items=max_items
         )
 
     def create_version(
@@ -222,8 +221,8 @@ class Uploads(UploadsExtension, Service):
             "Upload",
             self._account._call(
                 _CREATE_UPLOAD_VERSION,
-                path={"upload_id": upload_id},
-                json={
+                {
+                    "upload_id": upload_id,
                     "attachable_sgid": attachable_sgid,
                     "base_name": base_name,
                     "description": description,
@@ -254,7 +253,7 @@ class AsyncUploads(AsyncUploadsExtension, AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Upload", await self._account._call(_GET_UPLOAD, path={"upload_id": upload_id}))
+        return cast("Upload", await self._account._call(_GET_UPLOAD, {"upload_id": upload_id}))
 
     async def update(
         self, *, upload_id: int, description: str | None = None, base_name: str | None = None
@@ -276,8 +275,7 @@ class AsyncUploads(AsyncUploadsExtension, AsyncService):
             "Upload",
             await self._account._call(
                 _UPDATE_UPLOAD,
-                path={"upload_id": upload_id},
-                json={"description": description, "base_name": base_name},
+                {"upload_id": upload_id, "description": description, "base_name": base_name},
             ),
         )
 
@@ -299,7 +297,7 @@ class AsyncUploads(AsyncUploadsExtension, AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_UPLOADS, path={"vault_id": vault_id}, max_items=max_items, page=page
+            _LIST_UPLOADS, {"vault_id": vault_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, vault_id: int, max_items: int | None = None) -> AsyncPager[Upload]:
@@ -315,7 +313,7 @@ class AsyncUploads(AsyncUploadsExtension, AsyncService):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(_LIST_UPLOADS, path={"vault_id": vault_id}, max_items=max_items)
+        return self._account._pager(_LIST_UPLOADS, {"vault_id": vault_id}, max_items=max_items)
 
     async def create(
         self,
@@ -347,8 +345,8 @@ class AsyncUploads(AsyncUploadsExtension, AsyncService):
             "Upload",
             await self._account._call(
                 _CREATE_UPLOAD,
-                path={"vault_id": vault_id},
-                json={
+                {
+                    "vault_id": vault_id,
                     "attachable_sgid": attachable_sgid,
                     "description": description,
                     "base_name": base_name,
@@ -376,7 +374,7 @@ class AsyncUploads(AsyncUploadsExtension, AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_UPLOAD_VERSIONS, path={"upload_id": upload_id}, max_items=max_items, page=page
+            _LIST_UPLOAD_VERSIONS, {"upload_id": upload_id}, max_items=max_items, page=page
         )
 
     def iter_list_versions(
@@ -395,7 +393,7 @@ class AsyncUploads(AsyncUploadsExtension, AsyncService):
             basecamp.BasecampError: While iterating, when a page fails.
         """
         return self._account._pager(
-            _LIST_UPLOAD_VERSIONS, path={"upload_id": upload_id}, max_items=max_items
+            _LIST_UPLOAD_VERSIONS, {"upload_id": upload_id}, max_items=max_items
         )
 
     async def create_version(
@@ -428,8 +426,8 @@ class AsyncUploads(AsyncUploadsExtension, AsyncService):
             "Upload",
             await self._account._call(
                 _CREATE_UPLOAD_VERSION,
-                path={"upload_id": upload_id},
-                json={
+                {
+                    "upload_id": upload_id,
                     "attachable_sgid": attachable_sgid,
                     "base_name": base_name,
                     "description": description,

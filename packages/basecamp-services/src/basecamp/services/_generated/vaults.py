@@ -44,7 +44,7 @@ class Vaults(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Vault", self._account._call(_GET_VAULT, path={"vault_id": vault_id}))
+        return cast("Vault", self._account._call(_GET_VAULT, {"vault_id": vault_id}))
 
     def update(self, *, vault_id: int, title: str | None = None) -> Vault:
         """Rename a vault.
@@ -60,8 +60,7 @@ class Vaults(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Vault",
-            self._account._call(_UPDATE_VAULT, path={"vault_id": vault_id}, json={"title": title}),
+            "Vault", self._account._call(_UPDATE_VAULT, {"vault_id": vault_id, "title": title})
         )
 
     def list(
@@ -82,7 +81,7 @@ class Vaults(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_VAULTS, path={"vault_id": vault_id}, max_items=max_items, page=page
+            _LIST_VAULTS, {"vault_id": vault_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, vault_id: int, max_items: int | None = None) -> Pager[Vault]:
@@ -98,7 +97,7 @@ class Vaults(Service):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(_LIST_VAULTS, path={"vault_id": vault_id}, max_items=max_items)
+        return self._account._pager(_LIST_VAULTS, {"vault_id": vault_id}, max_items=max_items)
 
     def create(self, *, vault_id: int, title: str) -> Vault:
         """Make a new vault inside a vault.
@@ -114,8 +113,7 @@ class Vaults(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return cast(
-            "Vault",
-            self._account._call(_CREATE_VAULT, path={"vault_id": vault_id}, json={"title": title}),
+            "Vault", self._account._call(_CREATE_VAULT, {"vault_id": vault_id, "title": title})
         )
 
 
@@ -139,7 +137,7 @@ class AsyncVaults(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Vault", await self._account._call(_GET_VAULT, path={"vault_id": vault_id}))
+        return cast("Vault", await self._account._call(_GET_VAULT, {"vault_id": vault_id}))
 
     async def update(self, *, vault_id: int, title: str | None = None) -> Vault:
         """Rename a vault.
@@ -156,9 +154,7 @@ class AsyncVaults(AsyncService):
         """
         return cast(
             "Vault",
-            await self._account._call(
-                _UPDATE_VAULT, path={"vault_id": vault_id}, json={"title": title}
-            ),
+            await self._account._call(_UPDATE_VAULT, {"vault_id": vault_id, "title": title}),
         )
 
     async def list(
@@ -179,7 +175,7 @@ class AsyncVaults(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_VAULTS, path={"vault_id": vault_id}, max_items=max_items, page=page
+            _LIST_VAULTS, {"vault_id": vault_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, vault_id: int, max_items: int | None = None) -> AsyncPager[Vault]:
@@ -195,7 +191,7 @@ class AsyncVaults(AsyncService):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(_LIST_VAULTS, path={"vault_id": vault_id}, max_items=max_items)
+        return self._account._pager(_LIST_VAULTS, {"vault_id": vault_id}, max_items=max_items)
 
     async def create(self, *, vault_id: int, title: str) -> Vault:
         """Make a new vault inside a vault.
@@ -212,7 +208,5 @@ class AsyncVaults(AsyncService):
         """
         return cast(
             "Vault",
-            await self._account._call(
-                _CREATE_VAULT, path={"vault_id": vault_id}, json={"title": title}
-            ),
+            await self._account._call(_CREATE_VAULT, {"vault_id": vault_id, "title": title}),
         )

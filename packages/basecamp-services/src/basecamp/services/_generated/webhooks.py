@@ -52,7 +52,7 @@ class Webhooks(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return self._account._list(
-            _LIST_WEBHOOKS, path={"project_id": project_id}, max_items=max_items, page=page
+            _LIST_WEBHOOKS, {"project_id": project_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, project_id: int, max_items: int | None = None) -> Pager[Webhook]:
@@ -68,9 +68,7 @@ class Webhooks(Service):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(
-            _LIST_WEBHOOKS, path={"project_id": project_id}, max_items=max_items
-        )
+        return self._account._pager(_LIST_WEBHOOKS, {"project_id": project_id}, max_items=max_items)
 
     def create(
         self,
@@ -98,8 +96,12 @@ class Webhooks(Service):
             "Webhook",
             self._account._call(
                 _CREATE_WEBHOOK,
-                path={"project_id": project_id},
-                json={"payload_url": payload_url, "types": types, "active": active},
+                {
+                    "project_id": project_id,
+                    "payload_url": payload_url,
+                    "types": types,
+                    "active": active,
+                },
             ),
         )
 
@@ -115,7 +117,7 @@ class Webhooks(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast("Webhook", self._account._call(_GET_WEBHOOK, path={"webhook_id": webhook_id}))
+        return cast("Webhook", self._account._call(_GET_WEBHOOK, {"webhook_id": webhook_id}))
 
     def update(
         self,
@@ -143,8 +145,12 @@ class Webhooks(Service):
             "Webhook",
             self._account._call(
                 _UPDATE_WEBHOOK,
-                path={"webhook_id": webhook_id},
-                json={"payload_url": payload_url, "types": types, "active": active},
+                {
+                    "webhook_id": webhook_id,
+                    "payload_url": payload_url,
+                    "types": types,
+                    "active": active,
+                },
             ),
         )
 
@@ -157,7 +163,7 @@ class Webhooks(Service):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        self._account._call(_DELETE_WEBHOOK, path={"webhook_id": webhook_id})
+        self._account._call(_DELETE_WEBHOOK, {"webhook_id": webhook_id})
 
 
 class AsyncWebhooks(AsyncService):
@@ -186,7 +192,7 @@ class AsyncWebhooks(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         return await self._account._list(
-            _LIST_WEBHOOKS, path={"project_id": project_id}, max_items=max_items, page=page
+            _LIST_WEBHOOKS, {"project_id": project_id}, max_items=max_items, page=page
         )
 
     def iter_list(self, *, project_id: int, max_items: int | None = None) -> AsyncPager[Webhook]:
@@ -202,9 +208,7 @@ class AsyncWebhooks(AsyncService):
         Raises:
             basecamp.BasecampError: While iterating, when a page fails.
         """
-        return self._account._pager(
-            _LIST_WEBHOOKS, path={"project_id": project_id}, max_items=max_items
-        )
+        return self._account._pager(_LIST_WEBHOOKS, {"project_id": project_id}, max_items=max_items)
 
     async def create(
         self,
@@ -232,8 +236,12 @@ class AsyncWebhooks(AsyncService):
             "Webhook",
             await self._account._call(
                 _CREATE_WEBHOOK,
-                path={"project_id": project_id},
-                json={"payload_url": payload_url, "types": types, "active": active},
+                {
+                    "project_id": project_id,
+                    "payload_url": payload_url,
+                    "types": types,
+                    "active": active,
+                },
             ),
         )
 
@@ -249,9 +257,7 @@ class AsyncWebhooks(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        return cast(
-            "Webhook", await self._account._call(_GET_WEBHOOK, path={"webhook_id": webhook_id})
-        )
+        return cast("Webhook", await self._account._call(_GET_WEBHOOK, {"webhook_id": webhook_id}))
 
     async def update(
         self,
@@ -279,8 +285,12 @@ class AsyncWebhooks(AsyncService):
             "Webhook",
             await self._account._call(
                 _UPDATE_WEBHOOK,
-                path={"webhook_id": webhook_id},
-                json={"payload_url": payload_url, "types": types, "active": active},
+                {
+                    "webhook_id": webhook_id,
+                    "payload_url": payload_url,
+                    "types": types,
+                    "active": active,
+                },
             ),
         )
 
@@ -293,4 +303,4 @@ class AsyncWebhooks(AsyncService):
         Raises:
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
-        await self._account._call(_DELETE_WEBHOOK, path={"webhook_id": webhook_id})
+        await self._account._call(_DELETE_WEBHOOK, {"webhook_id": webhook_id})

@@ -49,8 +49,11 @@ class Wormholes(Service):
             "Wormhole",
             self._account._call(
                 _CREATE_WORMHOLE,
-                path={"project_id": project_id, "card_table_id": card_table_id},
-                json={"destination_recording_id": destination_recording_id},
+                {
+                    "project_id": project_id,
+                    "card_table_id": card_table_id,
+                    "destination_recording_id": destination_recording_id,
+                },
             ),
         )
 
@@ -74,8 +77,11 @@ class Wormholes(Service):
             "Wormhole",
             self._account._call(
                 _UPDATE_WORMHOLE,
-                path={"project_id": project_id, "wormhole_id": wormhole_id},
-                json={"destination_recording_id": destination_recording_id},
+                {
+                    "project_id": project_id,
+                    "wormhole_id": wormhole_id,
+                    "destination_recording_id": destination_recording_id,
+                },
             ),
         )
 
@@ -90,7 +96,7 @@ class Wormholes(Service):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         self._account._call(
-            _DELETE_WORMHOLE, path={"project_id": project_id, "wormhole_id": wormhole_id}
+            _DELETE_WORMHOLE, {"project_id": project_id, "wormhole_id": wormhole_id}
         )
 
 
@@ -122,8 +128,11 @@ class AsyncWormholes(AsyncService):
             "Wormhole",
             await self._account._call(
                 _CREATE_WORMHOLE,
-                path={"project_id": project_id, "card_table_id": card_table_id},
-                json={"destination_recording_id": destination_recording_id},
+                {
+                    "project_id": project_id,
+                    "card_table_id": card_table_id,
+                    "destination_recording_id": destination_recording_id,
+                },
             ),
         )
 
@@ -147,8 +156,11 @@ class AsyncWormholes(AsyncService):
             "Wormhole",
             await self._account._call(
                 _UPDATE_WORMHOLE,
-                path={"project_id": project_id, "wormhole_id": wormhole_id},
-                json={"destination_recording_id": destination_recording_id},
+                {
+                    "project_id": project_id,
+                    "wormhole_id": wormhole_id,
+                    "destination_recording_id": destination_recording_id,
+                },
             ),
         )
 
@@ -163,5 +175,5 @@ class AsyncWormholes(AsyncService):
             basecamp.BasecampError: When the request fails; the subclass says why.
         """
         await self._account._call(
-            _DELETE_WORMHOLE, path={"project_id": project_id, "wormhole_id": wormhole_id}
+            _DELETE_WORMHOLE, {"project_id": project_id, "wormhole_id": wormhole_id}
         )

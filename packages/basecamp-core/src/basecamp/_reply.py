@@ -1,0 +1,48 @@
+"""`Reply`: a response the transport accepted, as both shells hand it to the code above them.
+
+It holds data only (no I/O), so the account, pager, download and execution modules can read
+replies without knowing the client that produced them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ._errors import ApiError
+from ._response import decode_json
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["Reply"]
+
+
+@dataclass(slots=True)
+class Reply:
+    """A response whose status the transport accepted.
+
+    `body` holds the capped body; for streamed replies it is empty and `response` is still open.
+    """
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    url: str
+    response: httpx.Response | None = None
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's `X-Request-Id`, if sent."""
+        value: str | None = self.headers.get("x-request-id")
+        return value
+
+    def json(self) -> object:
+        """The body decoded as JSON, or `ApiError`."""
+        try:
+            return decode_json(self.body, self.headers.get("content-type"))
+        except ApiError as exc:
+            # Which response was unusable: worth a support ticket's time.
+            exc.http_status = self.status
+            exc.request_id = self.request_id
+            raise
