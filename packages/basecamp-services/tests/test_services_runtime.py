@@ -193,7 +193,19 @@ def test_every_accessor_exists_on_both_clients() -> None:
 
 
 def test_public_map() -> None:
-    assert set(basecamp.services.__all__) == {"Service", "AsyncService", *EXPORTS}
+    feed = {
+        "AsyncCheckpointStore",
+        "AsyncFeedFollower",
+        "Checkpoint",
+        "CheckpointStore",
+        "FeedFollower",
+        "FeedGap",
+        "FeedPage",
+        "FileCheckpointStore",
+        "MemoryCheckpointStore",
+        "SQLiteCheckpointStore",
+    }
+    assert set(basecamp.services.__all__) == {"Service", "AsyncService", *EXPORTS, *feed}
     assert len(SERVICES) >= 53
     for name in basecamp.services.__all__:
         assert getattr(basecamp.services, name) is not None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._base import AsyncService, Service
-from .._feed._async.follower import AsyncFeedFollower
-from .._feed._sync.follower import FeedFollower
+from .._feed._async.follower import AsyncFeedAccount, AsyncFeedFollower
+from .._feed._sync.follower import FeedAccount, FeedFollower
 from .._feed._walk import EVENTS, FeedGap, event_filters, filter_identity, parse_since
 
 if TYPE_CHECKING:
@@ -91,11 +91,14 @@ class EventFeedExtension(Service):
             exclude_performers=exclude_performers,
             actor_types=actor_types,
         )
+        # The services are typed against the calls they make (`AccountCalls`); the follower uses
+        # the account's public `get`, `account_id` and `client` (`FeedAccount`) as well.
+        account = cast(FeedAccount, self._account)
         return FeedFollower(
-            self._account,
+            account,
             EVENTS,
             filters,
-            filter_identity(EVENTS, self._account.account_id, filters),
+            filter_identity(EVENTS, account.account_id, filters),
             consumer=consumer,
             store=store,
             since=parse_since(since),
@@ -182,11 +185,12 @@ class AsyncEventFeedExtension(AsyncService):
             exclude_performers=exclude_performers,
             actor_types=actor_types,
         )
+        account = cast(AsyncFeedAccount, self._account)
         return AsyncFeedFollower(
-            self._account,
+            account,
             EVENTS,
             filters,
-            filter_identity(EVENTS, self._account.account_id, filters),
+            filter_identity(EVENTS, account.account_id, filters),
             consumer=consumer,
             store=store,
             since=parse_since(since),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._base import AsyncService, Service
-from .._feed._async.follower import AsyncFeedFollower
-from .._feed._sync.follower import FeedFollower
+from .._feed._async.follower import AsyncFeedAccount, AsyncFeedFollower
+from .._feed._sync.follower import FeedAccount, FeedFollower
 from .._feed._walk import INBOX, FeedGap, filter_identity, inbox_filters, parse_since
 
 if TYPE_CHECKING:
@@ -78,11 +78,14 @@ class InboxExtension(Service):
             basecamp.UsageError: A filter, `since`, `position` or timing is invalid.
         """
         filters = inbox_filters(reasons=reasons, types=types, buckets=buckets)
+        # The services are typed against the calls they make (`AccountCalls`); the follower uses
+        # the account's public `get`, `account_id` and `client` (`FeedAccount`) as well.
+        account = cast(FeedAccount, self._account)
         return FeedFollower(
-            self._account,
+            account,
             INBOX,
             filters,
-            filter_identity(INBOX, self._account.account_id, filters),
+            filter_identity(INBOX, account.account_id, filters),
             consumer=consumer,
             store=store,
             since=parse_since(since),
@@ -156,11 +159,12 @@ class AsyncInboxExtension(AsyncService):
             basecamp.UsageError: A filter, `since`, `position` or timing is invalid.
         """
         filters = inbox_filters(reasons=reasons, types=types, buckets=buckets)
+        account = cast(AsyncFeedAccount, self._account)
         return AsyncFeedFollower(
-            self._account,
+            account,
             INBOX,
             filters,
-            filter_identity(INBOX, self._account.account_id, filters),
+            filter_identity(INBOX, account.account_id, filters),
             consumer=consumer,
             store=store,
             since=parse_since(since),

@@ -13,6 +13,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Generic, Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -379,7 +380,7 @@ class FeedWalk:
             kept = [n for n, item_id in enumerate(ids) if item_id > floor]
             items = [raw_items[n] for n in kept]
             ids = [ids[n] for n in kept]
-        if any(later <= earlier for earlier, later in zip(ids, ids[1:], strict=False)):
+        if any(later <= earlier for earlier, later in pairwise(ids)):
             raise ApiError(f"The {self.kind.name} page is not in id order.")
         high = ids[-1] if ids else floor
         has_more = isinstance(next_url, str) and bool(next_url)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import AsyncIterator, Callable, Mapping
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from basecamp import BasecampError, UsageError
 
@@ -26,12 +26,29 @@ from .._walk import (
 )
 
 if TYPE_CHECKING:
-    from basecamp import AsyncAccountClient
+    from basecamp import Config
 
-__all__ = ["AsyncFeedFollower"]
+__all__ = ["AsyncFeedAccount", "AsyncFeedFollower"]
 
 T = TypeVar("T")
 _log = logging.getLogger("basecamp.feed")
+
+
+class _Configured(Protocol):
+    @property
+    def config(self) -> Config: ...
+
+
+class AsyncFeedAccount(Protocol):
+    """What a follower uses of its account: public members of `basecamp.AsyncAccountClient`."""
+
+    @property
+    def account_id(self) -> str: ...
+
+    @property
+    def client(self) -> _Configured: ...
+
+    async def get(self, path: str, *, params: Mapping[str, object] | None = None) -> Any: ...
 
 
 class AsyncFeedFollower(Generic[T]):
@@ -48,7 +65,7 @@ class AsyncFeedFollower(Generic[T]):
 
     def __init__(
         self,
-        account: AsyncAccountClient,
+        account: AsyncFeedAccount,
         kind: FeedKind,
         filters: Mapping[str, str],
         identity: str,

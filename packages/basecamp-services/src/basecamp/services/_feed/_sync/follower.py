@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from basecamp import BasecampError, UsageError
 
@@ -25,12 +25,29 @@ from .._walk import (
 )
 
 if TYPE_CHECKING:
-    from basecamp import AccountClient
+    from basecamp import Config
 
-__all__ = ["FeedFollower"]
+__all__ = ["FeedAccount", "FeedFollower"]
 
 T = TypeVar("T")
 _log = logging.getLogger("basecamp.feed")
+
+
+class _Configured(Protocol):
+    @property
+    def config(self) -> Config: ...
+
+
+class FeedAccount(Protocol):
+    """What a follower uses of its account: public members of `basecamp.AccountClient`."""
+
+    @property
+    def account_id(self) -> str: ...
+
+    @property
+    def client(self) -> _Configured: ...
+
+    def get(self, path: str, *, params: Mapping[str, object] | None = None) -> Any: ...
 
 
 class FeedFollower(Generic[T]):
@@ -47,7 +64,7 @@ class FeedFollower(Generic[T]):
 
     def __init__(
         self,
-        account: AccountClient,
+        account: FeedAccount,
         kind: FeedKind,
         filters: Mapping[str, str],
         identity: str,
