@@ -236,6 +236,7 @@ def test_409_without_a_known_event_raises_rather_than_skip() -> None:
         with pytest.raises(Exception) as caught:
             list(follow(client, position="old", stop_when_idle=True))
     assert getattr(caught.value, "http_status", None) == 409
+    assert "since=" in str(caught.value)
 
 
 def test_410_resumes_at_the_oldest_kept_event_and_reports_the_gap() -> None:

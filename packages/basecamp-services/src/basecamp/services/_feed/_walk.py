@@ -134,11 +134,19 @@ class Decision:
             request now; the walk already moved) or `"raise"`.
         delay: Seconds to wait before a retry.
         gap: Set when items were skipped (410); report it before going on.
+        hint: For `"raise"`: what the caller can do, when the error's own hint says nothing.
     """
 
     action: Literal["retry", "reenter", "raise"]
     delay: float = 0.0
     gap: FeedGap | None = None
+    hint: str | None = None
+
+
+_NO_KNOWN_ITEM = (
+    "The position does not fit this request and no processed item is known to re-enter after; "
+    "pass since=<id> (or since=0) to choose where to start."
+)
 
 
 # -- input ------------------------------------------------------------------------------------
@@ -384,10 +392,11 @@ class FeedWalk:
             raise ApiError(f"The {self.kind.name} page is not in id order.")
         high = ids[-1] if ids else floor
         has_more = isinstance(next_url, str) and bool(next_url)
+        follow = isinstance(next_url, str) and has_more and self._follows(next_url)
         self.failures = 0
         self.reentered = False
         self.position = position
-        self.next_url = next_url if has_more and self._follows(next_url) else None  # type: ignore[arg-type]
+        self.next_url = next_url if follow and isinstance(next_url, str) else None
         self.pending = Checkpoint(position, high)
         return Page(items, position, has_more, high)
 
@@ -433,7 +442,8 @@ class FeedWalk:
             if self.last_id is not None:
                 self.since = str(self.last_id)
             elif self.since is None:
-                return Decision("raise")  # re-entering at the present could skip items
+                # Re-entering at the present could skip items: the caller must choose.
+                return Decision("raise", hint=_NO_KNOWN_ITEM)
             self.position = self.next_url = None
             self.reentered = True
             return Decision("reenter")

@@ -202,6 +202,8 @@ class AsyncFeedFollower(Generic[T]):
                     random_value=random.random(),  # noqa: S311 (jitter, not security)
                 )
                 if decision.action == "raise":
+                    if decision.hint is not None and error.hint is None:
+                        error.hint = decision.hint
                     raise
                 if decision.gap is not None:
                     await self._report(decision.gap)

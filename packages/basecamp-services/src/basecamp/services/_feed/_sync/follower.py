@@ -201,6 +201,8 @@ class FeedFollower(Generic[T]):
                     random_value=random.random(),  # noqa: S311 (jitter, not security)
                 )
                 if decision.action == "raise":
+                    if decision.hint is not None and error.hint is None:
+                        error.hint = decision.hint
                     raise
                 if decision.gap is not None:
                     self._report(decision.gap)
