@@ -316,3 +316,17 @@ async def test_an_async_consumer_under_load_loses_nothing(
     assert {i for i, n in counts.items() if n > 1} == set(range(4_301, crash_at + 1))
     (entry,) = json.loads(store.path.read_text())["checkpoints"].values()
     assert entry["last_id"] == total
+
+
+def test_transient_failures_mid_walk_lose_nothing(served: tuple[FakeBasecamp, str]) -> None:
+    fake, url = served
+    _bulk(fake, 1_000)
+    fake.faults.fail_next(3, status=503, operation="PollEvents")
+    fake.faults.reset_next(2, when="after", operation="PollEvents")
+    fake.faults.fail_next(1, status=429, retry_after=0, operation="PollEvents")
+    config = Config(base_url=url, base_delay=0, max_jitter=0, max_retries=1)
+    with Client(access_token=fake.token, config=config) as client:
+        feed = client.for_account(fake.account_id).event_feed
+        ids = [e["id"] for e in feed.follow(since=0, stop_when_idle=True, **FAST)]
+    assert ids == list(range(1, 1_001))
+    assert fake.faults.pending == 0
