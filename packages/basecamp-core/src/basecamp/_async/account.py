@@ -25,7 +25,7 @@ from .._download import DownloadInfo, DownloadResult, filename_from
 from .._errors import ApiError, UsageError
 from .._generated.accessors import AsyncAccountServices
 from .._operation import Operation
-from .._pagination import ListMeta, ListResult, PageWalk, parse_total_count
+from .._pagination import ListMeta, ListResult, PageWalk, find_next_link, parse_total_count
 from .._request import (
     NO_BODY,
     PreparedBody,
@@ -451,6 +451,8 @@ class AsyncAccountClient(AsyncAccountServices):
                 reply = await self.client._request("GET", url, params=params, idempotent=True)
                 items = expect_list(reply.json(), "list response", key=items_key)
                 truncated = limit is not None and len(items) > limit
+                # More pages exist past this one: the caller did not get the whole list.
+                truncated = truncated or find_next_link(reply.headers.get("link")) is not None
                 meta = ListMeta(
                     total_count=parse_total_count(reply.headers.get("x-total-count")),
                     truncated=truncated,

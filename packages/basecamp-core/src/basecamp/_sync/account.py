@@ -19,7 +19,7 @@ from .._download import DownloadInfo, DownloadResult, filename_from
 from .._errors import ApiError, UsageError
 from .._generated.accessors import AccountServices
 from .._operation import Operation
-from .._pagination import ListMeta, ListResult, PageWalk, parse_total_count
+from .._pagination import ListMeta, ListResult, PageWalk, find_next_link, parse_total_count
 from .._request import (
     NO_BODY,
     PreparedBody,
@@ -390,6 +390,8 @@ class AccountClient(AccountServices):
                 reply = self.client._request("GET", url, params=params, idempotent=True)
                 items = expect_list(reply.json(), "list response", key=items_key)
                 truncated = limit is not None and len(items) > limit
+                # More pages exist past this one: the caller did not get the whole list.
+                truncated = truncated or find_next_link(reply.headers.get("link")) is not None
                 meta = ListMeta(
                     total_count=parse_total_count(reply.headers.get("x-total-count")),
                     truncated=truncated,
