@@ -72,7 +72,6 @@ def test_backoff_zero_base_is_jitter_only() -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("0", 0.0),
         ("5", 5.0),
         (" 120 ", 120.0),
         ("3600", 3600.0),
@@ -105,6 +104,8 @@ def test_retry_after_uses_clock_by_default() -> None:
         None,
         "",
         "   ",
+        "0",
+        "000",
         "-5",
         "1.5",
         "soon",

@@ -8,8 +8,8 @@ The contract:
   established the error says the request was not sent, so the caller may safely send it again.
 - 400, 401, 403, 404, 422 and 507 never retry (401 has its own refresh-once rule).
 - Backoff is `base_delay * 2**(attempt - 1) + random() * max_jitter`, capped.
-- On 429 and 503 a usable `Retry-After` replaces the backoff; one longer than the configured cap is
-  not slept on: the error is raised at once with `retry_after` set.
+- On 429 and 503 a usable `Retry-After` (a positive delay) replaces the backoff; one longer
+  than the configured cap is not slept on: the error is raised at once with `retry_after` set.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     """Parse a `Retry-After` header into seconds from `now`.
 
     Both forms of RFC 9110 are accepted: delta-seconds (`120`) and an HTTP-date. Anything else,
-    a negative number, or a date in the past gives `None` (no usable value).
+    zero, a negative number, or a date that is not in the future gives `None` (no usable
+    value: the normal backoff applies).
 
     Args:
         value: The raw header value, or `None`.
@@ -84,7 +85,9 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if not text or len(text) > _MAX_RETRY_AFTER_LENGTH:
         return None
     if text.isascii() and text.isdigit():
-        return float(int(text))  # at most 64 digits: always a finite float
+        seconds = int(text)
+        # "0" asks for an immediate re-send, which is what backoff exists to prevent.
+        return float(seconds) if seconds > 0 else None  # at most 64 digits: a finite float
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
