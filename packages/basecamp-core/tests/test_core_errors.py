@@ -11,6 +11,8 @@ from basecamp import (
     ApiError,
     AuthError,
     BasecampError,
+    Client,
+    Config,
     ErrorCode,
     ExitCode,
     ForbiddenError,
@@ -49,6 +51,20 @@ def test_class_codes(cls: type[BasecampError], code: str, exit_code: int, retrya
     assert error.retryable is retryable
     assert error.message == cls.default_message
     assert str(error) == cls.default_message
+
+
+def test_usage_error_is_a_value_error() -> None:
+    assert issubclass(UsageError, ValueError)
+    with pytest.raises(ValueError, match="bad account") as caught:
+        raise UsageError("bad account")
+    assert caught.value.code == ErrorCode.USAGE
+    assert str(caught.value) == "bad account"
+    # The SDK's own argument checks are caught by a plain `except ValueError`.
+    with pytest.raises(ValueError):
+        Config(max_retries=-1)
+    with Client(access_token="tok") as client, pytest.raises(ValueError):
+        client.for_account("not-digits")
+    assert not issubclass(NotFoundError, ValueError)
 
 
 def test_exit_code_ok() -> None:

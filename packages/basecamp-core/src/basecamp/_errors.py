@@ -130,8 +130,11 @@ class BasecampError(Exception):
         return f"{type(self).__name__}({self.message!r}{status})"
 
 
-class UsageError(BasecampError):
-    """The SDK was called the wrong way: bad arguments, configuration or a missing package."""
+class UsageError(BasecampError, ValueError):
+    """The SDK was called the wrong way: bad arguments, configuration or a missing package.
+
+    It is also a `ValueError`, so code that catches `ValueError` for bad arguments keeps working.
+    """
 
     code = ErrorCode.USAGE
     exit_code = ExitCode.USAGE
