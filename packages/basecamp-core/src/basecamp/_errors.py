@@ -10,6 +10,9 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Collection, Mapping
+from typing import TypeGuard
+
+from ._retry import RETRYABLE_STATUSES
 
 __all__ = [
     "AmbiguousError",
@@ -30,7 +33,6 @@ __all__ = [
 ]
 
 MAX_MESSAGE_BYTES = 500
-RETRYABLE_API_STATUSES = frozenset({500, 502, 503, 504})
 
 
 class ErrorCode(enum.StrEnum):
@@ -272,13 +274,13 @@ def _field_errors(data: Mapping[str, object]) -> dict[str, list[str]]:
         messages = [str(v) for v in raw if isinstance(v, str | int | float)]
         if messages:
             result["base"] = messages
-    elif raw is None and not data.keys() & {"error", "message"}:
+    elif not data.keys() & {"errors", "error", "message"}:
         # A bare field map (`{"url": ["is invalid"]}`), as webhook endpoints answer with 400.
         result = {str(key): value for key, value in data.items() if _is_messages(value)}
     return result
 
 
-def _is_messages(value: object) -> bool:
+def _is_messages(value: object) -> TypeGuard[list[str]]:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
@@ -359,7 +361,7 @@ def error_from_response(
         return ApiError(
             message or f"The Basecamp API answered with HTTP {status}.",
             http_status=status,
-            retryable=status in RETRYABLE_API_STATUSES,
+            retryable=status in RETRYABLE_STATUSES,  # 429 is a RateLimitError, never here
             retry_after=retry_after,
             request_id=request_id,
         )
