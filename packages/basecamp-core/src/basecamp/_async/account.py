@@ -167,15 +167,16 @@ class AsyncPager(Generic[T]):
         concurrency: int = 1,
         # unasync: remove-end
     ) -> ListResult[T]:
+        # unasync: remove-start
         """Fetch every page and return the items as one `ListResult`.
 
-        # unasync: remove-start
         Args:
             concurrency: With more than 1, fetch pages 2..N concurrently by page number (at most
                 this many in flight), once the first page's `X-Total-Count` tells how many
                 there are. Items keep their order. Without a total count it walks the links.
-        # unasync: remove-end
         """
+        # unasync: remove-end
+        # unasync: sync """Fetch every page and return the items as one `ListResult`."""
         # unasync: remove-start
         if _check_count("concurrency", concurrency) != 1:
             return await self._collect_concurrently(concurrency)
