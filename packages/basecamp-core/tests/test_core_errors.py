@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
+import basecamp
 from basecamp import (
     AmbiguousError,
     ApiError,
@@ -65,6 +68,26 @@ def test_usage_error_is_a_value_error() -> None:
     with Client(access_token="tok") as client, pytest.raises(ValueError):
         client.for_account("not-digits")
     assert not issubclass(NotFoundError, ValueError)
+
+
+def test_readme_error_table_lists_what_the_sdk_raises() -> None:
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    table = set(re.findall(r"^\| `(\w+Error)` \|", readme, re.MULTILINE))
+    exported = {
+        name
+        for name in basecamp.__all__
+        if isinstance(getattr(basecamp, name), type)
+        and issubclass(getattr(basecamp, name), BasecampError)
+        and name != "BasecampError"
+    }
+    # AmbiguousError is exported for the contract but never raised, so it is not in the table.
+    assert table == exported - {"AmbiguousError"}
+    assert "AmbiguousError" in exported
+    assert "never raises it" in readme
+    source = Path(basecamp.__file__).parent
+    built = re.compile(r"(?<!class )\bAmbiguousError\(")
+    raised = [p.name for p in source.rglob("*.py") if built.search(p.read_text())]
+    assert raised == []
 
 
 def test_exit_code_ok() -> None:

@@ -194,7 +194,9 @@ class ApiError(BasecampError):
 
 
 class AmbiguousError(BasecampError):
-    """A lookup matched more than one thing, or a write may or may not have been applied."""
+    """A result that cannot be decided. Kept for code written against the single-wheel SDK's
+    error table; the SDK itself never raises it (a write that may or may not have been applied
+    is a `NetworkError` or `ApiError` with `retryable=False` and a hint)."""
 
     code = ErrorCode.AMBIGUOUS
     exit_code = ExitCode.AMBIGUOUS
