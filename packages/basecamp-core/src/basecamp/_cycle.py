@@ -27,7 +27,7 @@ import httpx
 from ._errors import AuthError, BasecampError, NetworkError, error_from_response
 from ._retry import MAYBE_APPLIED_STATUSES, RetryPolicy, parse_retry_after
 
-__all__ = ["Action", "RequestCycle", "network_error"]
+__all__ = ["Action", "RequestCycle", "network_error", "no_free_slot"]
 
 # Failures before the request left: it was not sent, so sending it again is always safe.
 _CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -64,6 +64,15 @@ def network_error(exc: BaseException, *, idempotent: bool) -> NetworkError:
         message + " It may or may not have been applied; it was not retried.",
         hint="Check whether the change happened before sending it again.",
         retryable=False,
+    )
+
+
+def no_free_slot(timeout: float, limit: int) -> NetworkError:
+    """The error for a request that waited `timeout` seconds for one of `limit` slots."""
+    return NetworkError(
+        f"No request slot became free within Config.pool_timeout ({timeout:g} s): "
+        f"{limit} requests were already in flight; the request was not sent.",
+        hint="An open stream (iter_download, download_to) holds its slot until it is closed.",
     )
 
 

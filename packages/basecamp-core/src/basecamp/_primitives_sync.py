@@ -15,6 +15,8 @@ import httpcore
 import httpx
 
 from ._config import environment_proxies
+from ._cycle import no_free_slot
+from ._errors import UsageError
 
 __all__ = ["Gate", "Lock", "deadline", "http_transport", "sleep"]
 
@@ -25,21 +27,44 @@ class Gate:
     A queue holding `limit` tokens: a request takes one and puts it back. `queue.SimpleQueue` is
     written in C, so this costs a fraction of a `threading.Semaphore` (a Python-level condition
     variable) on every request.
+
+    Args:
+        limit: How many at once.
+        timeout: Longest wait for a place, in seconds; `None` waits for ever.
     """
 
-    __slots__ = ("_tokens",)
+    __slots__ = ("_closed", "_limit", "_timeout", "_tokens")
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, timeout: float | None = None) -> None:
         self._tokens: queue.SimpleQueue[None] = queue.SimpleQueue()
         for _ in range(limit):
             self._tokens.put(None)
+        self._limit = limit
+        self._timeout = timeout
+        self._closed = False
 
     def acquire(self) -> None:
-        """Take a place, waiting for one if all are taken."""
-        self._tokens.get()
+        """Take a place, waiting for one if all are taken.
+
+        Raises:
+            NetworkError: No place became free within the timeout.
+            UsageError: The client was closed while waiting.
+        """
+        try:
+            self._tokens.get(timeout=self._timeout)
+        except queue.Empty:
+            raise no_free_slot(self._timeout or 0.0, self._limit) from None
+        if self._closed:
+            self._tokens.put(None)  # wakes the next waiter, which fails the same way
+            raise UsageError("This client is closed.")
 
     def release(self) -> None:
         """Give a place back."""
+        self._tokens.put(None)
+
+    def close(self) -> None:
+        """Fail every wait for a place, now and later."""
+        self._closed = True
         self._tokens.put(None)
 
 

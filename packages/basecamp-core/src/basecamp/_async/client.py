@@ -139,7 +139,8 @@ class AsyncClient:
             "Accept": "*/*",
         }
         limit = self.config.max_concurrency
-        limits = httpx.Limits(max_connections=limit, max_keepalive_connections=limit)
+        # As many connections again for download storage, which has slots of its own.
+        limits = httpx.Limits(max_connections=2 * limit, max_keepalive_connections=2 * limit)
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(self.config.timeout),
             follow_redirects=False,
@@ -152,7 +153,10 @@ class AsyncClient:
             # that override defaults is a measurable part of a small GET's cost in httpx.
             headers={"Accept-Encoding": "gzip, deflate", **self._base_headers},
         )
-        self._gate = Gate(limit)
+        # API calls and storage hops (unauthenticated, off the API's rate limit) take their
+        # places in separate gates, so slow storage cannot starve calls to the API.
+        self._api_gate = Gate(limit, self.config.pool_timeout)
+        self._storage_gate = Gate(limit, self.config.pool_timeout)
         self._checked_token: str | None = None
         self._closed = False
         self._authorization: AsyncAuthorization | None = None
@@ -183,8 +187,11 @@ class AsyncClient:
         return self._hooks
 
     async def close(self) -> None:
-        """Close pooled connections. The client cannot be used afterwards."""
+        """Close pooled connections. The client cannot be used afterwards: calls waiting for a
+        slot fail with `UsageError`, and open streams end with a `NetworkError`."""
         self._closed = True
+        self._api_gate.close()
+        self._storage_gate.close()
         await self._http.aclose()
 
     async def __aenter__(self) -> AsyncClient:
@@ -315,14 +322,15 @@ class AsyncClient:
         if reply.response is None:
             yield reply
             return
-        # A streamed 2xx: `_send` handed it over still holding its place in the gate.
+        # A streamed 2xx: `_send` handed it over still holding its place in the gate. A caller
+        # that abandons the stream (a generator closed or garbage-collected) lands here too.
         try:
             yield reply
         finally:
             try:
                 await reply.response.aclose()
             finally:
-                self._gate.release()
+                (self._api_gate if authenticated else self._storage_gate).release()
 
     async def _send(
         self,
@@ -352,15 +360,16 @@ class AsyncClient:
             accept_redirect=accept_redirect,
             refreshable=authenticated,
         )
+        gate = self._api_gate if authenticated else self._storage_gate
         while True:
             request, token = await self._prepare(method, url, params, body, authenticated)
             info = RequestInfo(method, shown_url, cycle.attempt)
-            if hooks is not None:
-                safe_call(hooks.on_request_start, info)
-            started = time.monotonic()
+            await gate.acquire()  # past Config.pool_timeout: a NetworkError, nothing was sent
             reply: Reply | None = None
-            await self._gate.acquire()
             try:
+                if hooks is not None:
+                    safe_call(hooks.on_request_start, info)
+                started = time.monotonic()
                 reply = await self._exchange(
                     request, url, cycle, authenticated, stream, body_limit, started
                 )
@@ -370,7 +379,7 @@ class AsyncClient:
                 action = cycle.replied(reply.headers, reply.body, secret=token)
             finally:
                 if reply is None or reply.response is None:  # a streamed 2xx keeps its place
-                    self._gate.release()
+                    gate.release()
             if hooks is not None:
                 result = RequestResult(
                     cycle.status, time.monotonic() - started, cycle.error, cycle.retry_after

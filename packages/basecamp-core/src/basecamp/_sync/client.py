@@ -137,7 +137,8 @@ class Client:
             "Accept": "*/*",
         }
         limit = self.config.max_concurrency
-        limits = httpx.Limits(max_connections=limit, max_keepalive_connections=limit)
+        # As many connections again for download storage, which has slots of its own.
+        limits = httpx.Limits(max_connections=2 * limit, max_keepalive_connections=2 * limit)
         self._http = httpx.Client(
             timeout=httpx.Timeout(self.config.timeout),
             follow_redirects=False,
@@ -150,7 +151,10 @@ class Client:
             # that override defaults is a measurable part of a small GET's cost in httpx.
             headers={"Accept-Encoding": "gzip, deflate", **self._base_headers},
         )
-        self._gate = Gate(limit)
+        # API calls and storage hops (unauthenticated, off the API's rate limit) take their
+        # places in separate gates, so slow storage cannot starve calls to the API.
+        self._api_gate = Gate(limit, self.config.pool_timeout)
+        self._storage_gate = Gate(limit, self.config.pool_timeout)
         self._checked_token: str | None = None
         self._closed = False
         self._authorization: Authorization | None = None
@@ -181,8 +185,11 @@ class Client:
         return self._hooks
 
     def close(self) -> None:
-        """Close pooled connections. The client cannot be used afterwards."""
+        """Close pooled connections. The client cannot be used afterwards: calls waiting for a
+        slot fail with `UsageError`, and open streams end with a `NetworkError`."""
         self._closed = True
+        self._api_gate.close()
+        self._storage_gate.close()
         self._http.close()
 
     def __enter__(self) -> Client:
@@ -313,14 +320,15 @@ class Client:
         if reply.response is None:
             yield reply
             return
-        # A streamed 2xx: `_send` handed it over still holding its place in the gate.
+        # A streamed 2xx: `_send` handed it over still holding its place in the gate. A caller
+        # that abandons the stream (a generator closed or garbage-collected) lands here too.
         try:
             yield reply
         finally:
             try:
                 reply.response.close()
             finally:
-                self._gate.release()
+                (self._api_gate if authenticated else self._storage_gate).release()
 
     def _send(
         self,
@@ -350,15 +358,16 @@ class Client:
             accept_redirect=accept_redirect,
             refreshable=authenticated,
         )
+        gate = self._api_gate if authenticated else self._storage_gate
         while True:
             request, token = self._prepare(method, url, params, body, authenticated)
             info = RequestInfo(method, shown_url, cycle.attempt)
-            if hooks is not None:
-                safe_call(hooks.on_request_start, info)
-            started = time.monotonic()
+            gate.acquire()  # past Config.pool_timeout: a NetworkError, nothing was sent
             reply: Reply | None = None
-            self._gate.acquire()
             try:
+                if hooks is not None:
+                    safe_call(hooks.on_request_start, info)
+                started = time.monotonic()
                 reply = self._exchange(
                     request, url, cycle, authenticated, stream, body_limit, started
                 )
@@ -368,7 +377,7 @@ class Client:
                 action = cycle.replied(reply.headers, reply.body, secret=token)
             finally:
                 if reply is None or reply.response is None:  # a streamed 2xx keeps its place
-                    self._gate.release()
+                    gate.release()
             if hooks is not None:
                 result = RequestResult(
                     cycle.status, time.monotonic() - started, cycle.error, cycle.retry_after
