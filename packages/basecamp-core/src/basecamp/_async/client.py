@@ -188,7 +188,7 @@ class AsyncClient:
 
     async def close(self) -> None:
         """Close pooled connections. The client cannot be used afterwards: calls waiting for a
-        slot fail with `UsageError`, and open streams end with a `NetworkError`."""
+        slot fail with `UsageError`, and an open stream fails on its next read."""
         self._closed = True
         self._api_gate.close()
         self._storage_gate.close()
