@@ -4,10 +4,14 @@ The async modules (core's `basecamp/_async/`, oauth's `basecamp/oauth/_async/`, 
 follower `basecamp/services/_feed/_async/`) are the source
 of truth. This script rewrites each module into the sibling `_sync/` folder by dropping
 `async`/`await`, mapping async names to their sync twins
-(`AsyncClient` -> `Client`, `aiter_bytes` -> `iter_bytes`, `_primitives_async` ->
-`_primitives_sync`, ...) and removing blocks fenced by `# unasync: remove-start` /
-`# unasync: remove-end` (async-only features). The result is import-sorted and formatted with
-ruff so it reads like hand-written code.
+(`AsyncClient` -> `Client`, `aiter_raw` -> `iter_raw`, `_primitives_async` ->
+`_primitives_sync`, ...), removing blocks fenced by `# unasync: remove-start` /
+`# unasync: remove-end` (async-only features) and un-commenting `# unasync: sync <code>` lines
+(sync-only ones). The result is import-sorted and formatted with ruff so it reads like
+hand-written code.
+
+It fails rather than guess: a rename rule that matches nothing, a fence inside a string (it
+would show in a docstring), an unbalanced fence, or an async name left in a twin's code.
 
 - `python tools/unasync.py`: write the twins (`make generate`).
 - `python tools/unasync.py --check`: exit 1 if any twin is missing or stale (`make test`).
@@ -16,9 +20,12 @@ ruff so it reads like hand-written code.
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import subprocess
 import sys
+import tokenize
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,45 +49,113 @@ KEYWORDS = [
     (re.compile(r"\basync for\b"), "for"),
     (re.compile(r"\bawait "), ""),
 ]
+# Every rule must match somewhere in the sources (`plan` fails otherwise): a rule that matches
+# nothing is dead weight that hides which renames are really needed.
 NAMES = {
-    "AbstractAsyncContextManager": "AbstractContextManager",
     "asynccontextmanager": "contextmanager",
-    "StopAsyncIteration": "StopIteration",
-    "aiter_bytes": "iter_bytes",
+    "AbstractAsyncContextManager": "AbstractContextManager",
     "aiter_raw": "iter_raw",
     "aclose": "close",
-    "aread": "read",
     "__aenter__": "__enter__",
     "__aexit__": "__exit__",
     "__aiter__": "__iter__",
-    "__anext__": "__next__",
     "_primitives_async": "_primitives_sync",
-    "_async": "_sync",
 }
 NAME_RE = re.compile(r"\b(" + "|".join(map(re.escape, NAMES)) + r")\b")
 ASYNC_PREFIX_RE = re.compile(r"\bAsync([A-Z]\w*)")
+FENCE = "# unasync:"
 REMOVE_RE = re.compile(
     r"^[ \t]*# unasync: remove-start\n.*?^[ \t]*# unasync: remove-end\n", re.DOTALL | re.MULTILINE
 )
+# `# unasync: sync <code>`: a line only the sync twin has (a comment in the async source), e.g.
+# the docstring of a method whose async twin documents async-only arguments.
+SYNC_LINE_RE = re.compile(r"^([ \t]*)# unasync: sync (.*)$", re.MULTILINE)
 # Docstrings of async classes say "for asyncio"; the sync twin's simply drop the phrase.
 ASYNCIO_PHRASE_RE = re.compile(r" for asyncio\b")
 DOCSTRING_RE = re.compile(r'\A"""(.*?)"""\n', re.DOTALL)
+RULES = [
+    *(pattern.pattern for pattern, _ in KEYWORDS),
+    *NAMES,
+    ASYNC_PREFIX_RE.pattern,
+    ASYNCIO_PHRASE_RE.pattern,
+]
+# Names that must never survive into a sync twin's code (strings and comments may say "async").
+ASYNC_ONLY_NAMES = re.compile(
+    r"async|await|asyncio|anext|aiter|aread|aclose|aiter_\w+|__a(?:enter|exit|iter|next)__"
+    r"|\w*Async\w*|asynccontextmanager"
+)
 
 
-def transform(source: str, module: str) -> str:
-    """Rewrite one async module's text into its sync twin (before formatting)."""
+class UnasyncError(Exception):
+    """A source the transform cannot turn into a correct sync twin."""
+
+
+def _tokens(text: str, where: str) -> list[tokenize.TokenInfo]:
+    try:
+        return list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError) as exc:
+        raise UnasyncError(f"{where}: cannot tokenize ({exc})") from None
+
+
+def check_fences(source: str, where: str) -> None:
+    """Fences are whole comment lines outside any string, and every start has its end."""
+    for token in _tokens(source, where):
+        if token.type == tokenize.STRING and FENCE in token.string:
+            raise UnasyncError(
+                f"{where}:{token.start[0]}: an unasync fence inside a string would show in "
+                "the docstring; fence whole statements (`# unasync: sync` for a sync-only line)"
+            )
+    leftover = REMOVE_RE.sub("", source)
+    if "# unasync: remove-" in leftover:
+        line = leftover[: leftover.index("# unasync: remove-")].count("\n") + 1
+        raise UnasyncError(f"{where}: unbalanced `# unasync: remove-start/-end` near line {line}")
+
+
+def check_sync(text: str, where: str) -> None:
+    """No async construct or async-only name is left in the twin's code."""
+    for token in _tokens(text, where):
+        if token.type == tokenize.NAME and ASYNC_ONLY_NAMES.fullmatch(token.string):
+            raise UnasyncError(
+                f"{where}:{token.start[0]}: `{token.string}` survived into the sync twin; "
+                "add a rename rule or fence it"
+            )
+
+
+def transform(source: str, module: str, used: Counter[str] | None = None) -> str:
+    """Rewrite one async module's text into its sync twin (before formatting).
+
+    Args:
+        source: The async module's text.
+        module: Its dotted name, for the twin's header and docstring.
+        used: Counts, per rule in `RULES`, how often it matched (for the dead-rule check).
+
+    Raises:
+        UnasyncError: A fence sits inside a string or is unbalanced, or async code survives.
+    """
+    check_fences(source, module)
+    counts: Counter[str] = Counter() if used is None else used
     text = REMOVE_RE.sub("", source)
+    text = SYNC_LINE_RE.sub(r"\1\2", text)
     for pattern, replacement in KEYWORDS:
-        text = pattern.sub(replacement, text)
-    text = NAME_RE.sub(lambda m: NAMES[m.group(1)], text)
-    text = ASYNC_PREFIX_RE.sub(r"\1", text)
-    text = ASYNCIO_PHRASE_RE.sub("", text)
+        text, n = pattern.subn(replacement, text)
+        counts[pattern.pattern] += n
+
+    def rename(match: re.Match[str]) -> str:
+        counts[match.group(1)] += 1
+        return NAMES[match.group(1)]
+
+    text = NAME_RE.sub(rename, text)
+    text, n = ASYNC_PREFIX_RE.subn(r"\1", text)
+    counts[ASYNC_PREFIX_RE.pattern] += n
+    text, n = ASYNCIO_PHRASE_RE.subn("", text)
+    counts[ASYNCIO_PHRASE_RE.pattern] += n
     # After the renames, so the source module keeps its real (`_async`) name.
     text = DOCSTRING_RE.sub(
         f'"""The sync twin of `{module}`; see that module for the design."""\n',
         text,
         count=1,
     )
+    check_sync(text, module)
     return HEADER.format(module=module) + text
 
 
@@ -92,8 +167,9 @@ def ruff(args: list[str], text: str, filename: Path) -> str:
     return result.stdout
 
 
-def render(path: Path, target: Path, module: str) -> str:
-    text = transform(path.read_text(), f"{module}.{path.stem}".removesuffix(".__init__"))
+def render(path: Path, target: Path, module: str, used: Counter[str]) -> str:
+    name = f"{module}.{path.stem}".removesuffix(".__init__")
+    text = transform(path.read_text(), name, used)
     text = ruff(["check", "--fix", "--select", "I,F401", "--quiet", "--exit-zero"], text, target)
     return ruff(["format", "--quiet"], text, target)
 
@@ -102,14 +178,18 @@ def plan() -> tuple[dict[Path, str], list[Path]]:
     """Every twin's expected text, and stale twins whose source is gone."""
     expected: dict[Path, str] = {}
     extra: list[Path] = []
+    used: Counter[str] = Counter()
     for source, module in SOURCES:
         if not source.is_dir():
             continue
         target_dir = source.parent / "_sync"
         for path in sorted(source.glob("*.py")):
             target = target_dir / path.name
-            expected[target] = render(path, target, module)
+            expected[target] = render(path, target, module, used)
         extra += [t for t in target_dir.glob("*.py") if t not in expected]
+    dead = [rule for rule in RULES if not used[rule]]
+    if dead:
+        raise UnasyncError(f"rules that match nothing (remove them): {', '.join(dead)}")
     return expected, extra
 
 
@@ -117,7 +197,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Generate core's sync shell from the async one.")
     parser.add_argument("--check", action="store_true", help="fail if a twin is stale")
     args = parser.parse_args(argv)
-    expected, extra = plan()
+    try:
+        expected, extra = plan()
+    except UnasyncError as exc:
+        print(f"unasync: {exc}", file=sys.stderr)
+        return 1
     stale = [t for t, text in expected.items() if not t.exists() or t.read_text() != text]
     if args.check:
         for path in [*stale, *extra]:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
+import basecamp
 from basecamp import (
     AmbiguousError,
     ApiError,
     AuthError,
     BasecampError,
+    Client,
+    Config,
     ErrorCode,
     ExitCode,
     ForbiddenError,
@@ -49,6 +54,40 @@ def test_class_codes(cls: type[BasecampError], code: str, exit_code: int, retrya
     assert error.retryable is retryable
     assert error.message == cls.default_message
     assert str(error) == cls.default_message
+
+
+def test_usage_error_is_a_value_error() -> None:
+    assert issubclass(UsageError, ValueError)
+    with pytest.raises(ValueError, match="bad account") as caught:
+        raise UsageError("bad account")
+    assert caught.value.code == ErrorCode.USAGE
+    assert str(caught.value) == "bad account"
+    # The SDK's own argument checks are caught by a plain `except ValueError`.
+    with pytest.raises(ValueError):
+        Config(max_retries=-1)
+    with Client(access_token="tok") as client, pytest.raises(ValueError):
+        client.for_account("not-digits")
+    assert not issubclass(NotFoundError, ValueError)
+
+
+def test_readme_error_table_lists_what_the_sdk_raises() -> None:
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    table = set(re.findall(r"^\| `(\w+Error)` \|", readme, re.MULTILINE))
+    exported = {
+        name
+        for name in basecamp.__all__
+        if isinstance(getattr(basecamp, name), type)
+        and issubclass(getattr(basecamp, name), BasecampError)
+        and name != "BasecampError"
+    }
+    # AmbiguousError is exported for the contract but never raised, so it is not in the table.
+    assert table == exported - {"AmbiguousError"}
+    assert "AmbiguousError" in exported
+    assert "never raises it" in readme
+    source = Path(basecamp.__file__).parent
+    built = re.compile(r"(?<!class )\bAmbiguousError\(")
+    raised = [p.name for p in source.rglob("*.py") if built.search(p.read_text())]
+    assert raised == []
 
 
 def test_exit_code_ok() -> None:
@@ -137,9 +176,79 @@ def test_validation_errors_carry_field_errors() -> None:
     ).encode()
     error = error_from_response(422, body)
     assert isinstance(error, ValidationError)
-    assert error.message == "Invalid"
+    # "bad date" is not a list of strings: kept in `.errors`, left out of the message.
+    assert error.message == "Invalid (content: can't be blank)"
     assert error.errors == {"content": ["can't be blank"], "due_on": ["bad date"]}
     assert error.exit_code == 9
+
+
+def test_validation_message_lists_field_errors_sorted() -> None:
+    body = json.dumps(
+        {
+            "error": "Invalid",
+            "errors": {"title": ["is too long"], "due_on": ["is not a date", "is in the past"]},
+        }
+    ).encode()
+    error = error_from_response(422, body)
+    assert isinstance(error, ValidationError)
+    assert error.message == "Invalid (due_on: is not a date; is in the past, title: is too long)"
+    assert error.errors == {"title": ["is too long"], "due_on": ["is not a date", "is in the past"]}
+
+
+def test_validation_message_uses_message_key_and_field_list_alone() -> None:
+    fields = {"name": ["can't be blank"]}
+    with_message = json.dumps({"message": "Rejected", "errors": fields}).encode()
+    assert error_from_response(422, with_message).message == "Rejected (name: can't be blank)"
+    for top in ({}, {"error": ""}, {"error": 5}, {"message": "   "}):
+        body = json.dumps({**top, "errors": fields}).encode()
+        assert error_from_response(422, body).message == "name: can't be blank"
+
+
+def test_validation_400_bare_field_map() -> None:
+    error = error_from_response(400, json.dumps({"url": ["is invalid"]}).encode())
+    assert isinstance(error, ValidationError)
+    assert error.http_status == 400
+    assert error.message == "url: is invalid"
+    assert error.errors == {"url": ["is invalid"]}
+
+
+def test_validation_message_skips_entries_that_are_not_lists_of_strings() -> None:
+    errors = {"a": "text", "b": [1, 2], "c": None, "d": {"x": ["y"]}, "e": ["ok"], "f": ["x", 3]}
+    body = json.dumps({"error": "Invalid", "errors": errors}).encode()
+    assert error_from_response(422, body).message == "Invalid (e: ok)"
+    # Only entries the server sent as lists of strings count as fields of a bare map.
+    bare = json.dumps({"status": 400, "url": ["is invalid"], "x": [1]}).encode()
+    error = error_from_response(400, bare)
+    assert error.message == "url: is invalid"
+    assert isinstance(error, ValidationError)
+    assert error.errors == {"url": ["is invalid"]}
+    nothing_usable = json.dumps({"errors": {"a": "text"}}).encode()
+    assert error_from_response(422, nothing_usable).message == ValidationError.default_message
+
+
+def test_validation_field_names_are_ordinary_text() -> None:
+    errors = {"__proto__": ["is reserved"], "constructor": ["is odd"]}
+    error = error_from_response(422, json.dumps({"errors": errors}).encode())
+    assert error.message == "__proto__: is reserved, constructor: is odd"
+    assert isinstance(error, ValidationError)
+    assert error.errors == errors
+    assert type(error.errors) is dict
+
+
+def test_validation_message_is_capped_and_redacted() -> None:
+    secret = "sekret-token-123"
+    errors = {f"field{i:03}": ["is wrong " * 5] for i in range(200)}
+    errors[secret] = [f"echoes {secret}"]
+    body = json.dumps({"error": f"Invalid {secret}", "errors": errors}).encode()
+    error = error_from_response(422, body, redact=(secret,))
+    assert len(error.message.encode()) <= MAX_MESSAGE_BYTES
+    assert error.message.startswith("Invalid <redacted> (field000: is wrong")
+    assert secret not in error.message
+    assert isinstance(error, ValidationError)
+    assert all(secret not in k and secret not in "".join(v) for k, v in error.errors.items())
+    # A secret that only appears once the field and its message are joined is redacted too.
+    joined = json.dumps({"errors": {"tok": ["en-xyz"]}}).encode()
+    assert "tok: en-xyz" not in error_from_response(422, joined, redact=("tok: en-xyz",)).message
 
 
 def test_validation_400_list_errors() -> None:

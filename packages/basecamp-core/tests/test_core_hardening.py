@@ -114,9 +114,9 @@ async def test_stacked_content_encodings_are_refused(runner: Runner, api: respx.
 
 
 def test_connection_errors_say_the_request_was_not_sent() -> None:
-    from basecamp._async.client import AsyncClient
+    from basecamp._cycle import network_error
 
-    error = AsyncClient._network_error(httpx.ConnectError("refused"), idempotent=False, sent=False)
+    error = network_error(httpx.ConnectError("refused"), idempotent=False)
     assert isinstance(error, NetworkError)
     assert "was not sent" in str(error)
     assert error.retryable

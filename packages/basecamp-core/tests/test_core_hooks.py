@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import logging
 from typing import Any
 
 import httpx
@@ -23,17 +24,40 @@ from basecamp.hooks import (
     console_hooks,
 )
 
+HOOK_NAMES = {
+    "on_operation_start",
+    "on_operation_end",
+    "on_request_start",
+    "on_request_end",
+    "on_retry",
+    "on_paginate",
+}
+
 
 def test_base_hooks_are_no_ops() -> None:
     hooks = BasecampHooks()
     info = RequestInfo("GET", "https://x", 1)
     op = OperationInfo("raw", "get", "GET /x", False)
-    hooks.on_operation_start(op)
-    hooks.on_operation_end(op, OperationResult(1.0))
-    hooks.on_request_start(info)
-    hooks.on_request_end(info, RequestResult(200, 0.1))
-    hooks.on_retry(info, 1, RuntimeError(), 0.5)
-    hooks.on_paginate("https://x", 2)
+    results = [
+        hooks.on_operation_start(op),  # type: ignore[func-returns-value]
+        hooks.on_operation_end(op, OperationResult(1.0)),  # type: ignore[func-returns-value]
+        hooks.on_request_start(info),  # type: ignore[func-returns-value]
+        hooks.on_request_end(info, RequestResult(200, 0.1)),  # type: ignore[func-returns-value]
+        hooks.on_retry(info, 1, RuntimeError(), 0.5),  # type: ignore[func-returns-value]
+        hooks.on_paginate("https://x", 2),  # type: ignore[func-returns-value]
+    ]
+    assert results == [None] * 6
+    # Every hook the clients call has a default, so a subclass overrides only what it needs.
+    public = {name for name in vars(BasecampHooks) if name.startswith("on_")}
+    assert public == HOOK_NAMES
+
+
+async def test_base_hooks_leave_a_call_unchanged(
+    runner: Runner, api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.get("/999/x.json").respond(json={"ok": 1})
+    assert await runner.call(runner.account(hooks=BasecampHooks()).get("/x.json")) == {"ok": 1}
+    assert caplog.records == []
 
 
 @pytest.mark.parametrize(
@@ -243,26 +267,40 @@ class Exploding(BasecampHooks):
     on_retry = on_paginate = _boom  # type: ignore[assignment]
 
 
+def hook_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "basecamp.hooks" and r.levelno == logging.WARNING
+    ]
+
+
 async def test_raising_hook_never_breaks_the_call(
-    runner: Runner, api: respx.MockRouter, capsys: pytest.CaptureFixture[str]
+    runner: Runner,
+    api: respx.MockRouter,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     api.get("/999/x.json").mock(
         side_effect=[httpx.Response(500), httpx.Response(200, json={"ok": 1})]
     )
     account = runner.account(hooks=Exploding(), config=Config(base_delay=0, max_jitter=0))
     assert await runner.call(account.get("/x.json")) == {"ok": 1}
-    err = capsys.readouterr().err
-    assert "[basecamp] hook" in err
-    assert "raised ValueError; ignored" in err
-    assert err.count("raised ValueError") == 7  # op start, 2x(req start, end), retry, op end
-    assert TOKEN not in err
+    logged = hook_warnings(caplog)
+    assert len(logged) == 7  # op start, 2x(req start, end), retry, op end
+    assert all(line.startswith("hook Exploding.") for line in logged), logged
+    assert all(line.endswith(" raised ValueError; ignored") for line in logged), logged
+    assert "hook Exploding._boom raised ValueError; ignored" in logged
+    assert all(r.exc_info is None for r in caplog.records)  # no traceback: it holds the text
+    assert TOKEN not in caplog.text
+    assert capsys.readouterr().err == ""  # reported through logging, not printed
 
 
 async def test_raising_hook_in_chain_does_not_stop_others(
     runner: Runner,
     api: respx.MockRouter,
     recording_hooks: RecordingHooks,
-    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     api.get("/999/x.json").respond(json={})
     hooks = chain_hooks(Exploding(), recording_hooks)
@@ -273,7 +311,7 @@ async def test_raising_hook_in_chain_does_not_stop_others(
         "request_end",
         "operation_end",
     ]
-    assert "raised ValueError" in capsys.readouterr().err
+    assert any("raised ValueError" in line for line in hook_warnings(caplog))
 
 
 async def test_hooks_property(runner: Runner) -> None:

@@ -220,8 +220,41 @@ async def test_explicit_page_follows_no_links(
     serve_pages(loopback, [[1, 2], [3, 4], [5]], total=5)
     result = await runner.call(runner.account(config=loop_config).paginate("/items.json", page=2))
     assert result == [3, 4]
-    assert result.meta == ListMeta(total_count=5, truncated=False, pages=1)
+    # Page 2 links to page 3: the caller holds only part of the list.
+    assert result.meta == ListMeta(total_count=5, truncated=True, pages=1)
     assert fetched_pages(loopback) == [2]
+
+
+async def test_explicit_last_page_is_not_truncated(
+    runner: Runner, loopback: Loopback, loop_config: Config
+) -> None:
+    serve_pages(loopback, [[1, 2], [3, 4], [5]], total=5)
+    result = await runner.call(runner.account(config=loop_config).paginate("/items.json", page=3))
+    assert result == [5]
+    assert result.meta == ListMeta(total_count=5, truncated=False, pages=1)
+    assert fetched_pages(loopback) == [3]
+
+
+async def test_explicit_page_fetches_exactly_that_page(
+    runner: Runner, loopback: Loopback, loop_config: Config
+) -> None:
+    serve_pages(loopback, [[1], [2], [3]])
+    account = runner.account(config=loop_config)
+    result = await runner.call(account.paginate("/items.json", {"page": 1}, page=2))
+    assert result == [2]
+    assert result.meta.truncated is True
+    assert fetched_pages(loopback) == [2]  # the page= argument wins over a page parameter
+
+
+async def test_empty_next_link_is_skipped_for_a_later_one(
+    runner: Runner, loopback: Loopback, loop_config: Config
+) -> None:
+    serve_pages(
+        loopback, [[1], [2]], link=lambda n: f'<>; rel="next", <{PATH}?page={n + 1}>; rel="next"'
+    )
+    result = await runner.call(runner.account(config=loop_config).paginate("/items.json"))
+    assert result == [1, 2]
+    assert fetched_pages(loopback) == [1, 2]
 
 
 async def test_explicit_page_with_max_items(

@@ -60,6 +60,18 @@ def test_next_link_absent_or_malformed(header: str | None) -> None:
     assert find_next_link(header) is None
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        '<>; rel="next", <https://a/2>; rel="next"',
+        '< >; rel="next", <https://a/1>; rel="prev", <https://a/2>; rel="next"',
+        '<>; rel="next", <>; rel="next", <https://a/2>; rel=next',
+    ],
+)
+def test_empty_next_target_does_not_end_the_parse(header: str) -> None:
+    assert find_next_link(header) == "https://a/2"
+
+
 def test_next_link_after_malformed_entries() -> None:
     header = 'junk, <https://a/1>; rel, <https://a/2>; rel="next"'
     assert find_next_link(header) == "https://a/2"

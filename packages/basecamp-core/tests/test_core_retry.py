@@ -166,6 +166,16 @@ async def test_retry_after_past_date_uses_backoff(
     assert sleeps == [0.25]
 
 
+@pytest.mark.parametrize("status", [429, 503])
+async def test_retry_after_zero_uses_backoff(
+    runner: Runner, loopback: Loopback, sleeps: list[float], status: int
+) -> None:
+    loopback.route(PATH, Reply(status, headers={"Retry-After": "0"}), OK)
+    config = Config(base_url=loopback.url, base_delay=0.25, max_jitter=0)
+    await runner.call(runner.account(config=config).get("/x.json"))
+    assert sleeps == [0.25]  # never an immediate re-send
+
+
 async def test_retry_after_ignored_on_500(
     runner: Runner, loopback: Loopback, sleeps: list[float]
 ) -> None:

@@ -1,4 +1,4 @@
-"""The pure retry policy: `decide_retry`, `backoff_delay` and `parse_retry_after`."""
+"""The pure retry policy: `RetryPolicy.decide`, `backoff_delay` and `parse_retry_after`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from basecamp._retry import RetryDecision, backoff_delay, decide_retry, parse_retry_after
+from basecamp import Config
+from basecamp._retry import RetryDecision, RetryPolicy, backoff_delay, parse_retry_after
 
 NOW = 1_700_000_000.0
 POLICY: dict[str, Any] = {
@@ -18,12 +19,36 @@ POLICY: dict[str, Any] = {
     "max_jitter": 0.1,
     "max_backoff": 30.0,
     "max_retry_after": 60.0,
-    "random_value": 0.5,
 }
 
 
-def decide(**kwargs: Any) -> RetryDecision:
-    return decide_retry(**{**POLICY, "attempt": 1, "idempotent": True, **kwargs})
+def decide(
+    *,
+    attempt: int = 1,
+    idempotent: bool = True,
+    status: int | None = None,
+    network_error: bool = False,
+    retry_after: float | None = None,
+    random_value: float = 0.5,
+    **policy: Any,
+) -> RetryDecision:
+    built = RetryPolicy(**{**POLICY, **policy}, random=lambda: random_value)
+    return built.decide(
+        attempt=attempt,
+        idempotent=idempotent,
+        status=status,
+        network_error=network_error,
+        retry_after=retry_after,
+    )
+
+
+def test_policy_from_config() -> None:
+    config = Config(max_retries=5, base_delay=0.5, max_jitter=0, max_backoff=9, max_retry_after=7)
+    policy = RetryPolicy.from_config(config)
+    assert policy == RetryPolicy(
+        max_retries=5, base_delay=0.5, max_jitter=0, max_backoff=9, max_retry_after=7
+    )
+    assert RetryPolicy.from_config(Config()) == RetryPolicy()
 
 
 # -- backoff ----------------------------------------------------------------------------------
@@ -72,7 +97,6 @@ def test_backoff_zero_base_is_jitter_only() -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("0", 0.0),
         ("5", 5.0),
         (" 120 ", 120.0),
         ("3600", 3600.0),
@@ -105,6 +129,8 @@ def test_retry_after_uses_clock_by_default() -> None:
         None,
         "",
         "   ",
+        "0",
+        "000",
         "-5",
         "1.5",
         "soon",
@@ -125,7 +151,7 @@ def test_retry_after_huge_delta_is_finite() -> None:
     assert value > 1e50
 
 
-# -- decide_retry -----------------------------------------------------------------------------
+# -- RetryPolicy.decide -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
@@ -195,8 +221,11 @@ def test_retry_after_above_cap_is_not_slept_on(status: int) -> None:
     assert not decide(status=status, retry_after=math.inf).retry
 
 
-def test_retry_after_zero() -> None:
-    assert decide(status=429, retry_after=0.0) == RetryDecision(retry=True, delay=0.0)
+@pytest.mark.parametrize("retry_after", [0.0, -1.0])
+def test_retry_after_zero_or_less_is_no_value(retry_after: float) -> None:
+    # No immediate re-send after a 429: the normal backoff applies.
+    decision = decide(status=429, retry_after=retry_after, random_value=0.0)
+    assert decision == RetryDecision(retry=True, delay=1.0)
 
 
 def test_exhausted_attempts_beat_retry_after() -> None:

@@ -122,7 +122,11 @@ class Config:
         max_pages: Most pages a list call follows before stopping with `meta.truncated`.
         max_concurrency: Most requests one client has in flight at once; more wait their turn.
             Basecamp rate-limits each token, so wider parallelism mostly buys 429s, and a
-            small pool is faster than a crowded one.
+            small pool is faster than a crowded one. A streamed reply holds its slot until it is
+            closed (or garbage-collected). Download storage (hop 2) has slots of its own, as
+            many again, so slow storage never blocks calls to the API.
+        pool_timeout: Longest wait in seconds for a free slot. Past it the call fails with a
+            `NetworkError` that says nothing was sent. `None` waits for as long as it takes.
         max_response_bytes: Largest JSON or error body read, checked while streaming and after
             decompression.
         max_download_bytes: Largest buffered download (`download_url`). Streaming downloads are
@@ -143,6 +147,7 @@ class Config:
     max_retry_after: float = 60.0
     max_pages: int = 10_000
     max_concurrency: int = 8
+    pool_timeout: float | None = 60.0
     max_response_bytes: int = 50 * 1024 * 1024
     max_download_bytes: int = 512 * 1024 * 1024
     download_deadline: float = 3600.0
@@ -167,6 +172,8 @@ class Config:
         _check_int("max_retries", self.max_retries, 0)
         _check_int("max_pages", self.max_pages, 1)
         _check_int("max_concurrency", self.max_concurrency, 1)
+        if self.pool_timeout is not None:
+            _check_number("pool_timeout", self.pool_timeout, positive=True)
         _check_int("max_response_bytes", self.max_response_bytes, 1024)
         _check_int("max_download_bytes", self.max_download_bytes, 1)
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Collection, Mapping
+from typing import TypeGuard
+
+from ._retry import RETRYABLE_STATUSES
 
 __all__ = [
     "AmbiguousError",
@@ -30,7 +33,6 @@ __all__ = [
 ]
 
 MAX_MESSAGE_BYTES = 500
-RETRYABLE_API_STATUSES = frozenset({500, 502, 503, 504})
 
 
 class ErrorCode(enum.StrEnum):
@@ -134,8 +136,11 @@ class BasecampError(Exception):
         return f"{type(self).__name__}({self.message!r}{status})"
 
 
-class UsageError(BasecampError):
-    """The SDK was called the wrong way: bad arguments, configuration or a missing package."""
+class UsageError(BasecampError, ValueError):
+    """The SDK was called the wrong way: bad arguments, configuration or a missing package.
+
+    It is also a `ValueError`, so code that catches `ValueError` for bad arguments keeps working.
+    """
 
     code = ErrorCode.USAGE
     exit_code = ExitCode.USAGE
@@ -193,7 +198,9 @@ class ApiError(BasecampError):
 
 
 class AmbiguousError(BasecampError):
-    """A lookup matched more than one thing, or a write may or may not have been applied."""
+    """A result that cannot be decided. Kept for code written against the single-wheel SDK's
+    error table; the SDK itself never raises it (a write that may or may not have been applied
+    is a `NetworkError` or `ApiError` with `retryable=False` and a hint)."""
 
     code = ErrorCode.AMBIGUOUS
     exit_code = ExitCode.AMBIGUOUS
@@ -273,7 +280,24 @@ def _field_errors(data: Mapping[str, object]) -> dict[str, list[str]]:
         messages = [str(v) for v in raw if isinstance(v, str | int | float)]
         if messages:
             result["base"] = messages
+    elif not data.keys() & {"errors", "error", "message"}:
+        # A bare field map (`{"url": ["is invalid"]}`), as webhook endpoints answer with 400.
+        result = {str(key): value for key, value in data.items() if _is_messages(value)}
     return result
+
+
+def _is_messages(value: object) -> TypeGuard[list[str]]:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _summary(errors: Mapping[str, list[str]], raw: Mapping[str, object]) -> str:
+    """`due_on: is not a date; is in the past, title: is too long`: fields sorted, and only the
+    entries the server sent as a list of strings (`raw` is the decoded field map)."""
+    return ", ".join(
+        f"{field}: {'; '.join(errors[field])}"
+        for field in sorted(errors)
+        if errors[field] and _is_messages(raw.get(field))
+    )
 
 
 def _redact(text: str, secrets: Collection[str]) -> str:
@@ -307,7 +331,10 @@ def error_from_response(
     """Map a non-2xx response to the matching typed error. Pure: no I/O.
 
     The message is the body's `error` or `message` when that is a non-empty string, else a plain
-    default for the status. 400 and 422 carry the server's field errors.
+    default for the status. 400 and 422 carry the server's field errors in `.errors`, and list
+    them in the message: `Invalid (due_on: is not a date; is in the past, title: is too long)`
+    (fields sorted; entries that are not a list of strings stay out of the message). A 400 whose
+    body is a bare field map (`{"url": ["is invalid"]}`) is read the same way.
 
     Args:
         status: The HTTP status code.
@@ -342,12 +369,19 @@ def _error_from_data(
                 break
     cls = _STATUS_CLASSES.get(status)
     if cls is ValidationError:
-        errors = _field_errors(data or {})
+        data = data or {}
+        errors = _field_errors(data)
+        raw = data.get("errors", data)
+        summary = _summary(errors, raw) if errors and isinstance(raw, Mapping) else ""
+        if summary:
+            message = f"{message} ({summary})" if message else summary
         if redact:
             errors = {
                 _redact(key, redact): [_redact(m, redact) for m in messages]
                 for key, messages in errors.items()
             }
+            # Redacted after joining too: a secret could span a field name and its message.
+            message = _redact(message, redact) if message else message
         return ValidationError(
             message,
             errors=errors,
@@ -358,7 +392,7 @@ def _error_from_data(
         return ApiError(
             message or f"The Basecamp API answered with HTTP {status}.",
             http_status=status,
-            retryable=status in RETRYABLE_API_STATUSES,
+            retryable=status in RETRYABLE_STATUSES,  # 429 is a RateLimitError, never here
             retry_after=retry_after,
             request_id=request_id,
         )

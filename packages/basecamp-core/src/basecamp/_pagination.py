@@ -27,7 +27,7 @@ class ListMeta:
     Attributes:
         total_count: The `X-Total-Count` header: how many items exist in all pages, if sent.
         truncated: True when the walk stopped early (`max_pages` or `max_items`) although more
-            items existed.
+            items existed; for an explicit `page=N`, when that page links to a next one.
         pages: How many pages were fetched.
     """
 
@@ -61,7 +61,7 @@ def find_next_link(header: str | None) -> str | None:
     """Return the target of the first `rel="next"` entry of a `Link` header (RFC 8288).
 
     Runs in linear time whatever the header holds: a hostile 10,000-entry header costs one pass.
-    Malformed entries are skipped.
+    Malformed entries are skipped, and so is a next entry with no target (`<>`).
     """
     if not header:
         return None
@@ -78,7 +78,9 @@ def find_next_link(header: str | None) -> str | None:
         params = header[end + 1 : following if following >= 0 else length]
         if "next" in _link_rels(params.rstrip().rstrip(",")):
             target = header[start + 1 : end].strip()
-            return target or None
+            if target:
+                return target
+            # `<>` names no page: a later well-formed next link may still follow.
         if following < 0:
             return None
         position = following

@@ -12,24 +12,55 @@ from asyncio import sleep as sleep
 import httpx
 
 from ._config import environment_proxies
+from ._cycle import no_free_slot
+from ._errors import UsageError
 
 __all__ = ["Gate", "Lock", "deadline", "http_transport", "sleep"]
 
 
 class Gate:
-    """Bounds how many requests are in flight at once."""
+    """Bounds how many requests are in flight at once.
 
-    __slots__ = ("_semaphore",)
+    Args:
+        limit: How many at once.
+        timeout: Longest wait for a place, in seconds; `None` waits for ever.
+    """
 
-    def __init__(self, limit: int) -> None:
+    __slots__ = ("_closed", "_limit", "_semaphore", "_timeout")
+
+    def __init__(self, limit: int, timeout: float | None = None) -> None:
         self._semaphore = Semaphore(limit)
+        self._limit = limit
+        self._timeout = timeout
+        self._closed = False
 
     async def acquire(self) -> None:
-        """Take a place, waiting for one if all are taken."""
-        await self._semaphore.acquire()
+        """Take a place, waiting for one if all are taken.
+
+        Raises:
+            NetworkError: No place became free within the timeout.
+            UsageError: The client was closed while waiting.
+        """
+        semaphore = self._semaphore
+        if not semaphore.locked():  # a free place: no timer to arm
+            await semaphore.acquire()
+        else:
+            try:
+                async with asyncio.timeout(self._timeout):
+                    await semaphore.acquire()
+            except TimeoutError:
+                raise no_free_slot(self._timeout or 0.0, self._limit) from None
+        if self._closed:
+            semaphore.release()  # wakes the next waiter, which fails the same way
+            raise UsageError("This client is closed.")
 
     def release(self) -> None:
         """Give a place back."""
+        self._semaphore.release()
+
+    def close(self) -> None:
+        """Fail every wait for a place, now and later."""
+        self._closed = True
         self._semaphore.release()
 
 

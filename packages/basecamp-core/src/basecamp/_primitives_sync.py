@@ -5,7 +5,7 @@ from __future__ import annotations
 import queue
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from threading import Lock
 from time import sleep as sleep
@@ -15,6 +15,8 @@ import httpcore
 import httpx
 
 from ._config import environment_proxies
+from ._cycle import no_free_slot
+from ._errors import UsageError
 
 __all__ = ["Gate", "Lock", "deadline", "http_transport", "sleep"]
 
@@ -25,21 +27,44 @@ class Gate:
     A queue holding `limit` tokens: a request takes one and puts it back. `queue.SimpleQueue` is
     written in C, so this costs a fraction of a `threading.Semaphore` (a Python-level condition
     variable) on every request.
+
+    Args:
+        limit: How many at once.
+        timeout: Longest wait for a place, in seconds; `None` waits for ever.
     """
 
-    __slots__ = ("_tokens",)
+    __slots__ = ("_closed", "_limit", "_timeout", "_tokens")
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, timeout: float | None = None) -> None:
         self._tokens: queue.SimpleQueue[None] = queue.SimpleQueue()
         for _ in range(limit):
             self._tokens.put(None)
+        self._limit = limit
+        self._timeout = timeout
+        self._closed = False
 
     def acquire(self) -> None:
-        """Take a place, waiting for one if all are taken."""
-        self._tokens.get()
+        """Take a place, waiting for one if all are taken.
+
+        Raises:
+            NetworkError: No place became free within the timeout.
+            UsageError: The client was closed while waiting.
+        """
+        try:
+            self._tokens.get(timeout=self._timeout)
+        except queue.Empty:
+            raise no_free_slot(self._timeout or 0.0, self._limit) from None
+        if self._closed:
+            self._tokens.put(None)  # wakes the next waiter, which fails the same way
+            raise UsageError("This client is closed.")
 
     def release(self) -> None:
         """Give a place back."""
+        self._tokens.put(None)
+
+    def close(self) -> None:
+        """Fail every wait for a place, now and later."""
+        self._closed = True
         self._tokens.put(None)
 
 
@@ -132,18 +157,113 @@ class _DeadlineBackend(httpcore.SyncBackend):
         )
 
 
-def http_transport(limits: httpx.Limits) -> httpx.BaseTransport | None:
-    """httpx's own transport, with socket reads bounded by `deadline`; `None` (httpx's default,
-    which honours `HTTP(S)_PROXY`) when the environment configures a proxy.
+# httpcore's errors and the httpx errors callers see (the names match one to one).
+_ERRORS: dict[type[Exception], type[httpx.HTTPError]] = {
+    getattr(httpcore, name): getattr(httpx, name)
+    for name in (
+        "TimeoutException",
+        "ConnectTimeout",
+        "ReadTimeout",
+        "WriteTimeout",
+        "PoolTimeout",
+        "NetworkError",
+        "ConnectError",
+        "ReadError",
+        "WriteError",
+        "ProxyError",
+        "UnsupportedProtocol",
+        "ProtocolError",
+        "LocalProtocolError",
+        "RemoteProtocolError",
+    )
+}
 
-    httpx has no public hook for the network backend, so the pool's backend is swapped before
-    any connection exists. Should a future httpx lay its pool out differently, or a proxy be in
-    use, the deadline falls back to the checks between body chunks.
+
+def _httpx_error(exc: Exception) -> httpx.HTTPError | None:
+    """The httpx error for an httpcore one (the most specific match), else `None`."""
+    for cls in type(exc).__mro__:
+        target = _ERRORS.get(cls)
+        if target is not None:
+            return target(str(exc))
+    return None
+
+
+class _Body(httpx.SyncByteStream):
+    """An httpcore response body, its errors raised as httpx's."""
+
+    __slots__ = ("_stream",)
+
+    def __init__(self, stream: Iterable[bytes]) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._stream
+        except Exception as exc:
+            mapped = _httpx_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    def close(self) -> None:
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+
+class _DeadlineTransport(httpx.BaseTransport):
+    """httpx's default transport (TLS verified, the environment's CA settings honoured), over an
+    `httpcore.ConnectionPool` whose network backend bounds every socket wait by `deadline`."""
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_DeadlineBackend(),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        stream = request.stream
+        assert isinstance(stream, httpx.SyncByteStream)
+        url = request.url
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+            ),
+            headers=request.headers.raw,
+            content=stream,
+            extensions=request.extensions,
+        )
+        try:
+            response = self._pool.handle_request(core_request)
+        except Exception as exc:
+            mapped = _httpx_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+        assert isinstance(response.stream, Iterable)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_Body(response.stream),
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def http_transport(limits: httpx.Limits) -> httpx.BaseTransport | None:
+    """A transport whose socket reads are bounded by `deadline`; `None` (httpx's default, which
+    honours `HTTP(S)_PROXY`) when the environment configures a proxy, where the deadline falls
+    back to the checks between body chunks.
+
+    Built on httpcore's public API (`ConnectionPool(network_backend=...)`): httpx offers no way
+    to choose the network backend of its own transport.
     """
     if environment_proxies():
         return None
-    transport = httpx.HTTPTransport(limits=limits)
-    pool = getattr(transport, "_pool", None)
-    if isinstance(pool, httpcore.ConnectionPool) and hasattr(pool, "_network_backend"):
-        pool._network_backend = _DeadlineBackend()
-    return transport
+    return _DeadlineTransport(limits)

@@ -1,33 +1,46 @@
-"""Retry policy as pure functions: what to retry, how long to wait, and `Retry-After` parsing.
+"""The retry policy, in one place: what is retried, how long to wait, `Retry-After` parsing.
 
 The contract:
 
 - `max_retries` counts retries, so at most `max_retries + 1` attempts are made.
 - GET and operations marked idempotent retry on 429, 500, 502, 503, 504 and network errors.
 - Other mutations never retry: a duplicate write is data damage. When the connection was never
-  established the error says the request was not sent, so the caller may safely send it again.
-- 400, 401, 403, 404, 422 and 507 never retry (401 has its own refresh-once rule).
+  established the error says the request was not sent, so the caller may safely send it again;
+  after a 500, 502 or 504, or a network failure once it was sent, it says the change may or may
+  not have been applied.
+- 400, 401, 403, 404, 422 and 507 never retry (401 has its own refresh-once rule, applied by
+  `RequestCycle`).
 - Backoff is `base_delay * 2**(attempt - 1) + random() * max_jitter`, capped.
-- On 429 and 503 a usable `Retry-After` replaces the backoff; one longer than the configured cap is
-  not slept on: the error is raised at once with `retry_after` set.
+- On 429 and 503 a usable `Retry-After` (a positive delay) replaces the backoff; one longer
+  than the configured cap is not slept on: the error is raised at once with `retry_after` set.
+
+`RetryPolicy` holds the numbers (built once per client from `Config`); `RequestCycle`
+(`_cycle.py`) applies it to one request. A new retry rule belongs here.
 """
 
 from __future__ import annotations
 
+import random
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import Protocol
 
 __all__ = [
+    "MAYBE_APPLIED_STATUSES",
     "RETRYABLE_STATUSES",
     "RetryDecision",
+    "RetryPolicy",
+    "RetrySettings",
     "backoff_delay",
-    "decide_retry",
     "parse_retry_after",
 ]
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
+# Server errors after which a write may or may not have been applied.
+MAYBE_APPLIED_STATUSES = frozenset({500, 502, 504})
 _MAX_RETRY_AFTER_LENGTH = 64
 # 2**62 seconds is already astronomically beyond any cap; stop doubling there.
 _MAX_EXPONENT = 62
@@ -72,7 +85,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     """Parse a `Retry-After` header into seconds from `now`.
 
     Both forms of RFC 9110 are accepted: delta-seconds (`120`) and an HTTP-date. Anything else,
-    a negative number, or a date in the past gives `None` (no usable value).
+    zero, a negative number, or a date that is not in the future gives `None` (no usable
+    value: the normal backoff applies).
 
     Args:
         value: The raw header value, or `None`.
@@ -84,7 +98,9 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if not text or len(text) > _MAX_RETRY_AFTER_LENGTH:
         return None
     if text.isascii() and text.isdigit():
-        return float(int(text))  # at most 64 digits: always a finite float
+        seconds = int(text)
+        # "0" asks for an immediate re-send, which is what backoff exists to prevent.
+        return float(seconds) if seconds > 0 else None  # at most 64 digits: a finite float
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -99,51 +115,87 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return delta if delta > 0 else None
 
 
-def decide_retry(
-    *,
-    attempt: int,
-    max_retries: int,
-    idempotent: bool,
-    status: int | None = None,
-    network_error: bool = False,
-    retry_after: float | None = None,
-    base_delay: float,
-    max_jitter: float,
-    max_backoff: float,
-    max_retry_after: float,
-    random_value: float,
-) -> RetryDecision:
-    """Decide whether a failed attempt is retried. Pure: the caller does the sleeping.
+class RetrySettings(Protocol):
+    """The retry numbers of a `basecamp.Config`, as `RetryPolicy.from_config` reads them.
 
-    Args:
-        attempt: The 1-based number of the attempt that just failed.
+    A protocol, not `Config` itself, so this module needs nothing from `_config` (which imports
+    the errors, which import this module).
+    """
+
+    @property
+    def max_retries(self) -> int: ...
+    @property
+    def base_delay(self) -> float: ...
+    @property
+    def max_jitter(self) -> float: ...
+    @property
+    def max_backoff(self) -> float: ...
+    @property
+    def max_retry_after(self) -> float: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetryPolicy:
+    """How failed attempts are retried. Pure: the caller does the sleeping.
+
+    Attributes:
         max_retries: Retries allowed after the first attempt.
-        idempotent: Whether the operation is safe to repeat (every GET is).
-        status: The HTTP status of the failed attempt, if one arrived.
-        network_error: The attempt failed without a response.
-        retry_after: The parsed `Retry-After` delay, if any.
         base_delay: See `Config.base_delay`.
         max_jitter: See `Config.max_jitter`.
         max_backoff: See `Config.max_backoff`.
         max_retry_after: See `Config.max_retry_after`.
-        random_value: A number in `[0, 1)` for the jitter.
+        random: Returns a number in `[0, 1)` for the jitter (injectable for tests).
     """
-    if attempt > max_retries:
-        return NO_RETRY
-    if network_error:
-        if not idempotent:
+
+    max_retries: int = 3
+    base_delay: float = 1.0
+    max_jitter: float = 0.1
+    max_backoff: float = 30.0
+    max_retry_after: float = 60.0
+    random: Callable[[], float] = field(default=random.random, compare=False, repr=False)
+
+    @classmethod
+    def from_config(cls, config: RetrySettings) -> RetryPolicy:
+        """The policy `config` describes."""
+        return cls(
+            max_retries=config.max_retries,
+            base_delay=config.base_delay,
+            max_jitter=config.max_jitter,
+            max_backoff=config.max_backoff,
+            max_retry_after=config.max_retry_after,
+        )
+
+    def decide(
+        self,
+        *,
+        attempt: int,
+        idempotent: bool,
+        status: int | None = None,
+        network_error: bool = False,
+        retry_after: float | None = None,
+    ) -> RetryDecision:
+        """Decide whether a failed attempt is retried, and after how long.
+
+        Args:
+            attempt: The 1-based number of the retry this would be (1 after the first attempt).
+            idempotent: Whether the operation is safe to repeat (every GET is).
+            status: The HTTP status of the failed attempt, if one arrived.
+            network_error: The attempt failed without a response.
+            retry_after: The parsed `Retry-After` delay, if any; zero or less is no value.
+        """
+        if attempt > self.max_retries or not idempotent:
             return NO_RETRY
-    elif status is None or status not in RETRYABLE_STATUSES or not idempotent:
-        return NO_RETRY
-    if status in RETRY_AFTER_STATUSES and retry_after is not None:
-        if retry_after > max_retry_after:
+        if not network_error and status not in RETRYABLE_STATUSES:
             return NO_RETRY
-        return RetryDecision(retry=True, delay=max(retry_after, 0.0))
-    delay = backoff_delay(
-        attempt,
-        base_delay=base_delay,
-        max_jitter=max_jitter,
-        cap=max_backoff,
-        random_value=random_value,
-    )
-    return RetryDecision(retry=True, delay=delay)
+        if status in RETRY_AFTER_STATUSES and retry_after is not None and retry_after > 0:
+            if retry_after > self.max_retry_after:
+                return NO_RETRY
+            return RetryDecision(retry=True, delay=retry_after)
+        delay = backoff_delay(
+            attempt,
+            base_delay=self.base_delay,
+            max_jitter=self.max_jitter,
+            cap=self.max_backoff,
+            random_value=self.random(),  # jitter, not security
+        )
+        return RetryDecision(retry=True, delay=delay)

@@ -1,9 +1,11 @@
 """Observability hooks: see every operation, request, retry and page without patching the client.
 
 Subclass `BasecampHooks` and override what you need, or use `console_hooks()`. Combine several
-with `chain_hooks(...)`. A hook that raises is reported on stderr and never breaks the call. No
-record carries an `Authorization` header or a token, and URLs outside the API origin (such as
-signed download links) are shown without their query string.
+with `chain_hooks(...)`. A hook that raises never breaks the call: the failure is logged as a
+warning on the `basecamp.hooks` logger (the hook's name and the exception's type, never its
+message, which could hold anything the hook saw). No record carries an `Authorization` header
+or a token, and URLs outside the API origin (such as signed download links) are shown without
+their query string.
 
 Example:
     ```python
@@ -20,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +37,8 @@ __all__ = [
     "chain_hooks",
     "console_hooks",
 ]
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,9 +202,10 @@ def console_hooks(stream: TextIO | None = None) -> BasecampHooks:
 
 
 def safe_call(function: Callable[..., object], *args: object) -> None:
-    """Call a hook; report an exception on stderr instead of letting it break the request."""
+    """Call a hook; log an exception instead of letting it break the request."""
     try:
         function(*args)
     except Exception as exc:  # a broken hook must never break the caller's request
-        name = getattr(function, "__qualname__", repr(function))
-        sys.stderr.write(f"[basecamp] hook {name} raised {type(exc).__name__}; ignored\n")
+        name = getattr(function, "__qualname__", None) or type(function).__name__
+        # The type only, and no traceback: the exception's text may echo a token or signed URL.
+        _log.warning("hook %s raised %s; ignored", name, type(exc).__name__)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import urlencode
 
 from .._errors import UsageError
-from .._pagination import ListMeta, ListResult, PageWalk, parse_total_count
+from .._pagination import ListMeta, ListResult, PageWalk, find_next_link, parse_total_count
 from .._report import report
 from .._response import expect_list
 from ..hooks import safe_call
@@ -121,15 +121,16 @@ class AsyncPager(Generic[T]):
         concurrency: int = 1,
         # unasync: remove-end
     ) -> ListResult[T]:
+        # unasync: remove-start
         """Fetch every page and return the items as one `ListResult`.
 
-        # unasync: remove-start
         Args:
             concurrency: With more than 1, fetch pages 2..N concurrently by page number (at most
                 this many in flight), once the first page's `X-Total-Count` tells how many
                 there are. Items keep their order. Without a total count it walks the links.
-        # unasync: remove-end
         """
+        # unasync: remove-end
+        # unasync: sync """Fetch every page and return the items as one `ListResult`."""
         # unasync: remove-start
         if check_count("concurrency", concurrency) != 1:
             return await self._collect_concurrently(concurrency)
@@ -203,6 +204,8 @@ async def collect_list(
         reply = await engine._request("GET", url, params=params, idempotent=True)
         items = expect_list(reply.json(), "list response", key=items_key)
         truncated = limit is not None and len(items) > limit
+        # More pages exist past this one: the caller did not get the whole list.
+        truncated = truncated or find_next_link(reply.headers.get("link")) is not None
         meta = ListMeta(
             total_count=parse_total_count(reply.headers.get("x-total-count")),
             truncated=truncated,

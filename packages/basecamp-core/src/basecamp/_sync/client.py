@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import contextlib
-import random
 import time
 from collections.abc import Iterator
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -17,20 +16,15 @@ import httpx
 
 from .._auth import AuthStrategy, TokenProvider, check_token
 from .._config import Config
-from .._errors import (
-    AuthError,
-    BasecampError,
-    NetworkError,
-    UsageError,
-    error_from_response,
-)
+from .._cycle import Action, RequestCycle
+from .._errors import BasecampError, UsageError
 from .._logging import signed_url
 from .._primitives_sync import Gate, deadline, http_transport, sleep
 from .._reply import Reply
 from .._report import report
 from .._request import NO_BODY, PreparedBody, check_header_value, redact_url, validate_account_id
 from .._response import expect_object
-from .._retry import decide_retry, parse_retry_after
+from .._retry import RetryPolicy
 from .._version import __version__
 from ..hooks import (
     BasecampHooks,
@@ -46,9 +40,6 @@ from .body import read_capped
 __all__ = ["Authorization", "Client", "AuthorizationInfo", "Reply"]
 
 DEFAULT_USER_AGENT = f"basecamp-python/{__version__} (+https://pypi.org/project/basecamp-sdk/)"
-# Server errors after which a write may or may not have been applied.
-_MAYBE_APPLIED = frozenset({500, 502, 504})
-_CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class AuthorizationInfo(TypedDict, total=False):
@@ -102,6 +93,7 @@ class Client:
         self._provider = token_provider
         self._auth = auth
         self.config = config or Config()
+        self._retry_policy = RetryPolicy.from_config(self.config)
         self._hooks = hooks
         agent = DEFAULT_USER_AGENT
         if user_agent:
@@ -113,7 +105,8 @@ class Client:
             "Accept": "*/*",
         }
         limit = self.config.max_concurrency
-        limits = httpx.Limits(max_connections=limit, max_keepalive_connections=limit)
+        # As many connections again for download storage, which has slots of its own.
+        limits = httpx.Limits(max_connections=2 * limit, max_keepalive_connections=2 * limit)
         self._http = httpx.Client(
             timeout=httpx.Timeout(self.config.timeout),
             follow_redirects=False,
@@ -126,7 +119,10 @@ class Client:
             # that override defaults is a measurable part of a small GET's cost in httpx.
             headers={"Accept-Encoding": "gzip, deflate", **self._base_headers},
         )
-        self._gate = Gate(limit)
+        # API calls and storage hops (unauthenticated, off the API's rate limit) take their
+        # places in separate gates, so slow storage cannot starve calls to the API.
+        self._api_gate = Gate(limit, self.config.pool_timeout)
+        self._storage_gate = Gate(limit, self.config.pool_timeout)
         self._checked_token: str | None = None
         self._closed = False
         self._authorization: Authorization | None = None
@@ -155,8 +151,11 @@ class Client:
         return self._hooks
 
     def close(self) -> None:
-        """Close pooled connections. The client cannot be used afterwards."""
+        """Close pooled connections. The client cannot be used afterwards: calls waiting for a
+        slot fail with `UsageError`, and an open stream fails on its next read."""
         self._closed = True
+        self._api_gate.close()
+        self._storage_gate.close()
         self._http.close()
 
     def __enter__(self) -> Client:
@@ -191,18 +190,23 @@ class Client:
         credential = headers.get("Authorization", "").rpartition(" ")[2]
         return credential or None
 
-    def _replace_rejected_token(self, used: str | None) -> bool:
+    def _refresh(self, cycle: RequestCycle, used: str | None) -> Action:
         """After a 401: get a fresh token, refreshing only if nobody else already did."""
         provider = self._provider
-        if provider is None or not provider.refreshable:
-            return False
-        if isinstance(provider, OAuthTokenProvider):
-            # Decided under the provider's lock, so two threads that were refused the same
-            # token cannot both refresh it.
-            return provider.refresh(rejected=used)
-        if used is not None and provider.access_token() != used:
-            return True
-        return provider.refresh()
+        try:
+            if provider is None or not provider.refreshable:
+                replaced = False
+            elif isinstance(provider, OAuthTokenProvider):
+                # Decided under the provider's lock, so two threads that were refused the same
+                # token cannot both refresh it.
+                replaced = provider.refresh(rejected=used)
+            elif used is not None and provider.access_token() != used:
+                replaced = True
+            else:
+                replaced = provider.refresh()
+        except BasecampError as exc:
+            return cycle.refresh_failed(exc)
+        return cycle.refreshed(replaced)
 
     def _request(
         self,
@@ -263,14 +267,15 @@ class Client:
         if reply.response is None:
             yield reply
             return
-        # A streamed 2xx: `_send` handed it over still holding its place in the gate.
+        # A streamed 2xx: `_send` handed it over still holding its place in the gate. A caller
+        # that abandons the stream (a generator closed or garbage-collected) lands here too.
         try:
             yield reply
         finally:
             try:
                 reply.response.close()
             finally:
-                self._gate.release()
+                (self._api_gate if authenticated else self._storage_gate).release()
 
     def _send(
         self,
@@ -285,12 +290,61 @@ class Client:
         stream: bool,
         body_limit: int | None = None,
     ) -> Reply:
-        """The retry loop under `_request` and `_open`. It is not a context manager itself, so
-        a buffered request (the common case) does not pay for one.
+        """The driver of a `RequestCycle` under `_request` and `_open`: it does the I/O, the
+        cycle decides. Not a context manager itself, so a buffered request (the common case)
+        does not pay for one.
 
         With `stream`, a 2xx comes back with its response open and its place in the gate still
         taken: the caller must close the response and then release the gate, as `_open` does.
         """
+        shown_url = self._shown_url(url, params, authenticated)
+        hooks = self._hooks
+        cycle = RequestCycle(
+            self._retry_policy,
+            idempotent=idempotent,
+            accept_redirect=accept_redirect,
+            refreshable=authenticated,
+        )
+        gate = self._api_gate if authenticated else self._storage_gate
+        while True:
+            request, token = self._prepare(method, url, params, body, authenticated)
+            info = RequestInfo(method, shown_url, cycle.attempt)
+            gate.acquire()  # past Config.pool_timeout: a NetworkError, nothing was sent
+            reply: Reply | None = None
+            try:
+                if hooks is not None:
+                    safe_call(hooks.on_request_start, info)
+                started = time.monotonic()
+                reply = self._exchange(
+                    request, url, cycle, authenticated, stream, body_limit, started
+                )
+            except (BasecampError, httpx.HTTPError, TimeoutError) as exc:
+                action = cycle.failed(exc)
+            else:
+                action = cycle.replied(reply.headers, reply.body, secret=token)
+            finally:
+                if reply is None or reply.response is None:  # a streamed 2xx keeps its place
+                    gate.release()
+            if hooks is not None:
+                result = RequestResult(
+                    cycle.status, time.monotonic() - started, cycle.error, cycle.retry_after
+                )
+                safe_call(hooks.on_request_end, info, result)
+            if action is Action.RETURN and reply is not None:
+                return reply
+            if action is Action.REFRESH:
+                action = self._refresh(cycle, token)
+            if action is Action.RAISE:
+                raise cycle.failure
+            if action is Action.SLEEP:
+                if hooks is not None:
+                    safe_call(hooks.on_retry, info, cycle.retries, cycle.error, cycle.delay)
+                sleep(cycle.delay)
+
+    def _shown_url(
+        self, url: str, params: list[tuple[str, str]] | None, authenticated: bool
+    ) -> str:
+        """Refuse what must not be sent; return the URL as the hooks may see it."""
         if self._closed:
             raise UsageError("This client is closed.")
         config = self.config
@@ -298,165 +352,74 @@ class Client:
             (config.base_url + "/", config.launchpad_url + "/")
         ):
             raise UsageError("Credentials are only sent to the API origin (base_url).")
-        hooks = self._hooks
         # Unauthenticated fetches (download storage) and anything off the API origin: hide the
         # signed query string from hooks. A bare prefix test would also match look-alike hosts
         # such as `https://3.basecampapi.com.example`, so the origin must end with "/".
-        on_api = authenticated and url.startswith(config.base_url + "/")
-        shown_url = url if on_api else redact_url(url)
-        if on_api and params and hooks is not None:
-            shown_url = f"{url}?{urlencode(params)}"  # hooks tell pages and filters apart
-        attempt = 0
-        retries = 0
-        replayed_after_401 = False
-        while True:
-            attempt += 1
-            headers = {} if authenticated else dict(self._anonymous_headers)
-            token = self._authorize(headers) if authenticated else None
-            if body.content_type:
-                headers["Content-Type"] = body.content_type
-            try:
-                request = self._http.build_request(
-                    method,
-                    url,
-                    params=tuple(params) if params else None,
-                    content=body.content,
-                    headers=headers,
-                )
-            except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
-                # A caller's value that cannot go on the wire: not a network problem.
-                raise UsageError(
-                    f"The request cannot be encoded ({type(exc).__name__}); check the path and "
-                    "parameters for characters a URL cannot carry."
-                ) from None
-            info = RequestInfo(method, shown_url, attempt)
-            if hooks is not None:
-                safe_call(hooks.on_request_start, info)
-            started = time.monotonic()
-            reply: Reply | None = None
-            failure: BasecampError
-            self._gate.acquire()
-            keep_gate = False
-            try:
-                try:
-                    with deadline(config.request_deadline):
-                        if authenticated:
-                            response = self._http.send(request, stream=True)
-                        else:  # a signed storage URL: keep its query out of httpx's log line
-                            with signed_url(url):
-                                response = self._http.send(request, stream=True)
-                        status = response.status_code
-                        accepted = 200 <= status < 300 or (accept_redirect and 300 <= status < 400)
-                        if accepted and stream:
-                            reply = Reply(status, response.headers, b"", url, response)
-                        else:
-                            limit = config.max_response_bytes
-                            if accepted and body_limit is not None:
-                                limit = body_limit
-                            try:
-                                content = read_capped(
-                                    response,
-                                    limit,
-                                    started + config.request_deadline,
-                                    truncate=not accepted,
-                                )
-                            finally:
-                                response.close()
-                            reply = Reply(status, response.headers, content, url)
-                except BasecampError as exc:
-                    failure = exc
-                except _CONNECT_ERRORS as exc:
-                    failure = self._network_error(exc, idempotent=idempotent, sent=False)
-                except (httpx.HTTPError, TimeoutError) as exc:
-                    failure = self._network_error(exc, idempotent=idempotent)
-                if reply is not None and reply.response is not None:
-                    # A streamed 2xx: hand the open response over, still holding the gate.
-                    if hooks is not None:
-                        result = RequestResult(reply.status, time.monotonic() - started)
-                        safe_call(hooks.on_request_end, info, result)
-                    keep_gate = True
-                    return reply
-            finally:
-                if not keep_gate:
-                    self._gate.release()
-            duration = time.monotonic() - started
-            retry_after: float | None = None
-            status_code: int | None = None
-            if reply is not None:
-                status_code = reply.status
-                if 200 <= reply.status < 300 or (accept_redirect and 300 <= reply.status < 400):
-                    if hooks is not None:
-                        safe_call(hooks.on_request_end, info, RequestResult(status_code, duration))
-                    return reply
-                retry_after = parse_retry_after(reply.headers.get("retry-after"))
-                failure = error_from_response(
-                    reply.status,
-                    reply.body,
-                    request_id=reply.request_id,
-                    retry_after=retry_after,
-                    redact=(token,) if token else (),
-                )
-                if not idempotent and reply.status in _MAYBE_APPLIED:
-                    # The server may have done the work before failing: sending it again could
-                    # duplicate it, so this error is not one to retry blindly.
-                    failure.retryable = False
-                    failure.hint = "The change may or may not have been applied; check first."
-            if hooks is not None:
-                end = RequestResult(status_code, duration, failure, retry_after)
-                safe_call(hooks.on_request_end, info, end)
-            if status_code == 401 and authenticated and not replayed_after_401:
-                replayed_after_401 = True
-                try:
-                    replaced = self._replace_rejected_token(token)
-                except BasecampError as exc:
-                    # The caller asked for a resource, not a token: report what went wrong with
-                    # the credentials, as the contract says, whatever broke the refresh.
-                    raise AuthError(
-                        f"The access token was rejected and refreshing it failed "
-                        f"({type(exc).__name__}: {exc.message})",
-                        http_status=401,
-                        request_id=failure.request_id,
-                    ) from None
-                if replaced:
-                    continue
-            decision = decide_retry(
-                attempt=retries + 1,
-                max_retries=config.max_retries,
-                idempotent=idempotent,
-                status=status_code,
-                network_error=reply is None and isinstance(failure, NetworkError),
-                retry_after=retry_after,
-                base_delay=config.base_delay,
-                max_jitter=config.max_jitter,
-                max_backoff=config.max_backoff,
-                max_retry_after=config.max_retry_after,
-                random_value=random.random(),  # noqa: S311 (jitter, not security)
-            )
-            if not decision.retry:
-                raise failure
-            retries += 1
-            if hooks is not None:
-                safe_call(hooks.on_retry, info, retries, failure, decision.delay)
-            sleep(decision.delay)
+        if not (authenticated and url.startswith(config.base_url + "/")):
+            return redact_url(url)
+        if params and self._hooks is not None:
+            return f"{url}?{urlencode(params)}"  # hooks tell pages and filters apart
+        return url
 
-    @staticmethod
-    def _network_error(exc: BaseException, *, idempotent: bool, sent: bool = True) -> NetworkError:
-        kind = type(exc).__name__
-        if not sent:
-            return NetworkError(
-                f"Could not connect to the server ({kind}); the request was not sent."
+    def _prepare(
+        self,
+        method: str,
+        url: str,
+        params: list[tuple[str, str]] | None,
+        body: PreparedBody,
+        authenticated: bool,
+    ) -> tuple[httpx.Request, str | None]:
+        """One attempt's request, with fresh credentials, and the secret it carries."""
+        headers = {} if authenticated else dict(self._anonymous_headers)
+        token = self._authorize(headers) if authenticated else None
+        if body.content_type:
+            headers["Content-Type"] = body.content_type
+        try:
+            request = self._http.build_request(
+                method,
+                url,
+                params=tuple(params) if params else None,
+                content=body.content,
+                headers=headers,
             )
-        if isinstance(exc, TimeoutError | httpx.TimeoutException):
-            message = f"The request timed out ({kind})."
-        else:
-            message = f"The request failed on the network ({kind})."
-        if idempotent:
-            return NetworkError(message)
-        return NetworkError(
-            message + " It may or may not have been applied; it was not retried.",
-            hint="Check whether the change happened before sending it again.",
-            retryable=False,
-        )
+        except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+            # A caller's value that cannot go on the wire: not a network problem.
+            raise UsageError(
+                f"The request cannot be encoded ({type(exc).__name__}); check the path and "
+                "parameters for characters a URL cannot carry."
+            ) from None
+        return request, token
+
+    def _exchange(
+        self,
+        request: httpx.Request,
+        url: str,
+        cycle: RequestCycle,
+        authenticated: bool,
+        stream: bool,
+        body_limit: int | None,
+        started: float,
+    ) -> Reply:
+        """One attempt on the wire, headers and body within the request deadline."""
+        config = self.config
+        ends_at = started + config.request_deadline
+        with deadline(config.request_deadline):
+            if authenticated:
+                response = self._http.send(request, stream=True)
+            else:  # a signed storage URL: keep its query out of httpx's log line
+                with signed_url(url):
+                    response = self._http.send(request, stream=True)
+            answered = cycle.respond(response.status_code)
+            if answered and stream:
+                return Reply(response.status_code, response.headers, b"", url, response)
+            limit = config.max_response_bytes
+            if answered and body_limit is not None:
+                limit = body_limit
+            try:
+                content = read_capped(response, limit, ends_at, truncate=not answered)
+            finally:
+                response.close()
+            return Reply(response.status_code, response.headers, content, url)
 
 
 _AUTHORIZATION = OperationInfo("authorization", "get", "GetAuthorization", is_mutation=False)

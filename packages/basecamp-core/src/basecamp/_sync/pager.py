@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import urlencode
 
 from .._errors import UsageError
-from .._pagination import ListMeta, ListResult, PageWalk, parse_total_count
+from .._pagination import ListMeta, ListResult, PageWalk, find_next_link, parse_total_count
 from .._report import report
 from .._response import expect_list
 from ..hooks import safe_call
@@ -139,6 +139,8 @@ def collect_list(
         reply = engine._request("GET", url, params=params, idempotent=True)
         items = expect_list(reply.json(), "list response", key=items_key)
         truncated = limit is not None and len(items) > limit
+        # More pages exist past this one: the caller did not get the whole list.
+        truncated = truncated or find_next_link(reply.headers.get("link")) is not None
         meta = ListMeta(
             total_count=parse_total_count(reply.headers.get("x-total-count")),
             truncated=truncated,
