@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Generic, Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -379,7 +379,7 @@ class FeedWalk:
             ids = [item[key] for item in raw_items]
         except (TypeError, KeyError, IndexError):
             raise ApiError(f"A {self.kind.name} item lacks its {key!r}.") from None
-        if not all(type(item_id) is int for item_id in ids):  # bools are not ids
+        if not set(map(type, ids)) <= {int}:  # bools are not ids
             raise ApiError(f"A {self.kind.name} item's {key!r} is not an integer.")
         items: list[object] = raw_items
         floor = self.last_id
@@ -388,7 +388,7 @@ class FeedWalk:
             kept = [n for n, item_id in enumerate(ids) if item_id > floor]
             items = [raw_items[n] for n in kept]
             ids = [ids[n] for n in kept]
-        if any(later <= earlier for earlier, later in pairwise(ids)):
+        if not all(map(operator.lt, ids, ids[1:])):
             raise ApiError(f"The {self.kind.name} page is not in id order.")
         high = ids[-1] if ids else floor
         has_more = isinstance(next_url, str) and bool(next_url)

@@ -105,6 +105,7 @@ class AsyncFeedFollower(Generic[T]):
         self._max_failed_polls = max_failed_polls
         self._stop_when_idle = stop_when_idle
         self._stopper = Stopper()
+        self._stopping = False  # mirrors the stopper, read once per item
         self._running = False
         self.checkpoint: Checkpoint | None = None
 
@@ -120,6 +121,7 @@ class AsyncFeedFollower(Generic[T]):
         The current page is checkpointed only if you had already asked past its last item, so
         a stop in the middle of a page delivers the page again next time.
         """
+        self._stopping = True
         self._stopper.set()
 
     def __aiter__(self) -> AsyncIterator[T]:
@@ -138,7 +140,7 @@ class AsyncFeedFollower(Generic[T]):
                 last = len(items) - 1
                 for index, item in enumerate(items):
                     yield item
-                    if self._stopper.is_set() and index != last:
+                    if self._stopping and index != last:
                         return
                 await self._commit(walk)
                 idle = not page.has_more
@@ -168,6 +170,7 @@ class AsyncFeedFollower(Generic[T]):
             raise
         self.checkpoint = stored
         self._stopper = Stopper()
+        self._stopping = False
         return FeedWalk(
             self._kind,
             self._account.client.config.base_url,
