@@ -900,7 +900,8 @@ class FakeBasecamp:
             recording_id=rec.id,
             creator_id=int(creator_id if isinstance(creator_id, int) else self.me["id"]),
             performed_by_id=int(self.me["id"]),
-            created_at=self._now(),
+            # The record's own time: reading the fake clock would move it for everything else.
+            created_at=str(rec.data.get("updated_at") or rec.data.get("created_at") or ""),
             addressed_reason="assignment" if assigned else None,
         )
 
