@@ -42,7 +42,7 @@ from ..hooks import (
     RequestResult,
     safe_call,
 )
-from .auth import AsyncOAuthTokenProvider, AsyncStaticTokenProvider
+from .auth import AsyncStaticTokenProvider
 from .body import read_capped
 
 if TYPE_CHECKING:
@@ -252,13 +252,9 @@ class AsyncClient:
         provider = self._provider
         if provider is None or not provider.refreshable:
             return False
-        if isinstance(provider, AsyncOAuthTokenProvider):
-            # Decided under the provider's lock, so two threads that were refused the same
-            # token cannot both refresh it.
-            return await provider.refresh(rejected=used)
-        if used is not None and await provider.access_token() != used:
-            return True
-        return await provider.refresh()
+        # The provider decides, under its own lock, whether `used` is still its token, so two
+        # threads that were refused the same token cannot both refresh it.
+        return await provider.refresh(reason="rejected", rejected=used)
 
     async def _request(
         self,

@@ -40,7 +40,7 @@ from ..hooks import (
     RequestResult,
     safe_call,
 )
-from .auth import OAuthTokenProvider, StaticTokenProvider
+from .auth import StaticTokenProvider
 from .body import read_capped
 
 if TYPE_CHECKING:
@@ -250,13 +250,9 @@ class Client:
         provider = self._provider
         if provider is None or not provider.refreshable:
             return False
-        if isinstance(provider, OAuthTokenProvider):
-            # Decided under the provider's lock, so two threads that were refused the same
-            # token cannot both refresh it.
-            return provider.refresh(rejected=used)
-        if used is not None and provider.access_token() != used:
-            return True
-        return provider.refresh()
+        # The provider decides, under its own lock, whether `used` is still its token, so two
+        # threads that were refused the same token cannot both refresh it.
+        return provider.refresh(reason="rejected", rejected=used)
 
     def _request(
         self,
