@@ -146,6 +146,8 @@ def resource_values(resource: str | Sequence[str] | None) -> list[str]:
     """
     if resource is None:
         return []
+    if not isinstance(resource, str | Sequence):
+        raise UsageError("resource must be an absolute URI (or a list of them).")
     values = [resource] if isinstance(resource, str) else list(resource)
     for value in values:
         if not isinstance(value, str) or not value or any(c.isspace() for c in value):
