@@ -199,7 +199,6 @@ class DevicePoll:
         self.interval = max(MIN_INTERVAL, float(device.interval))
         self.expires_at = now + device.expires_in
         self.deadline_at = deadline_at
-        self.secrets = (device.device_code,)
 
     @property
     def ends_at(self) -> float:
