@@ -1,4 +1,4 @@
-"""Authentication: header strategies, token-provider protocols, and pure OAuth refresh helpers.
+"""Authentication: header strategies and the token-provider protocols.
 
 The providers themselves live in `_async/auth.py` (source of truth) and `_sync/auth.py` (its
 generated twin), because refreshing needs I/O and a lock of the right kind.
@@ -7,18 +7,18 @@ generated twin), because refreshing needs I/O and a lock of the right kind.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, MutableMapping
-from typing import Literal, Protocol, runtime_checkable
-
-from ._errors import UsageError
+from collections.abc import MutableMapping
+from typing import Protocol, runtime_checkable
 
 # Token requests are built and read in `_token_endpoint`; these names stay importable from here.
 from ._token_endpoint import (
     AUTH_ERROR_CODES,
     LAUNCHPAD_TOKEN_URL,
     MAX_TOKEN_RESPONSE_BYTES,
+    RefreshCallback,
+    RefreshReason,
     TokenGrant,
-    is_header_safe,
+    check_token,
     parse_token_response,
     refresh_form,
     safe_error_code,
@@ -41,22 +41,6 @@ __all__ = [
     "refresh_form",
     "safe_error_code",
 ]
-
-RefreshCallback = Callable[[str, str | None, float | None], None]
-"""`on_refresh(access_token, refresh_token, expires_at)`: persist the new tokens."""
-
-RefreshReason = Literal["expiring", "rejected"]
-"""Why a provider's `refresh` is called: the token is about to expire, or the API refused it."""
-
-
-def check_token(token: object, what: str = "access_token") -> str:
-    """Validate a token's type and characters without ever echoing it."""
-    if not isinstance(token, str) or not token.strip():
-        raise UsageError(f"{what} must be a non-empty string.")
-    # RFC 6750 tokens are visible ASCII: anything else cannot go in a header, or splits one.
-    if not is_header_safe(token):
-        raise UsageError(f"{what} must be visible ASCII characters (no spaces or controls).")
-    return token
 
 
 @runtime_checkable

@@ -27,9 +27,8 @@ import json
 import math
 import re
 import time
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from ._errors import ApiError, AuthError, UsageError
@@ -43,9 +42,12 @@ __all__ = [
     "TOKEN_REQUEST_HEADERS",
     "Form",
     "PollSignal",
+    "RefreshCallback",
+    "RefreshReason",
     "Reply",
     "TokenFailure",
     "TokenGrant",
+    "check_token",
     "code_form",
     "device_token_form",
     "error_answer",
@@ -81,6 +83,12 @@ _ERROR_CODE = re.compile(r"[a-z_]{1,64}")
 Form = dict[str, str | list[str]]
 """Form fields of a token request; a list value repeats the field (RFC 8707 `resource`)."""
 
+RefreshCallback = Callable[[str, str | None, float | None], None]
+"""`on_refresh(access_token, refresh_token, expires_at)`: persist the new tokens."""
+
+RefreshReason = Literal["expiring", "rejected"]
+"""Why a provider's `refresh` is called: the token is about to expire, or the API refused it."""
+
 
 # -- small pure rules ---------------------------------------------------------------------------
 
@@ -88,6 +96,20 @@ Form = dict[str, str | list[str]]
 def is_header_safe(token: object) -> bool:
     """Whether `token` can go in an `Authorization` header: non-empty visible ASCII (RFC 6750)."""
     return isinstance(token, str) and bool(token.strip()) and all("!" <= c <= "~" for c in token)
+
+
+def check_token(token: object, what: str = "access_token") -> str:
+    """Validate a token we were given (by the caller) without ever echoing it.
+
+    Raises:
+        UsageError: Not a non-empty string of visible ASCII characters.
+    """
+    if not isinstance(token, str) or not token.strip():
+        raise UsageError(f"{what} must be a non-empty string.")
+    # RFC 6750 tokens are visible ASCII: anything else cannot go in a header, or splits one.
+    if not is_header_safe(token):
+        raise UsageError(f"{what} must be visible ASCII characters (no spaces or controls).")
+    return token
 
 
 def finite_number(value: object) -> float | None:
@@ -226,8 +248,9 @@ def device_token_form(*, device_code: str, client_id: str, client_secret: str | 
 # -- answers ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
+# The records below are NamedTuples, not dataclasses: as cheap to use, and several times cheaper
+# to define, which every `import basecamp.oauth` user pays on the first call.
+class Reply(NamedTuple):
     """A complete, size-capped answer: status and body."""
 
     status: int
@@ -238,8 +261,7 @@ class Reply:
         return f"Reply(status={self.status}, body=<{len(self.body)} bytes>)"
 
 
-@dataclass(frozen=True, slots=True)
-class TokenGrant:
+class TokenGrant(NamedTuple):
     """The useful part of a token-endpoint answer. `repr()` never shows the tokens.
 
     Attributes:
@@ -265,8 +287,7 @@ class TokenGrant:
 FailureKind = Literal["rejected", "denied", "expired", "failed"]
 
 
-@dataclass(frozen=True, slots=True)
-class TokenFailure:
+class TokenFailure(NamedTuple):
     """Why a token request failed, classified once for every caller (see the module docstring).
 
     Attributes:

@@ -21,8 +21,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ._auth import RefreshCallback, RefreshReason, check_token
-from ._config import is_loopback_host
 from ._token_endpoint import (
     AUTH_ERROR_CODES,
     DEVICE_CODE_GRANT,
@@ -32,9 +30,12 @@ from ._token_endpoint import (
     TOKEN_REQUEST_HEADERS,
     Form,
     PollSignal,
+    RefreshCallback,
+    RefreshReason,
     Reply,
     TokenFailure,
     TokenGrant,
+    check_token,
     code_form,
     device_token_form,
     error_answer,
@@ -85,6 +86,17 @@ __all__ = [
     "resource_values",
     "safe_error_code",
 ]
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """Whether `host` is `localhost`, `127.0.0.1` or `::1` (core's rule for plain http).
+
+    A wrapper, so the pure parts of `basecamp.oauth` do not pay for `_config`'s imports
+    (`urllib.request`) before a request needs them.
+    """
+    from ._config import is_loopback_host as check
+
+    return check(host)
 
 
 class AsyncShell:

@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from ._async.device import poll_device_token as apoll_device_token
     from ._async.device import request_device_authorization as arequest_device_authorization
     from ._async.device import run_device_flow as arun_device_flow
-    from ._async.flows import discover as adiscover
-    from ._async.flows import discover_from_resource as adiscover_from_resource
-    from ._async.flows import discover_launchpad as adiscover_launchpad
-    from ._async.flows import discover_protected_resource as adiscover_protected_resource
+    from ._async.discovery import discover as adiscover
+    from ._async.discovery import discover_from_resource as adiscover_from_resource
+    from ._async.discovery import discover_launchpad as adiscover_launchpad
+    from ._async.discovery import discover_protected_resource as adiscover_protected_resource
     from ._async.flows import exchange_code as aexchange_code
     from ._async.flows import refresh_token as arefresh_token
     from ._async.loopback import run_local_flow as arun_local_flow
@@ -34,14 +34,13 @@ if TYPE_CHECKING:
     from ._metadata import Discovery, OAuthConfig, ProtectedResourceMetadata
     from ._pkce import PKCE, generate_pkce, generate_state
     from ._sync.device import poll_device_token, request_device_authorization, run_device_flow
-    from ._sync.flows import (
+    from ._sync.discovery import (
         discover,
         discover_from_resource,
         discover_launchpad,
         discover_protected_resource,
-        exchange_code,
-        refresh_token,
     )
+    from ._sync.flows import exchange_code, refresh_token
     from ._sync.loopback import run_local_flow
     from ._token import OAuthToken
     from ._urls import LAUNCHPAD_BASE_URL, build_authorization_url
@@ -113,19 +112,20 @@ _LAZY: dict[str, tuple[str, str]] = {
     "run_local_flow": ("._sync.loopback", "run_local_flow"),
     "arun_local_flow": ("._async.loopback", "run_local_flow"),
 }
-for _name in (
-    "discover",
-    "discover_from_resource",
-    "discover_launchpad",
-    "discover_protected_resource",
-    "exchange_code",
-    "refresh_token",
-):
-    _LAZY[_name] = ("._sync.flows", _name)
-    _LAZY[f"a{_name}"] = ("._async.flows", _name)
-for _name in ("request_device_authorization", "poll_device_token", "run_device_flow"):
-    _LAZY[_name] = ("._sync.device", _name)
-    _LAZY[f"a{_name}"] = ("._async.device", _name)
+_SHELL_MODULES = {
+    "discovery": (
+        "discover",
+        "discover_from_resource",
+        "discover_launchpad",
+        "discover_protected_resource",
+    ),
+    "flows": ("exchange_code", "refresh_token"),
+    "device": ("request_device_authorization", "poll_device_token", "run_device_flow"),
+}
+for _module, _names in _SHELL_MODULES.items():
+    for _name in _names:
+        _LAZY[_name] = (f"._sync.{_module}", _name)
+        _LAZY[f"a{_name}"] = (f"._async.{_module}", _name)
 
 
 def __getattr__(name: str) -> object:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from basecamp import UsageError
 from basecamp._transport_api import is_loopback_host, resource_values
 
-from ._pkce import PKCE
+if TYPE_CHECKING:
+    from ._pkce import PKCE
 
 __all__ = [
     "LAUNCHPAD_BASE_URL",
@@ -207,6 +209,10 @@ def build_authorization_url(
     if joined:
         params.append(("scope", joined))
     if pkce is not None:
+        # Imported here: discovery and token requests need these URL rules, not `secrets`
+        # and `hashlib`.
+        from ._pkce import PKCE
+
         if not isinstance(pkce, PKCE):
             raise UsageError("pkce must be a PKCE from generate_pkce().")
         params += [("code_challenge", pkce.challenge), ("code_challenge_method", pkce.method)]
