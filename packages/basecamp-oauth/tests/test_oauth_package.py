@@ -81,3 +81,44 @@ def test_errors_extend_core() -> None:
     assert issubclass(oauth.OAuthRejectedError, AuthError)
     assert issubclass(oauth.OAuthTimeoutError, AuthError)
     assert oauth.LAUNCHPAD_BASE_URL == "https://launchpad.37signals.com"
+
+
+def _loaded_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return set(result.stdout.split())
+
+
+def test_import_loads_nothing_until_a_name_is_used() -> None:
+    loaded = _loaded_after("import basecamp.oauth")
+    assert {m for m in loaded if m.startswith(("httpx", "httpcore", "asyncio"))} == set()
+    assert {m for m in loaded if m.startswith("basecamp.")} == {"basecamp.oauth"}
+
+
+def test_a_first_discovery_loads_only_what_it_needs() -> None:
+    loaded = _loaded_after("from basecamp.oauth import discover_launchpad")
+    unneeded = {
+        "asyncio",  # a sync program never pays for the async shell
+        "httpcore._sync.connection_pool",  # core's deadline transport loads on the first request
+        "basecamp.oauth._async.discovery",
+        "basecamp.oauth._sync.flows",
+        "basecamp.oauth._sync.device",
+        "basecamp.oauth._sync.loopback",
+        "basecamp.oauth._loopback",
+        "basecamp.oauth._token",
+        "basecamp.oauth._pkce",
+        "basecamp._sync.auth",
+        "basecamp._async.auth",
+    }
+    assert loaded & unneeded == set()
+    assert "basecamp.oauth._sync.discovery" in loaded
+
+
+def test_dir_lists_the_public_names_before_they_load() -> None:
+    code = "import basecamp.oauth as o; print(' '.join(n for n in dir(o) if not n.startswith('_')))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert set(result.stdout.split()) == set(oauth.__all__)
