@@ -223,6 +223,7 @@ def test_run_device_flow_prints_opens_polls_and_returns(shell, kit: ModuleType, 
         client_id=kit.CLIENT_ID,
         config=config,
         scope="read",
+        resource="https://3.basecampapi.com",
         output=output,
         open_browser=opened.append,
         clock=fake.clock,
@@ -235,7 +236,11 @@ def test_run_device_flow_prints_opens_polls_and_returns(shell, kit: ModuleType, 
     assert opened == [body["verification_uri_complete"]]
     assert fake.sleeps == [3, 3]
     (start,) = scripted.requests(DEVICE_PATH)
-    assert start.form == {"client_id": [kit.CLIENT_ID], "scope": ["read"]}
+    assert start.form == {
+        "client_id": [kit.CLIENT_ID],
+        "scope": ["read"],
+        "resource": ["https://3.basecampapi.com"],
+    }
 
 
 def test_run_device_flow_needs_a_device_endpoint(shell, kit: ModuleType) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from basecamp import UsageError
-from basecamp._transport_api import PollSignal, TokenFailure, read_device_poll
+from basecamp._transport_api import PollSignal, TokenFailure, read_device_poll, resource_values
 
 from ._errors import DeviceFlowReason, OAuthError, device_flow_error
 from ._http import Reply, finite_number, grant_error, json_object, oauth_error
@@ -93,15 +93,23 @@ class DeviceAuthorization:
 
 
 def device_authorization_form(
-    *, client_id: str, scope: str | Sequence[str] | None, client_secret: str | None
-) -> dict[str, str]:
-    """The form of a device authorization request (RFC 8628 §3.1)."""
-    form = {"client_id": check_text(client_id, "client_id")}
+    *,
+    client_id: str,
+    scope: str | Sequence[str] | None,
+    client_secret: str | None,
+    resource: str | Sequence[str] | None = None,
+) -> dict[str, str | list[str]]:
+    """The form of a device authorization request (RFC 8628 §3.1), with RFC 8707 resource
+    indicators when given."""
+    form: dict[str, str | list[str]] = {"client_id": check_text(client_id, "client_id")}
     joined = join_scope(scope)
     if joined:
         form["scope"] = joined
     if client_secret is not None:
         form["client_secret"] = check_text(client_secret, "client_secret")
+    resources = resource_values(resource)
+    if resources:
+        form["resource"] = resources[0] if len(resources) == 1 else resources
     return form
 
 

@@ -45,6 +45,7 @@ async def request_device_authorization(
     endpoint: str,
     client_id: str,
     scope: str | Sequence[str] | None = None,
+    resource: str | Sequence[str] | None = None,
     client_secret: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     transport: httpx.AsyncBaseTransport | None = None,
@@ -56,6 +57,7 @@ async def request_device_authorization(
             `OAuthConfig.device_authorization_endpoint`.
         client_id: Your app's client id.
         scope: A space-separated string or a list of scope tokens.
+        resource: RFC 8707 resource indicator(s): the API(s) the token is for.
         client_secret: Your app's client secret, if it has one.
         timeout: Seconds allowed for the request, body included.
         transport: An httpx transport (tests).
@@ -67,7 +69,9 @@ async def request_device_authorization(
         NetworkError: The endpoint could not be reached in time (retryable).
     """
     check_endpoint(endpoint, "endpoint")
-    form = device_authorization_form(client_id=client_id, scope=scope, client_secret=client_secret)
+    form = device_authorization_form(
+        client_id=client_id, scope=scope, client_secret=client_secret, resource=resource
+    )
     reply = await request(
         "POST",
         endpoint,
@@ -172,6 +176,7 @@ async def run_device_flow(
     token_endpoint: str | None = None,
     client_secret: str | None = None,
     scope: str | Sequence[str] | None = None,
+    resource: str | Sequence[str] | None = None,
     output: TextIO | None = None,
     open_browser: OpenBrowser | None = None,
     should_cancel: ShouldCancel | None = None,
@@ -197,6 +202,7 @@ async def run_device_flow(
         token_endpoint: The token endpoint, when you have no `config`.
         client_secret: Your app's client secret, if it has one.
         scope: A space-separated string or a list of scope tokens.
+        resource: RFC 8707 resource indicator(s), sent with the device authorization request.
         output: Where to print the instructions; `sys.stderr` by default.
         open_browser: Called with the verification URL (the complete one when the server gave
             it); `None` only prints.
@@ -230,6 +236,7 @@ async def run_device_flow(
         endpoint=device_authorization_endpoint,
         client_id=client_id,
         scope=scope,
+        resource=resource,
         client_secret=client_secret,
         timeout=timeout,
         transport=transport,
