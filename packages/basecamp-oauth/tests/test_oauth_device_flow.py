@@ -253,3 +253,36 @@ def test_run_device_flow_needs_a_device_endpoint(shell, kit: ModuleType) -> None
         shell("run_device_flow", client_id=kit.CLIENT_ID, config=config)
     with pytest.raises(UsageError, match="both"):
         shell("run_device_flow", client_id=kit.CLIENT_ID, token_endpoint=config.token_endpoint)
+
+
+# -- the pure poll state, without any HTTP ----------------------------------------------------
+
+
+def test_device_poll_state_table() -> None:
+    from basecamp.oauth._device import DevicePoll
+    from basecamp.oauth._http import Reply
+
+    poll = DevicePoll(_device(expires_in=100, interval=0), now=0, deadline_at=None)
+    assert poll.interval == 1.0  # the floor
+    assert poll.pause(0) == 1.0
+    assert poll.pause(99.5) == 0.5  # never past the end
+    assert poll.stop_reason(50, cancelled=False) is None
+    assert poll.stop_reason(50, cancelled=True) == "cancelled"
+    assert poll.stop_reason(100, cancelled=False) == "expired"
+    slow = Reply(400, b'{"error": "slow_down"}')
+    assert poll.read(slow, secrets=(), now=0) is None
+    assert poll.read(Reply(429, b""), secrets=(), now=0) is None
+    assert poll.interval == 11.0
+    assert poll.read(Reply(400, b'{"error": "authorization_pending"}'), secrets=(), now=0) is None
+    assert poll.interval == 11.0
+    token = poll.read(Reply(200, b'{"access_token": "a"}'), secrets=(), now=0)
+    assert isinstance(token, OAuthToken)
+
+    early = DevicePoll(_device(expires_in=100), now=0, deadline_at=30)
+    assert early.ends_at == 30
+    assert early.stop_reason(30, cancelled=False) == "timed_out"
+    late = DevicePoll(_device(expires_in=100), now=0, deadline_at=500)
+    assert late.stop_reason(100, cancelled=False) == "expired"
+    for reason in ("cancelled", "timed_out", "expired", "denied"):
+        error = early.stop(reason)  # type: ignore[arg-type]
+        assert isinstance(error, DeviceFlowError) and error.reason == reason

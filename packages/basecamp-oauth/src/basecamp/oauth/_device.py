@@ -10,7 +10,7 @@ from typing import TextIO
 from basecamp import UsageError
 from basecamp._transport_api import PollSignal, TokenFailure, read_device_poll, resource_values
 
-from ._errors import DeviceFlowReason, OAuthError, device_flow_error
+from ._errors import DeviceFlowError, DeviceFlowReason, OAuthError, device_flow_error
 from ._http import Reply, finite_number, grant_error, json_object, oauth_error
 from ._token import OAuthToken, token_from_grant
 from ._urls import check_endpoint, check_text, join_scope
@@ -230,7 +230,7 @@ class DevicePoll:
             return "timed_out"
         return "expired"
 
-    def stop(self, reason: DeviceFlowReason) -> Exception:
+    def stop(self, reason: DeviceFlowReason) -> DeviceFlowError:
         """The error that ends the flow for `reason`."""
         messages = {
             "cancelled": "The device authorization was cancelled.",
