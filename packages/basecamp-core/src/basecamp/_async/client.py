@@ -36,7 +36,7 @@ from ..hooks import (
     safe_call,
 )
 from .account import AsyncAccountClient
-from .auth import AsyncOAuthTokenProvider, AsyncStaticTokenProvider
+from .auth import AsyncStaticTokenProvider
 from .body import read_capped
 
 __all__ = ["AsyncAuthorization", "AsyncClient", "AuthorizationInfo", "Reply"]
@@ -198,14 +198,10 @@ class AsyncClient:
         try:
             if provider is None or not provider.refreshable:
                 replaced = False
-            elif isinstance(provider, AsyncOAuthTokenProvider):
-                # Decided under the provider's lock, so two threads that were refused the same
-                # token cannot both refresh it.
-                replaced = await provider.refresh(rejected=used)
-            elif used is not None and await provider.access_token() != used:
-                replaced = True
             else:
-                replaced = await provider.refresh()
+                # The provider decides, under its own lock, whether `used` is still its token,
+                # so two threads that were refused the same token cannot both refresh it.
+                replaced = await provider.refresh(reason="rejected", rejected=used)
         except BasecampError as exc:
             return cycle.refresh_failed(exc)
         return cycle.refreshed(replaced)

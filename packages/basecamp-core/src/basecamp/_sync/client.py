@@ -34,7 +34,7 @@ from ..hooks import (
     safe_call,
 )
 from .account import AccountClient
-from .auth import OAuthTokenProvider, StaticTokenProvider
+from .auth import StaticTokenProvider
 from .body import read_capped
 
 __all__ = ["Authorization", "Client", "AuthorizationInfo", "Reply"]
@@ -196,14 +196,10 @@ class Client:
         try:
             if provider is None or not provider.refreshable:
                 replaced = False
-            elif isinstance(provider, OAuthTokenProvider):
-                # Decided under the provider's lock, so two threads that were refused the same
-                # token cannot both refresh it.
-                replaced = provider.refresh(rejected=used)
-            elif used is not None and provider.access_token() != used:
-                replaced = True
             else:
-                replaced = provider.refresh()
+                # The provider decides, under its own lock, whether `used` is still its token,
+                # so two threads that were refused the same token cannot both refresh it.
+                replaced = provider.refresh(reason="rejected", rejected=used)
         except BasecampError as exc:
             return cycle.refresh_failed(exc)
         return cycle.refreshed(replaced)
