@@ -3,7 +3,8 @@
 In order: injected faults, then the signed storage hop (no token), Bearer auth, the account
 prefix, the download hop, routing to an operation, the request checks in the API's order
 (malformed JSON 400, unknown path ids 404, blank required fields 422), the area's handler
-under the store's lock, and the placeholder origin rewritten to the request's own. Every
+under the store's lock, the placeholder origin rewritten to the request's own, and, for a
+successful GET, validators (`ETag`, `Last-Modified`) or a `304` (`_validators`). Every
 request is recorded. No I/O: the adapters put the answer on a wire.
 """
 
@@ -27,6 +28,7 @@ from ._http import FakeResponse, HttpError, RecordedRequest, invalid, json_respo
 from ._models import ORIGIN
 from ._routes import Router
 from ._store import Store
+from ._validators import Validators
 from ._webhooks import sign
 
 __all__ = ["App"]
@@ -84,6 +86,7 @@ class App:
         self._router = Router(store.operations)
         self._request_ids = itertools.count(1)
         self._requests_lock = threading.Lock()
+        self._validators = Validators()
 
     def handle(
         self,
@@ -108,12 +111,14 @@ class App:
         else:
             self.store.origin = origin
             response = self._respond(method, path, query, lowered, body, origin, matched)
+            if response.body and ORIGIN.encode() in response.body:
+                response.body = response.body.replace(ORIGIN.encode(), origin.encode())
+            if method == "GET" and response.status == 200 and matched is not None:
+                response = self._validators.apply(url.partition("#")[0], lowered, response)
             if decision.reset:
                 response.reset = True
         response.delay = decision.delay
         response.headers.append(("X-Request-Id", f"fake-{next(self._request_ids):08d}"))
-        if response.body and ORIGIN.encode() in response.body:
-            response.body = response.body.replace(ORIGIN.encode(), origin.encode())
         self._record(method, path, query, lowered, body, op, response)
         return response
 

@@ -92,7 +92,8 @@ class _Handler(BaseHTTPRequestHandler):
         names = {name.lower() for name, _ in answer.headers}
         for name, value in answer.headers:
             self.send_header(name, value)
-        if "content-length" not in names:
+        # A 304 has no body by definition; a length would describe the 200 it stands for.
+        if "content-length" not in names and answer.status != 304:
             self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
         if answer.body and self.command != "HEAD":
