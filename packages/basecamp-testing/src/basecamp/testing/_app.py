@@ -2,7 +2,8 @@
 
 In order: injected faults, then the signed storage hop (no token), Bearer auth, the account
 prefix, the download hop, routing to an operation, the request checks in the API's order
-(malformed JSON 400, unknown path ids 404, blank required fields 422), the area's handler
+(malformed JSON 400, unknown path ids 404, blank required fields 422, or the bare 400
+of the webhook endpoints), the area's handler
 under the store's lock, the placeholder origin rewritten to the request's own, and, for a
 successful GET, validators (`ETag`, `Last-Modified`) or a `304` (`_validators`). Every
 request is recorded. No I/O: the adapters put the answer on a wire.
@@ -24,7 +25,7 @@ from basecamp import Operation
 
 from ._faults import FaultDecision, Faults
 from ._handlers.base import Registry, Request
-from ._http import FakeResponse, HttpError, RecordedRequest, invalid, json_response, not_found
+from ._http import FakeResponse, HttpError, RecordedRequest, json_response, not_found
 from ._models import ORIGIN
 from ._routes import Router
 from ._store import Store
@@ -246,7 +247,7 @@ class App:
                 )
             }
             if blank:
-                raise invalid(blank)
+                raise self.registry.invalid(op.operation_id, blank)
         content_type = headers.get("content-type", "")
         return Request(op, ids, query, parsed, body, content_type, origin, path)
 

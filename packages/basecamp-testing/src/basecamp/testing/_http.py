@@ -13,6 +13,7 @@ __all__ = [
     "Handles",
     "HttpError",
     "RecordedRequest",
+    "bad_fields",
     "invalid",
     "json_response",
     "not_found",
@@ -104,6 +105,14 @@ def invalid(errors: dict[str, list[str]]) -> HttpError:
     field_name, messages = next(iter(errors.items()))
     message = f"{field_name.replace('_', ' ').capitalize()} {messages[0]}"
     return HttpError(422, {"error": message, "errors": errors})
+
+
+def bad_fields(errors: dict[str, list[str]]) -> HttpError:
+    """A 400 whose body is the bare field map, `{"field": ["message", ...]}`.
+
+    How the webhook endpoints answer a bad subscription, instead of `invalid`'s 422.
+    """
+    return HttpError(400, errors)
 
 
 class Handles(Protocol):

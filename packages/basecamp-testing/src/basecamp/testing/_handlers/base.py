@@ -17,11 +17,12 @@ from urllib.parse import urlencode
 
 from basecamp import Operation
 
-from .._http import FakeResponse, json_response
+from .._http import FakeResponse, HttpError, invalid, json_response
 from .._store import Kind, Store
 
 __all__ = [
     "Area",
+    "FieldErrors",
     "Handler",
     "Registry",
     "Request",
@@ -65,6 +66,8 @@ class Request:
 
 
 Handler = Callable[[Store, Request], FakeResponse]
+FieldErrors = Callable[[dict[str, list[str]]], HttpError]
+"""Turns field errors into the error answer (`invalid`'s 422, or `bad_fields`' bare 400)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +81,15 @@ class Area:
         handlers: Operation id to handler.
         path_params: Other path parameters that name a record: parameter to model, or `None`
             for a record of any model (`recording_id`).
+        field_errors: How its operations answer field errors, the pipeline's blank required
+            fields included (default: the 422 of `invalid`).
     """
 
     name: str
     kinds: tuple[Kind, ...] = ()
     handlers: Mapping[str, Handler] = field(default_factory=dict)
     path_params: Mapping[str, str | None] = field(default_factory=dict)
+    field_errors: FieldErrors = invalid
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +100,13 @@ class Registry:
         kinds: The stateful models by name.
         handlers: Operation id to handler; an operation not here gets `generic`.
         path_kinds: Path parameter to the model it names (`None`: any record).
+        field_errors: Operation id to its field-error answer, where it is not `invalid`.
     """
 
     kinds: Mapping[str, Kind]
     handlers: Mapping[str, Handler]
     path_kinds: Mapping[str, str | None]
+    field_errors: Mapping[str, FieldErrors] = field(default_factory=dict)
 
     @classmethod
     def build(cls, areas: tuple[Area, ...], operations: Mapping[str, Operation]) -> Registry:
@@ -106,6 +114,7 @@ class Registry:
         kinds: dict[str, Kind] = {}
         handlers: dict[str, Handler] = {}
         path_kinds: dict[str, str | None] = {}
+        field_errors: dict[str, FieldErrors] = {}
         owner: dict[str, str] = {}
 
         def claim(op_id: str, handler: Handler, area: Area) -> None:
@@ -115,6 +124,8 @@ class Registry:
                 raise ValueError(f"{op_id} is handled by both {owner[op_id]!r} and {area.name!r}")
             owner[op_id] = area.name
             handlers[op_id] = handler
+            if area.field_errors is not invalid:
+                field_errors[op_id] = area.field_errors
 
         for area in areas:
             for kind in area.kinds:
@@ -127,11 +138,15 @@ class Registry:
             for op_id, handler in area.handlers.items():
                 claim(op_id, handler, area)
             path_kinds.update(area.path_params)
-        return cls(kinds, handlers, path_kinds)
+        return cls(kinds, handlers, path_kinds, field_errors)
 
     def handler(self, operation_id: str) -> Handler:
         """The handler of an operation (`generic` for one no area models)."""
         return self.handlers.get(operation_id, generic)
+
+    def invalid(self, operation_id: str, errors: dict[str, list[str]]) -> HttpError:
+        """The error answer of an operation for these field errors."""
+        return self.field_errors.get(operation_id, invalid)(errors)
 
 
 # -- responses --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from .._http import FakeResponse, invalid
+from .._http import FakeResponse, HttpError, bad_fields
 from .._store import Kind, Record, Store
 from .base import Area, Request, no_content, ok, page
 
@@ -47,10 +47,16 @@ def _render(store: Store, rec: Record, data: dict[str, Any]) -> None:
     ][-5:]
 
 
+def _field_errors(errors: dict[str, list[str]]) -> HttpError:
+    """Basecamp's webhook endpoints answer a 400 with the bare field map, the payload URL's
+    errors keyed `url` (the subscription's own name for it): `{"url": ["is invalid"]}`."""
+    return bad_fields({("url" if k == "payload_url" else k): v for k, v in errors.items()})
+
+
 def _check_payload_url(value: object) -> str:
     parts = urlsplit(value) if isinstance(value, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        raise invalid({"payload_url": ["is not a valid URL"]})
+        raise _field_errors({"payload_url": ["is invalid"]})
     return str(value)
 
 
@@ -58,7 +64,7 @@ def _check_types(value: object) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-        raise invalid({"types": ["must be a list of recording types"]})
+        raise _field_errors({"types": ["must be a list of recording types"]})
     return list(value)
 
 
@@ -100,4 +106,5 @@ AREA = Area(
         "UpdateWebhook": _update,
         "DeleteWebhook": _delete,
     },
+    field_errors=_field_errors,
 )
