@@ -150,8 +150,9 @@ class FakeBasecamp:
         builders and webhook payloads use this origin instead: the URL of a `FakeServer` since
         it started, or the origin of the latest request the fake answered, whichever is more
         recent; before either, `DEFAULT_BASE_URL` (the origin of `client()` and the
-        transports). So while serving, `fake.record(upload_id)["download_url"]` is fetchable
-        from the server with the token. A `FakeServer` sets it when it starts and stops.
+        transports). So while serving, `fake.record(todo_id)["url"]` is fetchable from the
+        server with the token. (An upload's `download_url` is the exception: it stays on
+        Basecamp's storage host, as in Basecamp; the fake serves its path on its own origin.) A `FakeServer` sets it when it starts and stops.
         """
         return self._store.origin
 

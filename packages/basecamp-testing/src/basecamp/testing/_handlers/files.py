@@ -7,11 +7,18 @@ from typing import Any
 from urllib.parse import quote
 
 from .._http import FakeResponse, invalid
-from .._models import ORIGIN
 from .._store import Blob, Kind, Record, Store
 from .base import Area, Request, ok, page
 
-__all__ = ["AREA", "blob", "create_attachment", "create_upload", "create_vault"]
+__all__ = ["AREA", "STORAGE_ORIGIN", "blob", "create_attachment", "create_upload", "create_vault"]
+
+STORAGE_ORIGIN = "https://storage.3.basecamp.com"
+"""Where Basecamp puts uploads' `download_url`s.
+
+The fake serves their path (`/{account}/blobs/{key}/download/{filename}`) on its own origin:
+the SDK sends a URL on a Basecamp host to its configured `base_url`, so a client pointed at the
+fake downloads from it.
+"""
 
 
 def create_attachment(
@@ -48,7 +55,10 @@ def create_upload(
         content_type=stored.content_type,
         byte_size=len(stored.data),
         filename=stored.filename,
-        download_url=(f"{ORIGIN}/{store.account_id}/blobs/{key}/download/{quote(stored.filename)}"),
+        # On the storage host, never on the placeholder origin: no response rewrites it.
+        download_url=(
+            f"{STORAGE_ORIGIN}/{store.account_id}/blobs/{key}/download/{quote(stored.filename)}"
+        ),
     )
     store.emit("created", rec)
     return rec
