@@ -15,9 +15,18 @@ from typing import TYPE_CHECKING, Any
 
 from ._app import App
 from ._faults import Faults
-from ._handlers import AREAS, card_tables, comments, files, messages, people, projects, todos
-from ._handlers import campfires as chats
-from ._handlers import webhooks as subscriptions
+from ._handlers import (
+    AREAS,
+    campfires,
+    card_tables,
+    comments,
+    files,
+    messages,
+    people,
+    projects,
+    todos,
+    webhooks,
+)
 from ._handlers.base import Registry
 from ._http import FakeResponse, RecordedRequest, not_found
 from ._store import Record, Store
@@ -152,7 +161,8 @@ class FakeBasecamp:
         recent; before either, `DEFAULT_BASE_URL` (the origin of `client()` and the
         transports). So while serving, `fake.record(todo_id)["url"]` is fetchable from the
         server with the token. (An upload's `download_url` is the exception: it stays on
-        Basecamp's storage host, as in Basecamp; the fake serves its path on its own origin.) A `FakeServer` sets it when it starts and stops.
+        Basecamp's storage host, as in Basecamp; the fake serves its path on its own origin.)
+        A `FakeServer` sets it when it starts and restores it when it stops.
         """
         return self._store.origin
 
@@ -401,7 +411,7 @@ class FakeBasecamp:
         """Post a line to a chat."""
         with self._store.locked():
             campfire = self._store.get(campfire_id, "Campfire")
-            return self._public(chats.create_line(self._store, campfire, content))
+            return self._public(campfires.create_line(self._store, campfire, content))
 
     def add_card_column(
         self, card_table_id: int, title: str, description: str = ""
@@ -426,7 +436,7 @@ class FakeBasecamp:
         """Subscribe `payload_url` to a project's events (`types` empty: every type)."""
         with self._store.locked():
             self._store.get(project_id, "Project")
-            hook = subscriptions.create(self._store, project_id, payload_url, list(types))
+            hook = webhooks.create(self._store, project_id, payload_url, list(types))
             return self._public(hook)
 
     # -- inspection -----------------------------------------------------------------------------
