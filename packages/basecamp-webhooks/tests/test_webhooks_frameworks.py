@@ -126,14 +126,23 @@ def _uvicorn(app: Any) -> Iterator[int]:
 @contextlib.contextmanager
 def _waitress(app: Any) -> Iterator[int]:
     server: Any = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def loop() -> None:
+        # waitress's own run() cannot be stopped from another thread without racing its select.
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=loop, daemon=True)
     thread.start()
     try:
         yield server.effective_port
     finally:
-        server.close()
-        server.task_dispatcher.shutdown()
+        stop.set()
         thread.join(10)
+        for channel in list(server._map.values()):
+            channel.close()
+        server.task_dispatcher.shutdown()
 
 
 # -- the recipes ----------------------------------------------------------------------------------
