@@ -20,7 +20,7 @@ from basecamp.webhooks import (
     compute_signature,
 )
 
-from .conftest import SECRET
+SECRET = "whsec-test-\u00e9"  # the secret the shared `sign` fixture uses
 
 BodyFactory = Callable[..., bytes]
 HeaderFactory = Callable[[bytes], dict[str, str]]
