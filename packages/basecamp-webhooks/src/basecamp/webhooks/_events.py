@@ -237,6 +237,8 @@ class WebhookEvent(Mapping[str, object]):
         """The payload's value at `key`, as decoded; `KeyError` when absent."""
         return self.raw[key]
 
+    # mypy cannot match keyed overloads against `Mapping.get`'s; every call it allows still
+    # type-checks, and pyright accepts the override as written.
     @overload  # type: ignore[override]
     def get(self, key: Literal["id"]) -> EventId | None: ...
     @overload

@@ -10,16 +10,19 @@ from .._errors import WebhookConfigurationError, WebhookSignatureError, WebhookV
 
 __all__ = [
     "DEFAULT_MAX_BODY_SIZE",
+    "READ_CHUNK",
     "AsyncDispatcher",
     "Dispatcher",
     "WebhookResponse",
     "check_max_body_size",
+    "combine_header",
     "parse_length",
     "precheck",
     "reply",
     "reply_for",
     "respond",
     "respond_async",
+    "status_for",
 ]
 
 DEFAULT_MAX_BODY_SIZE: Final = 1024 * 1024
