@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, Self, TypedDict, cast
 from urllib.parse import urlencode
 
 import httpx
@@ -48,7 +48,14 @@ from .body import read_capped
 if TYPE_CHECKING:
     from .account import AsyncAccountClient
 
-__all__ = ["AsyncAuthorization", "AsyncClient", "AuthorizationInfo", "Reply"]
+__all__ = [
+    "AsyncAuthorization",
+    "AsyncClient",
+    "AuthorizationAccount",
+    "AuthorizationIdentity",
+    "AuthorizationInfo",
+    "Reply",
+]
 
 DEFAULT_USER_AGENT = f"basecamp-python/{__version__} (+https://pypi.org/project/basecamp-sdk/)"
 # Server errors after which a write may or may not have been applied.
@@ -56,12 +63,35 @@ _MAYBE_APPLIED = frozenset({500, 502, 504})
 _CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-class AuthorizationInfo(TypedDict, total=False):
+class AuthorizationIdentity(TypedDict):
+    """The person a token belongs to, in `AuthorizationInfo["identity"]`."""
+
+    id: int
+    first_name: str
+    last_name: str
+    email_address: str
+
+
+class AuthorizationAccount(TypedDict):
+    """One account a token reaches, in `AuthorizationInfo["accounts"]`.
+
+    `id` goes straight to `client.for_account(...)`. `product` is `"bc3"` for Basecamp 3 and 4
+    (the accounts this SDK speaks to); Launchpad also lists other 37signals products.
+    """
+
+    product: str
+    id: int
+    name: str
+    href: str
+    app_href: str
+
+
+class AuthorizationInfo(TypedDict):
     """Launchpad's `authorization.json`: who the token belongs to and which accounts it reaches."""
 
     expires_at: str
-    identity: dict[str, object]
-    accounts: list[dict[str, object]]
+    identity: AuthorizationIdentity
+    accounts: list[AuthorizationAccount]
 
 
 @dataclass(slots=True)
@@ -136,7 +166,7 @@ class AsyncClient:
             token_provider = AsyncStaticTokenProvider(check_token(access_token))
         self._provider = token_provider
         self._auth = auth
-        self.config = config or Config()
+        self.config: Config = config or Config()
         self._hooks = hooks
         agent = DEFAULT_USER_AGENT
         if user_agent:
@@ -196,7 +226,7 @@ class AsyncClient:
         self._closed = True
         await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

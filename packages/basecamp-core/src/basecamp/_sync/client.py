@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, Self, TypedDict, cast
 from urllib.parse import urlencode
 
 import httpx
@@ -46,7 +46,14 @@ from .body import read_capped
 if TYPE_CHECKING:
     from .account import AccountClient
 
-__all__ = ["Authorization", "Client", "AuthorizationInfo", "Reply"]
+__all__ = [
+    "Authorization",
+    "Client",
+    "AuthorizationAccount",
+    "AuthorizationIdentity",
+    "AuthorizationInfo",
+    "Reply",
+]
 
 DEFAULT_USER_AGENT = f"basecamp-python/{__version__} (+https://pypi.org/project/basecamp-sdk/)"
 # Server errors after which a write may or may not have been applied.
@@ -54,12 +61,35 @@ _MAYBE_APPLIED = frozenset({500, 502, 504})
 _CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-class AuthorizationInfo(TypedDict, total=False):
+class AuthorizationIdentity(TypedDict):
+    """The person a token belongs to, in `AuthorizationInfo["identity"]`."""
+
+    id: int
+    first_name: str
+    last_name: str
+    email_address: str
+
+
+class AuthorizationAccount(TypedDict):
+    """One account a token reaches, in `AuthorizationInfo["accounts"]`.
+
+    `id` goes straight to `client.for_account(...)`. `product` is `"bc3"` for Basecamp 3 and 4
+    (the accounts this SDK speaks to); Launchpad also lists other 37signals products.
+    """
+
+    product: str
+    id: int
+    name: str
+    href: str
+    app_href: str
+
+
+class AuthorizationInfo(TypedDict):
     """Launchpad's `authorization.json`: who the token belongs to and which accounts it reaches."""
 
     expires_at: str
-    identity: dict[str, object]
-    accounts: list[dict[str, object]]
+    identity: AuthorizationIdentity
+    accounts: list[AuthorizationAccount]
 
 
 @dataclass(slots=True)
@@ -134,7 +164,7 @@ class Client:
             token_provider = StaticTokenProvider(check_token(access_token))
         self._provider = token_provider
         self._auth = auth
-        self.config = config or Config()
+        self.config: Config = config or Config()
         self._hooks = hooks
         agent = DEFAULT_USER_AGENT
         if user_agent:
@@ -194,7 +224,7 @@ class Client:
         self._closed = True
         self._http.close()
 
-    def __enter__(self) -> Client:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
