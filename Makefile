@@ -113,11 +113,18 @@ bump: ## Set every package to VERSION=x.y.z, then refresh the lock
 	$(PYTHON) tools/versions.py bump $(VERSION)
 	$(MAKE) lock
 
-.PHONY: check-wheels
-check-wheels: uv ## Build every wheel; check contents, dependencies, the install matrix and py.typed
+.PHONY: wheels
+wheels: uv ## Build every wheel into dist/
 	rm -rf dist
 	$(UV) build --all-packages --no-sources --wheel --out-dir dist --quiet
+
+.PHONY: check-wheels
+check-wheels: wheels ## Build every wheel; check contents, dependencies, the install matrix and py.typed
 	$(PYTHON) tools/check_dist.py dist
+
+.PHONY: check-typing
+check-typing: sync wheels ## Type-check tests/typing and every README example against the wheels (mypy, Pyright); --verifytypes
+	$(RUN) python tools/check_typing.py dist
 
 .PHONY: bench-smoke
 bench-smoke: sync ## A 10-second run of the benchmark harness, so it keeps working
@@ -141,6 +148,7 @@ test: ## The full gate (what CI runs)
 	$(MAKE) test-unit
 	$(MAKE) test-isolated
 	$(MAKE) check-wheels
+	$(MAKE) check-typing
 	$(MAKE) bench-smoke
 	@echo "make test: all checks passed"
 
