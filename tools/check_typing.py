@@ -54,28 +54,15 @@ PACKAGES = (
 # webhooks branch: typed nested event parts with Mapping access (`event["kind"]`,
 # `event.recording["title"].upper()`) and `basecamp.webhooks`'s module `__getattr__` hidden from
 # checkers. The integrator empties this list once that branch is merged.
-PENDING_WEBHOOKS_BRANCH: set[str] = {
-    "clean/webhooks_event_mapping.py",
-    "mistakes/webhooks_recording_key_typo.py",
-    "mistakes/webhooks_import_typo.py",
-}
+PENDING_WEBHOOKS_BRANCH: set[str] = set()
 
 # Programs that need `basecamp.testing`'s module `__getattr__` hidden from checkers, as core and
 # services do (`if not TYPE_CHECKING:`), a change in the testing package's source.
-PENDING_TESTING_SOURCE: set[str] = {
-    "mistakes/testing_import_typo.py",
-}
+PENDING_TESTING_SOURCE: set[str] = set()
 
 # Public symbols whose type Pyright cannot know for sure yet: attributes assigned in `__init__`
 # without a declaration, in code another branch or package owner changes. name -> who fixes it.
-PENDING_UNKNOWN_SYMBOLS: dict[str, str] = {
-    "basecamp.webhooks._adapters.WebhookAsgiApp.max_body_size": "the webhooks branch",
-    "basecamp.webhooks._adapters.WebhookWsgiApp.max_body_size": "the webhooks branch",
-    "basecamp.testing._fake.FakeBasecamp.token": "basecamp-testing's source",
-    "basecamp.testing._fake.FakeBasecamp.faults": "basecamp-testing's source",
-    "basecamp.testing._fake.FakeBasecamp.me": "basecamp-testing's source",
-    "basecamp.testing._faults.Faults.stats": "basecamp-testing's source",
-}
+PENDING_UNKNOWN_SYMBOLS: dict[str, str] = {}
 PENDING = {
     **dict.fromkeys(PENDING_WEBHOOKS_BRANCH, "PENDING_WEBHOOKS_BRANCH"),
     **dict.fromkeys(PENDING_TESTING_SOURCE, "PENDING_TESTING_SOURCE"),

@@ -117,11 +117,11 @@ class FakeBasecamp:
             raise ValueError("webhook_secret must not be empty")
         self.account_id = account_id
         self.tokens: frozenset[str] | None = frozenset(tokens) if tokens is not None else None
-        self.token = sorted(self.tokens)[0] if self.tokens else DEFAULT_TOKEN
+        self.token: str = sorted(self.tokens)[0] if self.tokens else DEFAULT_TOKEN
         self.page_size = page_size
         self.webhook_secret = webhook_secret
         self.operations = OPERATIONS
-        self.faults = Faults(clock)
+        self.faults: Faults = Faults(clock)
         self._deliverer = Deliverer(webhook_delivery)
         registry = _registry()
         self._store = Store(
@@ -136,7 +136,9 @@ class FakeBasecamp:
         self._app = App(self._store, registry, self.faults, self.tokens)
         self.requests: list[RecordedRequest] = self._app.requests
         self.deliveries: list[Delivery] = self._store.deliveries
-        self.me = self.add_person("Annie Bryan", title="Owner", admin=True, owner=True)
+        self.me: dict[str, Any] = self.add_person(
+            "Annie Bryan", title="Owner", admin=True, owner=True
+        )
         self._store.me_id = self.me["id"]
         self.seeded: DemoSeed | None = None
         if seed is not None:
