@@ -1,0 +1,43 @@
+"""The fake's resource areas, and the one list that registers them.
+
+Each module is one area of the API: it declares the models it stores (`Kind`), the builders
+`FakeBasecamp.add_*` and its own handlers share, and the handlers (`(store, request) ->
+FakeResponse`) of the operations it answers, in one `AREA`. An operation no area handles gets a
+well-formed generated record of its response model (`base.generic`).
+
+To serve a new resource area: write `<area>.py` ending in `AREA = Area(...)`, and add it to
+`AREAS` below. Nothing registers itself on import.
+"""
+
+from __future__ import annotations
+
+from . import (
+    campfires,
+    card_tables,
+    comments,
+    files,
+    messages,
+    people,
+    projects,
+    recordings,
+    reports,
+    todos,
+    webhooks,
+)
+from .base import Area
+
+__all__ = ["AREAS"]
+
+AREAS: tuple[Area, ...] = (
+    people.AREA,
+    projects.AREA,
+    todos.AREA,
+    messages.AREA,
+    comments.AREA,
+    recordings.AREA,
+    files.AREA,
+    campfires.AREA,
+    card_tables.AREA,
+    webhooks.AREA,
+    reports.AREA,
+)
