@@ -45,15 +45,6 @@ NOT_YET_SERVED_BY_THE_FAKE: frozenset[str] = frozenset(
         "MoveRecordingToVault",
         "SpotlightRecording",
         "UnspotlightRecording",
-        # subtasks
-        "CompleteSubtask",
-        "CreateSubtask",
-        "DeleteSubtask",
-        "GetSubtask",
-        "ListSubtasks",
-        "RepositionSubtask",
-        "UncompleteSubtask",
-        "UpdateSubtask",
         # template_library
         "CreateTemplateLibraryCardTable",
         "CreateTemplateLibraryCopy",

@@ -41,6 +41,15 @@ class _Sink:
         self.bodies.append(raw_body)
 
 
+def _post(fake: FakeBasecamp, path: str, fields: dict[str, Any]) -> Any:
+    """Create something through the API (for what the fake has no builder for)."""
+    url = f"{DEFAULT_BASE_URL}/{fake.account_id}{path}"
+    headers = {"Authorization": "Bearer t", "Content-Type": "application/json"}
+    response = fake.handle("POST", url, headers, json.dumps(fields).encode())
+    assert 200 <= response.status < 300, (path, response.status, response.body)
+    return response.json() if response.body else None
+
+
 def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
     """A fake with one of each stateful record, and the ids to call operations with."""
     fake = FakeBasecamp(webhook_delivery="sync")
@@ -65,13 +74,13 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
     fake.add_comment(todo["id"], "On the to-do")
     fake.add_todo(other_list["id"], "Overdue", due_on="2024-01-01", assignee_ids=[fake.me["id"]])
     fake.add_todo(other_list["id"], "Done", completed=True)
-    for path, fields in (
-        (f"/todolists/{todolist['id']}/groups.json", {"name": "Group"}),
-        (f"/vaults/{vault['id']}/vaults.json", {"title": "Folder"}),
+    made: dict[str, Any] = {}
+    for name, path, fields in (
+        ("group", f"/todolists/{todolist['id']}/groups.json", {"name": "Group"}),
+        ("folder", f"/vaults/{vault['id']}/vaults.json", {"title": "Folder"}),
+        ("subtask", f"/recordings/{todo['id']}/subtasks.json", {"title": "Subtask"}),
     ):
-        url = f"{DEFAULT_BASE_URL}/{fake.account_id}{path}"
-        headers = {"Authorization": "Bearer t", "Content-Type": "application/json"}
-        assert fake.handle("POST", url, headers, json.dumps(fields).encode()).status == 201
+        made[name] = _post(fake, path, fields)
     ids = {
         "project_id": project["id"],
         "todoset_id": todoset["id"],
@@ -94,6 +103,7 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
         "questionnaire_id": fake.dock(project["id"], "questionnaire")["id"],
         "inbox_id": fake.dock(project["id"], "inbox")["id"],
         "recording_id": todo["id"],
+        "subtask_id": made["subtask"]["id"],
     }
     # Body values that must name real things.
     body: dict[str, Any] = {

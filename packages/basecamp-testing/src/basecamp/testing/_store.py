@@ -124,6 +124,9 @@ class Store:
         deliveries: Every webhook delivery made, in order.
         origin: The origin of URLs in `public()` results and webhook payloads.
         me_id: The id of the token's owner (set by the fake once that person exists).
+        marks: What areas note about records beside the records' own fields, by area name:
+            record id to a value, in the order noted (spotlights, bubble-ups, visits). Use
+            `marked`.
     """
 
     def __init__(
@@ -150,6 +153,7 @@ class Store:
         self.deliveries: list[Delivery] = []
         self.origin = origin
         self.me_id = 0
+        self.marks: dict[str, dict[int, Any]] = {}
         self._submit = submit
         self._lock = threading.RLock()
         self._local = _Local()
@@ -229,6 +233,10 @@ class Store:
         siblings.insert(position, rec.id)
         rec.parent_id = parent.id
         rec.data["parent"] = self.parent_ref(parent)
+
+    def marked(self, name: str) -> dict[int, Any]:
+        """The marks named `name` (`spotlights`...): record id to value, oldest first."""
+        return self.marks.setdefault(name, {})
 
     def touch(self, rec: Record) -> None:
         """Set `updated_at` to now."""

@@ -21,6 +21,7 @@ from . import (
     projects,
     recordings,
     reports,
+    subtasks,
     todos,
     webhooks,
 )
@@ -32,6 +33,7 @@ AREAS: tuple[Area, ...] = (
     people.AREA,
     projects.AREA,
     todos.AREA,
+    subtasks.AREA,
     messages.AREA,
     comments.AREA,
     recordings.AREA,
