@@ -20,20 +20,12 @@ NOT_YET_SERVED_BY_THE_FAKE: frozenset[str] = frozenset(
         # bubble_ups
         "CreateBubbleUp",
         "DeleteBubbleUp",
-        # embeds
-        "CreateEmbed",
-        "GetEmbed",
         # event_feed
-        "CreateStreamTicket",
         "PollEvents",
         # inbox
         "PollInbox",
         # people
         "UpdateProjectClientAccess",
-        # pings
-        "CreatePing",
-        "GetPing",
-        "ListPings",
         # projects
         "DisableProjectClients",
         "EnableProjectClients",

@@ -74,11 +74,14 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
     fake.add_comment(todo["id"], "On the to-do")
     fake.add_todo(other_list["id"], "Overdue", due_on="2024-01-01", assignee_ids=[fake.me["id"]])
     fake.add_todo(other_list["id"], "Done", completed=True)
+    alice = fake.add_person("Alice Ames")
     made: dict[str, Any] = {}
     for name, path, fields in (
         ("group", f"/todolists/{todolist['id']}/groups.json", {"name": "Group"}),
         ("folder", f"/vaults/{vault['id']}/vaults.json", {"title": "Folder"}),
         ("subtask", f"/recordings/{todo['id']}/subtasks.json", {"title": "Subtask"}),
+        ("ping", "/circles.json", {"user_ids": [alice["id"]]}),
+        ("embed", "/embeds.json", {"url": "https://example.com/one"}),
     ):
         made[name] = _post(fake, path, fields)
     ids = {
@@ -104,6 +107,8 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
         "inbox_id": fake.dock(project["id"], "inbox")["id"],
         "recording_id": todo["id"],
         "subtask_id": made["subtask"]["id"],
+        "ping_id": made["ping"]["id"],
+        "sgid": made["embed"]["sgid"],
     }
     # Body values that must name real things.
     body: dict[str, Any] = {
@@ -113,7 +118,17 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
         "types": ["Todo"],
         "assignee_ids": [fake.me["id"]],
     }
-    return fake, {"path": ids, "body": body, "move_column": columns[1]}
+    # Values one operation needs (its sample would name nothing real, or be invalid).
+    by_operation: dict[str, dict[str, Any]] = {
+        "CreateEmbed": {"url": "https://example.com/two"},
+        "CreatePing": {"user_ids": [alice["id"]]},
+    }
+    return fake, {
+        "path": ids,
+        "body": body,
+        "move_column": columns[1],
+        "by_operation": by_operation,
+    }
 
 
 def _kwargs(case: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
@@ -122,7 +137,9 @@ def _kwargs(case: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
     for param in op.params:
         if param.name not in kwargs:
             continue
-        if param.location == "path" and param.name in world["path"]:
+        if param.name in world["by_operation"].get(op.operation_id, {}):
+            kwargs[param.name] = world["by_operation"][op.operation_id][param.name]
+        elif param.location == "path" and param.name in world["path"]:
             kwargs[param.name] = world["path"][param.name]
         elif param.location == "body" and param.name in world["body"]:
             kwargs[param.name] = world["body"][param.name]
