@@ -24,15 +24,6 @@ NOT_YET_SERVED_BY_THE_FAKE: frozenset[str] = frozenset(
         "PollEvents",
         # inbox
         "PollInbox",
-        # people
-        "UpdateProjectClientAccess",
-        # projects
-        "DisableProjectClients",
-        "EnableProjectClients",
-        "ListRecentProjects",
-        "RecordProjectVisit",
-        "RemoveProjectWallpaper",
-        "UpdateProjectWallpaper",
         # recordings
         "MoveRecordingToVault",
         "SpotlightRecording",

@@ -75,6 +75,7 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
     fake.add_todo(other_list["id"], "Overdue", due_on="2024-01-01", assignee_ids=[fake.me["id"]])
     fake.add_todo(other_list["id"], "Done", completed=True)
     alice = fake.add_person("Alice Ames")
+    clients = [fake.add_person(name, client=True) for name in ("Cleo Client", "Carl Client")]
     made: dict[str, Any] = {}
     for name, path, fields in (
         ("group", f"/todolists/{todolist['id']}/groups.json", {"name": "Group"}),
@@ -82,6 +83,7 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
         ("subtask", f"/recordings/{todo['id']}/subtasks.json", {"title": "Subtask"}),
         ("ping", "/circles.json", {"user_ids": [alice["id"]]}),
         ("embed", "/embeds.json", {"url": "https://example.com/one"}),
+        ("visit", f"/projects/{project['id']}/recent_visit.json", {}),
     ):
         made[name] = _post(fake, path, fields)
     ids = {
@@ -122,6 +124,12 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
     by_operation: dict[str, dict[str, Any]] = {
         "CreateEmbed": {"url": "https://example.com/two"},
         "CreatePing": {"user_ids": [alice["id"]]},
+        "UpdateProjectClientAccess": {
+            "grant": [clients[0]["id"]],
+            "revoke": [clients[1]["id"]],
+            "create": [{"email_address": "new@example.com", "name": "New Client"}],
+        },
+        "UpdateProjectWallpaper": {"filename": "wall.png", "content_type": "image/png"},
     }
     return fake, {
         "path": ids,

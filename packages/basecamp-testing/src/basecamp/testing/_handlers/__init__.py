@@ -20,12 +20,14 @@ from . import (
     messages,
     people,
     pings,
+    project_settings,
     projects,
     recordings,
     reports,
     stream,
     subtasks,
     todos,
+    visits,
     webhooks,
 )
 from .base import Area
@@ -35,6 +37,8 @@ __all__ = ["AREAS"]
 AREAS: tuple[Area, ...] = (
     people.AREA,
     projects.AREA,
+    project_settings.AREA,
+    visits.AREA,
     todos.AREA,
     subtasks.AREA,
     messages.AREA,
