@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from email import policy
-from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import Any, cast
 from urllib.parse import quote
@@ -27,7 +26,7 @@ def _wallpaper_part(request: Request) -> tuple[str, str, bytes] | None:
     if not request.content_type.startswith("multipart/"):
         return None
     head = f"Content-Type: {request.content_type}\r\n\r\n".encode()
-    message = cast(EmailMessage, BytesParser(policy=policy.HTTP).parsebytes(head + request.raw))
+    message = BytesParser(policy=policy.HTTP).parsebytes(head + request.raw)
     for part in message.iter_parts():
         if part.get_param("name", header="content-disposition") == "wallpaper":
             data = part.get_payload(decode=True)
