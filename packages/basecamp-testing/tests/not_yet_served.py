@@ -17,17 +17,10 @@ NOT_YET_SERVED_BY_THE_FAKE: frozenset[str] = frozenset(
     {
         # boosts
         "UpdateBoost",
-        # bubble_ups
-        "CreateBubbleUp",
-        "DeleteBubbleUp",
         # event_feed
         "PollEvents",
         # inbox
         "PollInbox",
-        # recordings
-        "MoveRecordingToVault",
-        "SpotlightRecording",
-        "UnspotlightRecording",
         # template_library
         "CreateTemplateLibraryCardTable",
         "CreateTemplateLibraryCopy",

@@ -84,6 +84,7 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
         ("ping", "/circles.json", {"user_ids": [alice["id"]]}),
         ("embed", "/embeds.json", {"url": "https://example.com/one"}),
         ("visit", f"/projects/{project['id']}/recent_visit.json", {}),
+        ("bubble_up", f"/recordings/{todo['id']}/bubble_up.json", {}),
     ):
         made[name] = _post(fake, path, fields)
     ids = {
@@ -124,6 +125,7 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
     by_operation: dict[str, dict[str, Any]] = {
         "CreateEmbed": {"url": "https://example.com/two"},
         "CreatePing": {"user_ids": [alice["id"]]},
+        "MoveRecordingToVault": {"recording_id": upload["id"], "parent_id": made["folder"]["id"]},
         "UpdateProjectClientAccess": {
             "grant": [clients[0]["id"]],
             "revoke": [clients[1]["id"]],

@@ -12,6 +12,7 @@ To serve a new resource area: write `<area>.py` ending in `AREA = Area(...)`, an
 from __future__ import annotations
 
 from . import (
+    bubble_ups,
     campfires,
     card_tables,
     comments,
@@ -24,6 +25,7 @@ from . import (
     projects,
     recordings,
     reports,
+    spotlights,
     stream,
     subtasks,
     todos,
@@ -44,6 +46,8 @@ AREAS: tuple[Area, ...] = (
     messages.AREA,
     comments.AREA,
     recordings.AREA,
+    spotlights.AREA,
+    bubble_ups.AREA,
     files.AREA,
     campfires.AREA,
     card_tables.AREA,
