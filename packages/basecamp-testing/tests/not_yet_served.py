@@ -21,14 +21,5 @@ NOT_YET_SERVED_BY_THE_FAKE: frozenset[str] = frozenset(
         "PollEvents",
         # inbox
         "PollInbox",
-        # template_library
-        "CreateTemplateLibraryCardTable",
-        "CreateTemplateLibraryCopy",
-        "CreateTemplateLibraryTodolist",
-        "CreateTemplatification",
-        "GetTemplateLibraryCardTables",
-        "GetTemplateLibraryCopy",
-        "GetTemplateLibraryTodolists",
-        "GetTemplatification",
     }
 )

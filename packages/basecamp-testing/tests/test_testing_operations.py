@@ -85,8 +85,19 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
         ("embed", "/embeds.json", {"url": "https://example.com/one"}),
         ("visit", f"/projects/{project['id']}/recent_visit.json", {}),
         ("bubble_up", f"/recordings/{todo['id']}/bubble_up.json", {}),
+        ("template", "/template_library/todolists.json", {"name": "Template"}),
+        (
+            "templatification",
+            f"/buckets/{project['id']}/recordings/{todolist['id']}/templatifications.json",
+            {},
+        ),
     ):
         made[name] = _post(fake, path, fields)
+    copy = {
+        "template_recording_id": made["template"]["id"],
+        "destination_project_id": project["id"],
+    }
+    made["library_copy"] = _post(fake, "/template_library/copies.json", copy)
     ids = {
         "project_id": project["id"],
         "todoset_id": todoset["id"],
@@ -112,6 +123,8 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
         "subtask_id": made["subtask"]["id"],
         "ping_id": made["ping"]["id"],
         "sgid": made["embed"]["sgid"],
+        "copy_id": made["library_copy"]["id"],
+        "templatification_id": made["templatification"]["id"],
     }
     # Body values that must name real things.
     body: dict[str, Any] = {
@@ -125,6 +138,13 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
     by_operation: dict[str, dict[str, Any]] = {
         "CreateEmbed": {"url": "https://example.com/two"},
         "CreatePing": {"user_ids": [alice["id"]]},
+        "CreateTemplateLibraryCopy": {
+            "template_recording_id": made["template"]["id"],
+            "destination_project_id": project["id"],
+            "destination_parent_id": todoset["id"],
+        },
+        "CreateTemplatification": {"recording_id": todolist["id"]},
+        "GetTemplatification": {"recording_id": todolist["id"]},
         "MoveRecordingToVault": {"recording_id": upload["id"], "parent_id": made["folder"]["id"]},
         "UpdateProjectClientAccess": {
             "grant": [clients[0]["id"]],

@@ -28,6 +28,7 @@ from . import (
     spotlights,
     stream,
     subtasks,
+    templates,
     todos,
     visits,
     webhooks,
@@ -56,4 +57,5 @@ AREAS: tuple[Area, ...] = (
     pings.AREA,
     embeds.AREA,
     stream.AREA,
+    templates.AREA,
 )
