@@ -85,6 +85,7 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
         ("embed", "/embeds.json", {"url": "https://example.com/one"}),
         ("visit", f"/projects/{project['id']}/recent_visit.json", {}),
         ("bubble_up", f"/recordings/{todo['id']}/bubble_up.json", {}),
+        ("boost", f"/recordings/{todo['id']}/boosts.json", {"content": "+1"}),
         ("template", "/template_library/todolists.json", {"name": "Template"}),
         (
             "templatification",
@@ -124,6 +125,7 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
         "ping_id": made["ping"]["id"],
         "sgid": made["embed"]["sgid"],
         "copy_id": made["library_copy"]["id"],
+        "boost_id": made["boost"]["id"],
         "templatification_id": made["templatification"]["id"],
     }
     # Body values that must name real things.

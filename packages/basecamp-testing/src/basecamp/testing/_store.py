@@ -217,6 +217,12 @@ class Store:
             self.children.setdefault(rec.parent_id, []).append(rec.id)
         return rec
 
+    def remove(self, rec: Record) -> None:
+        """Delete `rec` for good (for models with no `status` to trash them by)."""
+        del self.records[rec.id]
+        if rec.parent_id is not None:
+            self.children[rec.parent_id].remove(rec.id)
+
     def kids(self, parent_id: int, kind: str, status: str | None = "active") -> list[Record]:
         """The records of model `kind` listed under `parent_id`, with that status (`None`: any)."""
         found = (self.records[i] for i in self.children.get(parent_id, ()))
@@ -379,6 +385,8 @@ class Store:
         data = copy.deepcopy(rec.data)
         if "comments_count" in data:
             data["comments_count"] = len(self.kids(rec.id, "Comment"))
+        if "boosts_count" in data:
+            data["boosts_count"] = len(self.kids(rec.id, "Boost", None))
         info = self.kinds.get(rec.kind)
         if info is not None and info.render is not None:
             info.render(self, rec, data)

@@ -12,6 +12,7 @@ To serve a new resource area: write `<area>.py` ending in `AREA = Area(...)`, an
 from __future__ import annotations
 
 from . import (
+    boosts,
     bubble_ups,
     campfires,
     card_tables,
@@ -46,6 +47,7 @@ AREAS: tuple[Area, ...] = (
     subtasks.AREA,
     messages.AREA,
     comments.AREA,
+    boosts.AREA,
     recordings.AREA,
     spotlights.AREA,
     bubble_ups.AREA,
