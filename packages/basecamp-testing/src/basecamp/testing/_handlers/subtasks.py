@@ -30,7 +30,8 @@ def _parent(store: Store, recording_id: int) -> Record:
 
 
 def _renumber(store: Store, parent_id: int) -> None:
-    for index, sibling in enumerate(store.kids(parent_id, "Subtask", None), 1):
+    # Positions count the checklist as shown: trashed subtasks hold none.
+    for index, sibling in enumerate(store.kids(parent_id, "Subtask"), 1):
         sibling.data["position"] = index
 
 
@@ -46,7 +47,7 @@ def create(store: Store, parent: Record, body: Mapping[str, Any]) -> Record:
         due_on=body.get("due_on"),
         assignees=store.people(body.get("assignee_ids")),
         completed=False,
-        position=len(store.kids(parent.id, "Subtask", None)) + 1,
+        position=len(store.kids(parent.id, "Subtask")) + 1,
     )
     if rec.data.get("due_on") is None:
         rec.data.pop("due_on", None)  # the model's `due_on` is a date when present
