@@ -198,3 +198,19 @@ async def test_async_create_complete_and_reposition(fake: FakeBasecamp) -> None:
             await account.subtasks.get(subtask_id=first["id"])
     assert [(s["title"], s["completed"]) for s in listed] == [("Second", True), ("First", False)]
     assert (parent["subtasks_count"], parent["subtasks_completed_count"]) == (2, 1)
+
+
+def test_a_trashed_parent_takes_its_subtasks_with_it(fake: FakeBasecamp) -> None:
+    todo = _todo(fake)
+    with fake.client() as client:
+        account = client.for_account(fake.account_id)
+        subtask = account.subtasks.create(recording_id=todo["id"], title="Passport")
+        account.recordings.trash(recording_id=todo["id"])
+        for call in (
+            lambda: account.subtasks.get(subtask_id=subtask["id"]),
+            lambda: account.subtasks.list(recording_id=todo["id"]),
+            lambda: account.subtasks.complete(subtask_id=subtask["id"]),
+        ):
+            with pytest.raises(NotFoundError):
+                call()
+    assert fake.records("Subtask")[0]["status"] == "active"  # kept, inheriting the trash

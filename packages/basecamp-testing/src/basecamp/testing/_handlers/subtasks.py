@@ -29,6 +29,13 @@ def _parent(store: Store, recording_id: int) -> Record:
     return rec
 
 
+def _subtask(store: Store, request: Request) -> Record:
+    rec = store.get(request.ids["subtask_id"], "Subtask")
+    assert rec.parent_id is not None
+    store.get(rec.parent_id)  # under a trashed to-do or card, it is gone with it
+    return rec
+
+
 def _renumber(store: Store, parent_id: int) -> None:
     # Positions count the checklist as shown: trashed subtasks hold none.
     for index, sibling in enumerate(store.kids(parent_id, "Subtask"), 1):
@@ -86,6 +93,10 @@ def _check_title(request: Request) -> None:
         raise invalid({"title": ["can't be blank"]})
 
 
+def _get(store: Store, request: Request) -> FakeResponse:
+    return ok(store.render(_subtask(store, request)))
+
+
 def _list(store: Store, request: Request) -> FakeResponse:
     parent = _parent(store, request.ids["recording_id"])
     return page(store, request, [store.render(r) for r in store.kids(parent.id, "Subtask")])
@@ -98,7 +109,7 @@ def _create(store: Store, request: Request) -> FakeResponse:
 
 
 def _update(store: Store, request: Request) -> FakeResponse:
-    rec = store.get(request.ids["subtask_id"], "Subtask")
+    rec = _subtask(store, request)
     _check_title(request)
     body = request.body
     # A partial update: only the fields sent change (`null` clears a due date).
@@ -116,7 +127,7 @@ def _update(store: Store, request: Request) -> FakeResponse:
 
 
 def _delete(store: Store, request: Request) -> FakeResponse:
-    rec = store.get(request.ids["subtask_id"], "Subtask")
+    rec = _subtask(store, request)
     store.set_status(rec, "trashed")
     assert rec.parent_id is not None
     _renumber(store, rec.parent_id)
@@ -124,13 +135,13 @@ def _delete(store: Store, request: Request) -> FakeResponse:
 
 
 def _complete(store: Store, request: Request) -> FakeResponse:
-    rec = store.get(request.ids["subtask_id"], "Subtask")
+    rec = _subtask(store, request)
     complete(store, rec, request.op.operation_id == "CompleteSubtask")
     return no_content()
 
 
 def _reposition(store: Store, request: Request) -> FakeResponse:
-    rec = store.get(request.ids["subtask_id"], "Subtask")
+    rec = _subtask(store, request)
     position = request.body["position"]
     if not isinstance(position, int) or isinstance(position, bool) or position < 1:
         raise invalid({"position": ["must be a whole number of at least 1"]})
@@ -152,6 +163,7 @@ AREA = Area(
     "subtasks",
     kinds=(Kind("Subtask", "GetSubtask", "subtask_id"),),
     handlers={
+        "GetSubtask": _get,
         "ListSubtasks": _list,
         "CreateSubtask": _create,
         "UpdateSubtask": _update,
