@@ -214,3 +214,12 @@ def test_a_trashed_parent_takes_its_subtasks_with_it(fake: FakeBasecamp) -> None
             with pytest.raises(NotFoundError):
                 call()
     assert fake.records("Subtask")[0]["status"] == "active"  # kept, inheriting the trash
+
+
+def test_a_recording_that_takes_no_subtasks_is_a_404_before_any_field_error(
+    fake: FakeBasecamp,
+) -> None:
+    todo = _todo(fake)
+    board = fake.dock(todo["bucket"]["id"], "message_board")
+    message = fake.add_message(board["id"], "No checklists here")
+    assert _post(fake, f"/recordings/{message['id']}/subtasks.json", {"title": ""})[0] == 404

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .._http import FakeResponse, invalid, not_found
+from .._http import FakeResponse, invalid
 from .._store import Kind, Record, Store
-from .base import Area, Request, no_content, ok
+from .base import Area, Request, is_recording, no_content, ok
 
 __all__ = ["AREA", "create"]
 
@@ -30,20 +30,13 @@ def create(store: Store, recording: Record, content: str) -> Record:
     return store.add(Record(boost_id, "Boost", data, recording.project_id, recording.id))
 
 
-def _recording(store: Store, request: Request) -> Record:
-    rec = store.get(request.ids["recording_id"])
-    if rec.project_id is None or rec.kind == "Project":
-        raise not_found()  # people, pings and projects are not recordings
-    return rec
-
-
 def _list(store: Store, request: Request) -> FakeResponse:
-    rec = _recording(store, request)
+    rec = store.get(request.ids["recording_id"])
     return ok([store.render(b) for b in store.kids(rec.id, "Boost", None)])
 
 
 def _create(store: Store, request: Request) -> FakeResponse:
-    rec = _recording(store, request)
+    rec = store.get(request.ids["recording_id"])
     return ok(store.render(create(store, rec, _content(request.body["content"]))), 201)
 
 
@@ -66,5 +59,9 @@ AREA = Area(
         "CreateRecordingBoost": _create,
         "UpdateBoost": _update,
         "DeleteBoost": _delete,
+    },
+    path_checks={
+        "ListRecordingBoosts": {"recording_id": is_recording},
+        "CreateRecordingBoost": {"recording_id": is_recording},
     },
 )

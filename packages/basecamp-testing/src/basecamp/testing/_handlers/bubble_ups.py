@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .._http import FakeResponse, invalid, not_found
+from .._http import FakeResponse, invalid
 from .._store import Record, Store
-from .base import Area, Request, generic_record, no_content, ok, page
+from .base import Area, Request, generic_record, is_recording, no_content, ok, page
 
 __all__ = ["AREA", "BUBBLE_UPS"]
 
@@ -26,13 +26,6 @@ def _moment(text: str) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
-
-
-def _recording(store: Store, request: Request) -> Record:
-    rec = store.get(request.ids["recording_id"])
-    if rec.project_id is None or rec.kind == "Project":
-        raise not_found()  # people, pings and projects are not recordings
-    return rec
 
 
 def _notification(store: Store, rec: Record, at: str) -> dict[str, Any]:
@@ -76,7 +69,7 @@ def _split(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 
 def _create(store: Store, request: Request) -> FakeResponse:
-    rec = _recording(store, request)
+    rec = store.get(request.ids["recording_id"])
     at = request.body.get("at")
     if at is None:
         at = store.now()  # the default: resurface at once
@@ -87,7 +80,7 @@ def _create(store: Store, request: Request) -> FakeResponse:
 
 
 def _delete(store: Store, request: Request) -> FakeResponse:
-    rec = _recording(store, request)
+    rec = store.get(request.ids["recording_id"])
     store.marked(BUBBLE_UPS).pop(rec.id, None)
     return no_content()
 
@@ -114,5 +107,9 @@ AREA = Area(
         "DeleteBubbleUp": _delete,
         "GetBubbleUps": _list,
         "GetMyNotifications": _notifications,
+    },
+    path_checks={
+        "CreateBubbleUp": {"recording_id": is_recording},
+        "DeleteBubbleUp": {"recording_id": is_recording},
     },
 )

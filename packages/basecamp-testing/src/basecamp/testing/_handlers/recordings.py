@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .._http import FakeResponse, invalid, not_found
+from .._http import FakeResponse, invalid
 from .._store import Record, Store
-from .base import Area, Request, no_content
+from .base import Area, Request, is_recording, no_content
 
 __all__ = ["AREA"]
 
@@ -30,8 +30,6 @@ def _inside(store: Store, rec: Record, ancestor: Record) -> bool:
 
 def _file(store: Store, request: Request) -> FakeResponse:
     rec = store.get(request.ids["recording_id"])
-    if rec.project_id is None or rec.kind == "Project":
-        raise not_found()  # people, pings and projects are not recordings
     parent_id = request.body["parent_id"]
     vault = store.records.get(parent_id) if isinstance(parent_id, int) else None
     if (
@@ -59,4 +57,5 @@ AREA = Area(
         "MoveRecordingToVault": _file,
     },
     path_params={"recording_id": None},
+    path_checks={"MoveRecordingToVault": {"recording_id": is_recording}},
 )

@@ -6,30 +6,23 @@ recording id to when).
 
 from __future__ import annotations
 
-from .._http import FakeResponse, not_found
-from .._store import Record, Store
-from .base import Area, Request, no_content, ok
+from .._http import FakeResponse
+from .._store import Store
+from .base import Area, Request, is_recording, no_content, ok
 
 __all__ = ["AREA", "SPOTLIGHTS"]
 
 SPOTLIGHTS = "spotlights"
 
 
-def _recording(store: Store, request: Request) -> Record:
-    rec = store.get(request.ids["recording_id"])
-    if rec.project_id is None or rec.kind == "Project":
-        raise not_found()  # people, pings and projects are not recordings
-    return rec
-
-
 def _spotlight(store: Store, request: Request) -> FakeResponse:
-    rec = _recording(store, request)
+    rec = store.get(request.ids["recording_id"])
     store.marked(SPOTLIGHTS).setdefault(rec.id, store.now())
     return ok({})
 
 
 def _unspotlight(store: Store, request: Request) -> FakeResponse:
-    rec = _recording(store, request)
+    rec = store.get(request.ids["recording_id"])
     store.marked(SPOTLIGHTS).pop(rec.id, None)
     return no_content()
 
@@ -37,4 +30,8 @@ def _unspotlight(store: Store, request: Request) -> FakeResponse:
 AREA = Area(
     "spotlights",
     handlers={"SpotlightRecording": _spotlight, "UnspotlightRecording": _unspotlight},
+    path_checks={
+        "SpotlightRecording": {"recording_id": is_recording},
+        "UnspotlightRecording": {"recording_id": is_recording},
+    },
 )

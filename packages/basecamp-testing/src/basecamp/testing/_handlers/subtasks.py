@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._http import FakeResponse, invalid, not_found
+from .._http import FakeResponse, invalid
 from .._store import Kind, Record, Store
 from .base import Area, Request, no_content, ok, page
 
@@ -20,13 +20,9 @@ PARENTS = frozenset({"Todo", "Card"})
 """The models a subtask can sit under."""
 
 
-def _parent(store: Store, recording_id: int) -> Record:
-    # The path's recording exists (the pipeline checked); one that takes no subtasks is not
-    # found either, as Basecamp answers for a to-do-only route.
-    rec = store.get(recording_id)
-    if rec.kind not in PARENTS:
-        raise not_found()
-    return rec
+def _takes_subtasks(rec: Record) -> bool:
+    # A recording that takes no subtasks (a message) is not found, as an unknown one is.
+    return rec.kind in PARENTS
 
 
 def _subtask(store: Store, request: Request) -> Record:
@@ -98,12 +94,12 @@ def _get(store: Store, request: Request) -> FakeResponse:
 
 
 def _list(store: Store, request: Request) -> FakeResponse:
-    parent = _parent(store, request.ids["recording_id"])
+    parent = store.get(request.ids["recording_id"])
     return page(store, request, [store.render(r) for r in store.kids(parent.id, "Subtask")])
 
 
 def _create(store: Store, request: Request) -> FakeResponse:
-    parent = _parent(store, request.ids["recording_id"])
+    parent = store.get(request.ids["recording_id"])
     _check_title(request)
     return ok(store.render(create(store, parent, request.body)), 201)
 
@@ -171,5 +167,9 @@ AREA = Area(
         "CompleteSubtask": _complete,
         "UncompleteSubtask": _complete,
         "RepositionSubtask": _reposition,
+    },
+    path_checks={
+        "ListSubtasks": {"recording_id": _takes_subtasks},
+        "CreateSubtask": {"recording_id": _takes_subtasks},
     },
 )

@@ -226,10 +226,14 @@ def _create_copy(store: Store, request: Request) -> FakeResponse:
 # -- templatifications --------------------------------------------------------------------------
 
 
+def _is_template_kind(rec: Record) -> bool:
+    return rec.kind in _TEMPLATE_KINDS
+
+
 def _original(store: Store, request: Request) -> Record:
     rec = store.get(request.ids["recording_id"])
-    if rec.kind not in _TEMPLATE_KINDS or rec.project_id != request.ids["project_id"]:
-        raise not_found()
+    if rec.project_id != request.ids["project_id"]:
+        raise not_found()  # a list or card table of another project
     return rec
 
 
@@ -284,5 +288,9 @@ AREA = Area(
         "CreateTemplateLibraryCopy": _create_copy,
         "CreateTemplatification": _create_templatification,
         "GetTemplatification": _get_templatification,
+    },
+    path_checks={
+        "CreateTemplatification": {"recording_id": _is_template_kind},
+        "GetTemplatification": {"recording_id": _is_template_kind},
     },
 )
