@@ -56,9 +56,12 @@ def test_a_ping_needs_people_who_exist(fake: FakeBasecamp, account: AccountClien
         account.pings.create(user_ids=[])
     with pytest.raises(ValidationError) as unknown:
         account.pings.create(user_ids=[424242])
+    with pytest.raises(ValidationError) as only_me:
+        account.pings.create(user_ids=[fake.me["id"]])
     with pytest.raises(NotFoundError):
         account.pings.get(ping_id=424242)
     assert list(empty.value.errors) == list(unknown.value.errors) == ["user_ids"]
+    assert list(only_me.value.errors) == ["user_ids"]
     assert fake.records("Ping") == []
 
 
@@ -121,6 +124,9 @@ def test_spotlight_and_unspotlight(fake: FakeBasecamp, account: AccountClient) -
         account.recordings.spotlight(recording_id=424242)
     with pytest.raises(NotFoundError):
         account.recordings.spotlight(recording_id=fake.me["id"])  # a person is no recording
+    boost = account.boosts.create(recording_id=todo["id"], content="+1")
+    with pytest.raises(NotFoundError):
+        account.recordings.spotlight(recording_id=boost["id"])  # nor is a boost
 
 
 def test_bubble_ups_are_current_or_scheduled(fake: FakeBasecamp, account: AccountClient) -> None:
@@ -208,6 +214,10 @@ def test_clients_are_enabled_granted_and_revoked(
     granted = result["granted"]
     assert [p["name"] for p in granted] == ["Cleo Client", "Dana Doe"]
     assert granted[1]["client"] is True
+    assert (granted[1]["email_address"], granted[1]["personable_type"]) == (
+        "dana@client.example",
+        "Client",
+    )
     assert "Dana Doe" in [p["name"] for p in account.people.list()]
     again = account.people.update_project_client_access(
         project_id=project["id"], grant=[cleo["id"]], revoke=[granted[1]["id"]]

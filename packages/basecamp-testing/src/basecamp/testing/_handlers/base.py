@@ -178,8 +178,9 @@ def no_content() -> FakeResponse:
 
 
 def is_recording(rec: Record) -> bool:
-    """Whether `rec` is a recording (an item in a project), not a person, ping or project."""
-    return rec.project_id is not None and rec.kind not in ("Project", "TemplateLibrary")
+    """Whether `rec` is a recording: an item in a project's `bucket`, not a person, a ping, a
+    project, a boost or a webhook."""
+    return isinstance(rec.data.get("bucket"), dict)
 
 
 def status_filter(request: Request) -> str:

@@ -45,8 +45,9 @@ def _create(store: Store, request: Request) -> FakeResponse:
     ids = request.body["user_ids"]
     if not isinstance(ids, list) or not ids:
         raise invalid({"user_ids": ["can't be blank"]})
+    ids = list(dict.fromkeys(i for i in ids if i != store.me_id))  # you are in it anyway
     people = store.people(ids)
-    if len(people) != len(ids):
+    if len(people) != len(ids) or not people:
         raise invalid({"user_ids": ["is invalid"]})
     if not request.body.get("new_group"):
         # Without `new_group`, the conversation with exactly these people carries on.
