@@ -223,3 +223,20 @@ def test_a_recording_that_takes_no_subtasks_is_a_404_before_any_field_error(
     board = fake.dock(todo["bucket"]["id"], "message_board")
     message = fake.add_message(board["id"], "No checklists here")
     assert _post(fake, f"/recordings/{message['id']}/subtasks.json", {"title": ""})[0] == 404
+
+
+def test_the_builder_adds_subtasks_under_to_dos_and_cards(fake: FakeBasecamp) -> None:
+    todo = _todo(fake)
+    alice = fake.add_person("Alice Ames")
+    open_one = fake.add_subtask(todo["id"], "Passport", assignee_ids=[alice["id"]])
+    done = fake.add_subtask(todo["id"], "Tickets", due_on="2024-02-01", completed=True)
+    assert (open_one["position"], done["position"]) == (1, 2)
+    assert [p["id"] for p in open_one["assignees"]] == [alice["id"]]
+    assert done["completed"] is True
+    assert done["completion"]["creator"]["id"] == fake.me["id"]
+    shown = fake.record(todo["id"])
+    assert shown is not None
+    assert (shown["subtasks_count"], shown["subtasks_completed_count"]) == (2, 1)
+    # Like the other builders, it refuses a parent that is not there (the fake's own 404).
+    with pytest.raises(Exception, match="404"):
+        fake.add_subtask(fake.me["id"], "Not under a person")
