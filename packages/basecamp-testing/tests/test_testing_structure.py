@@ -147,6 +147,11 @@ def test_registry_refuses_clashes_and_unknown_operations() -> None:
     kind = Kind("Todo", "GetTodo", "todo_id")
     with pytest.raises(ValueError, match="model 'Todo' is declared twice"):
         Registry.build((Area("a", kinds=(kind,)), Area("b", kinds=(kind,))), OPERATIONS)
+    # A path check belongs to the area that handles the operation.
+    checks = {"CreateTodo": {"todolist_id": bool}}
+    with pytest.raises(ValueError, match="area 'x' checks 'CreateTodo', not its own"):
+        Registry.build((one, Area("x", path_checks=checks)), OPERATIONS)
+    assert Registry.build((Area("y", handlers=one.handlers, path_checks=checks),), OPERATIONS)
 
 
 def test_every_operation_an_area_handles_is_in_the_registry() -> None:

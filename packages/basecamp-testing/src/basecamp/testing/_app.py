@@ -230,10 +230,13 @@ class App:
             parsed = decoded
         # Then the records the path names (404), and only then the body's fields (422): an
         # unknown to-do list answers 404 whatever the body holds.
+        checks = self.registry.path_checks.get(op.operation_id, {})
         with self.store.locked():
             for name, value in ids.items():
                 if name in path_kinds:
-                    self.store.get(value, path_kinds[name])
+                    found = self.store.get(value, path_kinds[name])
+                    if name in checks and not checks[name](found):
+                        raise not_found()
         if op.body_kind == "json":
             blank = {
                 p.wire_name: ["can't be blank"]

@@ -24,6 +24,7 @@ from ._handlers import (
     messages,
     people,
     projects,
+    subtasks,
     todos,
     webhooks,
 )
@@ -431,6 +432,26 @@ class FakeBasecamp:
             column = self._store.get(column_id, "CardColumn")
             body = {"title": title, "content": content, "due_on": due_on}
             return self._public(card_tables.create_card(self._store, column, body))
+
+    def add_subtask(
+        self,
+        parent_id: int,
+        title: str,
+        *,
+        due_on: str | None = None,
+        assignee_ids: Iterable[int] = (),
+        completed: bool = False,
+    ) -> dict[str, Any]:
+        """Add a subtask to a to-do or card, last in its checklist."""
+        with self._store.locked():
+            parent = self._store.get(parent_id)
+            if parent.kind not in subtasks.PARENTS:
+                raise not_found()
+            body = {"title": title, "due_on": due_on, "assignee_ids": list(assignee_ids)}
+            rec = subtasks.create(self._store, parent, body)
+            if completed:
+                subtasks.complete(self._store, rec, True)
+            return self._public(rec)
 
     def add_webhook(
         self, project_id: int, payload_url: str, types: Iterable[str] = ()

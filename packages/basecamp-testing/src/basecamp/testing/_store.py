@@ -124,6 +124,9 @@ class Store:
         deliveries: Every webhook delivery made, in order.
         origin: The origin of URLs in `public()` results and webhook payloads.
         me_id: The id of the token's owner (set by the fake once that person exists).
+        marks: What areas note about records beside the records' own fields, by area name:
+            record id to a value, in the order noted (spotlights, bubble-ups, visits). Use
+            `marked`.
     """
 
     def __init__(
@@ -150,6 +153,7 @@ class Store:
         self.deliveries: list[Delivery] = []
         self.origin = origin
         self.me_id = 0
+        self.marks: dict[str, dict[int, Any]] = {}
         self._submit = submit
         self._lock = threading.RLock()
         self._local = _Local()
@@ -213,6 +217,12 @@ class Store:
             self.children.setdefault(rec.parent_id, []).append(rec.id)
         return rec
 
+    def remove(self, rec: Record) -> None:
+        """Delete `rec` for good (for models with no `status` to trash them by)."""
+        del self.records[rec.id]
+        if rec.parent_id is not None:
+            self.children[rec.parent_id].remove(rec.id)
+
     def kids(self, parent_id: int, kind: str, status: str | None = "active") -> list[Record]:
         """The records of model `kind` listed under `parent_id`, with that status (`None`: any)."""
         found = (self.records[i] for i in self.children.get(parent_id, ()))
@@ -229,6 +239,10 @@ class Store:
         siblings.insert(position, rec.id)
         rec.parent_id = parent.id
         rec.data["parent"] = self.parent_ref(parent)
+
+    def marked(self, name: str) -> dict[int, Any]:
+        """The marks named `name` (`spotlights`...): record id to value, oldest first."""
+        return self.marks.setdefault(name, {})
 
     def touch(self, rec: Record) -> None:
         """Set `updated_at` to now."""
@@ -371,6 +385,8 @@ class Store:
         data = copy.deepcopy(rec.data)
         if "comments_count" in data:
             data["comments_count"] = len(self.kids(rec.id, "Comment"))
+        if "boosts_count" in data:
+            data["boosts_count"] = len(self.kids(rec.id, "Boost", None))
         info = self.kinds.get(rec.kind)
         if info is not None and info.render is not None:
             info.render(self, rec, data)

@@ -18,17 +18,19 @@ from urllib.parse import urlencode
 from basecamp import Operation
 
 from .._http import FakeResponse, HttpError, invalid, json_response
-from .._store import Kind, Store
+from .._store import Kind, Record, Store
 
 __all__ = [
     "Area",
     "FieldErrors",
     "Handler",
+    "PathCheck",
     "Registry",
     "Request",
     "generic",
     "generic_record",
     "get_record",
+    "is_recording",
     "no_content",
     "ok",
     "page",
@@ -66,6 +68,8 @@ class Request:
 
 
 Handler = Callable[[Store, Request], FakeResponse]
+PathCheck = Callable[[Record], bool]
+"""Whether a record found for a path parameter is one the operation takes (else 404)."""
 FieldErrors = Callable[[dict[str, list[str]]], HttpError]
 """Turns field errors into the error answer (`invalid`'s 422, or `bad_fields`' bare 400)."""
 
@@ -83,6 +87,9 @@ class Area:
             for a record of any model (`recording_id`).
         field_errors: How its operations answer field errors, the pipeline's blank required
             fields included (default: the 422 of `invalid`).
+        path_checks: Operation id to {path parameter: `PathCheck`}, for a parameter that names
+            a record of any model (`recording_id`) where the operation takes only some: a
+            record it does not take answers 404, before any field error.
     """
 
     name: str
@@ -90,6 +97,7 @@ class Area:
     handlers: Mapping[str, Handler] = field(default_factory=dict)
     path_params: Mapping[str, str | None] = field(default_factory=dict)
     field_errors: FieldErrors = invalid
+    path_checks: Mapping[str, Mapping[str, PathCheck]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +109,14 @@ class Registry:
         handlers: Operation id to handler; an operation not here gets `generic`.
         path_kinds: Path parameter to the model it names (`None`: any record).
         field_errors: Operation id to its field-error answer, where it is not `invalid`.
+        path_checks: Operation id to its path parameters' `PathCheck`s, where it has any.
     """
 
     kinds: Mapping[str, Kind]
     handlers: Mapping[str, Handler]
     path_kinds: Mapping[str, str | None]
     field_errors: Mapping[str, FieldErrors] = field(default_factory=dict)
+    path_checks: Mapping[str, Mapping[str, PathCheck]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, areas: tuple[Area, ...], operations: Mapping[str, Operation]) -> Registry:
@@ -115,6 +125,7 @@ class Registry:
         handlers: dict[str, Handler] = {}
         path_kinds: dict[str, str | None] = {}
         field_errors: dict[str, FieldErrors] = {}
+        path_checks: dict[str, Mapping[str, PathCheck]] = {}
         owner: dict[str, str] = {}
 
         def claim(op_id: str, handler: Handler, area: Area) -> None:
@@ -138,7 +149,11 @@ class Registry:
             for op_id, handler in area.handlers.items():
                 claim(op_id, handler, area)
             path_kinds.update(area.path_params)
-        return cls(kinds, handlers, path_kinds, field_errors)
+            for op_id, checks in area.path_checks.items():
+                if owner.get(op_id) != area.name:
+                    raise ValueError(f"area {area.name!r} checks {op_id!r}, not its own")
+                path_checks[op_id] = checks
+        return cls(kinds, handlers, path_kinds, field_errors, path_checks)
 
     def handler(self, operation_id: str) -> Handler:
         """The handler of an operation (`generic` for one no area models)."""
@@ -160,6 +175,12 @@ def ok(payload: object, status: int = 200) -> FakeResponse:
 def no_content() -> FakeResponse:
     """A 204."""
     return FakeResponse(204)
+
+
+def is_recording(rec: Record) -> bool:
+    """Whether `rec` is a recording: an item in a project's `bucket`, not a person, a ping, a
+    project, a boost or a webhook."""
+    return isinstance(rec.data.get("bucket"), dict)
 
 
 def status_filter(request: Request) -> str:

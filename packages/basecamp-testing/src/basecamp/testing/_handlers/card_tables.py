@@ -7,6 +7,7 @@ from typing import Any
 
 from .._http import FakeResponse, invalid
 from .._store import Kind, Record, Store
+from . import subtasks
 from .base import Area, Request, no_content, ok, page
 
 __all__ = ["AREA", "create_card", "create_column"]
@@ -110,7 +111,7 @@ AREA = Area(
     kinds=(
         Kind("CardTable", "GetCardTable", "card_table_id", render=_render_table),
         Kind("CardColumn", "GetCardColumn", "column_id", render=_render_column),
-        Kind("Card", "GetCard", "card_id", "kanban_card"),
+        Kind("Card", "GetCard", "card_id", "kanban_card", subtasks.render_parent),
     ),
     handlers={
         "CreateCardColumn": _create_column,

@@ -7,6 +7,7 @@ from typing import Any
 
 from .._http import FakeResponse, invalid
 from .._store import Kind, Record, Store
+from . import subtasks
 from .base import Area, Request, no_content, ok, page, status_filter
 
 __all__ = ["AREA", "complete", "create", "create_list"]
@@ -67,6 +68,11 @@ def complete(store: Store, rec: Record, completed: bool) -> None:
         return  # completing twice is a no-op, as in Basecamp (and no second webhook)
     rec.data["completed"] = completed
     rec.data["updated_at"] = store.now()
+    if completed:
+        completion = {"created_at": rec.data["updated_at"], "creator": store.person()}
+        store.set_fields("Todo", rec.data, completion=completion)
+    else:
+        rec.data.pop("completion", None)
     store.emit("completed" if completed else "uncompleted", rec)
 
 
@@ -179,7 +185,7 @@ AREA = Area(
     kinds=(
         Kind("Todoset", "GetTodoset", "todoset_id", render=_render_set),
         Kind("Todolist", "GetTodolistOrGroup", "todolist_id", "todolist", _render_list),
-        Kind("Todo", "GetTodo", "todo_id", "todo"),
+        Kind("Todo", "GetTodo", "todo_id", "todo", subtasks.render_parent),
     ),
     handlers={
         "ListTodolists": _list_lists,
