@@ -71,14 +71,26 @@ typecheck: sync ## mypy --strict over every package's src (generated code includ
 test-unit: sync ## pytest for every package, the tools and the docs, in the workspace environment
 	$(PYTEST) $(wildcard packages/*/tests tools/tests tests)
 
+# The webhooks tests' own tools, and the frameworks its README recipes are tested in (test-only:
+# the package imports none of them). The Redis store is tested in a second environment that adds
+# the `redis` extra; the first proves the client is absent without it.
+WEBHOOKS_TEST_DEPS := --with pytest --with pytest-asyncio --with hypothesis \
+	--with starlette --with fastapi --with uvicorn --with flask --with django --with waitress
+
 .PHONY: test-isolated
 test-isolated: uv ## webhooks and oauth tests in environments with only that package installed
 	UV_PROJECT_ENVIRONMENT=.venvs/webhooks $(UV) run --locked --exact --no-dev --package basecamp-webhooks \
-		--with pytest --with pytest-asyncio --with hypothesis \
-		python tools/assert_absent.py httpx basecamp.services basecamp.oauth basecamp._errors
+		$(WEBHOOKS_TEST_DEPS) \
+		python tools/assert_absent.py httpx redis basecamp.services basecamp.oauth basecamp._errors
 	UV_PROJECT_ENVIRONMENT=.venvs/webhooks $(UV) run --locked --exact --no-dev --package basecamp-webhooks \
-		--with pytest --with pytest-asyncio --with hypothesis \
-		pytest -q -p no:cacheprovider packages/basecamp-webhooks/tests
+		$(WEBHOOKS_TEST_DEPS) \
+		pytest -q -p no:cacheprovider -m "not redis" packages/basecamp-webhooks/tests
+	UV_PROJECT_ENVIRONMENT=.venvs/webhooks-redis $(UV) run --locked --exact --no-dev --package basecamp-webhooks \
+		--extra redis $(WEBHOOKS_TEST_DEPS) \
+		python tools/assert_absent.py httpx basecamp.services basecamp.oauth basecamp._errors
+	UV_PROJECT_ENVIRONMENT=.venvs/webhooks-redis $(UV) run --locked --exact --no-dev --package basecamp-webhooks \
+		--extra redis $(WEBHOOKS_TEST_DEPS) \
+		pytest -q -p no:cacheprovider -m redis packages/basecamp-webhooks/tests
 	UV_PROJECT_ENVIRONMENT=.venvs/oauth $(UV) run --locked --exact --no-dev --package basecamp-oauth \
 		python tools/assert_absent.py basecamp.services basecamp.webhooks respx
 	UV_PROJECT_ENVIRONMENT=.venvs/oauth $(UV) run --locked --exact --no-dev --package basecamp-oauth \
@@ -101,11 +113,18 @@ bump: ## Set every package to VERSION=x.y.z, then refresh the lock
 	$(PYTHON) tools/versions.py bump $(VERSION)
 	$(MAKE) lock
 
-.PHONY: check-wheels
-check-wheels: uv ## Build every wheel; check contents, dependencies, the install matrix and py.typed
+.PHONY: wheels
+wheels: uv ## Build every wheel into dist/
 	rm -rf dist
 	$(UV) build --all-packages --no-sources --wheel --out-dir dist --quiet
+
+.PHONY: check-wheels
+check-wheels: wheels ## Build every wheel; check contents, dependencies, the install matrix and py.typed
 	$(PYTHON) tools/check_dist.py dist
+
+.PHONY: check-typing
+check-typing: sync wheels ## Type-check tests/typing and every README example against the wheels (mypy, Pyright); --verifytypes
+	$(RUN) python tools/check_typing.py dist
 
 .PHONY: bench-smoke
 bench-smoke: sync ## A 10-second run of the benchmark harness, so it keeps working
@@ -129,6 +148,7 @@ test: ## The full gate (what CI runs)
 	$(MAKE) test-unit
 	$(MAKE) test-isolated
 	$(MAKE) check-wheels
+	$(MAKE) check-typing
 	$(MAKE) bench-smoke
 	@echo "make test: all checks passed"
 

@@ -24,7 +24,8 @@ SCENARIOS: dict[int, tuple[str, str]] = {
     6: ("download", "Download 50 MB through two hops"),
     7: ("imports", "Cold import in a fresh interpreter"),
     8: ("webhooks", "Webhook signature verification, 2 KB payload"),
-    9: ("feed", "Following the event feed, 10,000 events"),
+    9: ("webhook_stores", "Webhook deliveries through each dedup store, ASGI on loopback"),
+    10: ("feed", "Following the event feed, 10,000 events"),
 }
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
 README = os.path.join(ROOT, "benchmarks", "README.md")

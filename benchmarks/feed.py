@@ -1,4 +1,4 @@
-"""Scenario 9: following the event feed, 10,000 events in pages of 100, sync and async.
+"""Scenario 10: following the event feed, 10,000 events in pages of 100, sync and async.
 
 SDK: `account.event_feed.follow(since=0, stop_when_idle=True)` with a `MemoryCheckpointStore`,
 counting the events; every page is parsed, checked for id order and checkpointed after it is
@@ -29,7 +29,7 @@ def _row(
 ) -> Row:
     ratio, spread = paired_ratio(sdk, raw)
     return Row(
-        scenario=9,
+        scenario=10,
         case=case,
         value=ratio,
         value_range=spread,
@@ -180,7 +180,7 @@ def run(ctx: Context) -> None:
         stat = Stat.of(growth, "MB")
         ctx.add(
             Row(
-                scenario=9,
+                scenario=10,
                 case=f"follow(), {size} events: peak RSS growth",
                 value=stat.high,
                 unit="MB",

@@ -587,3 +587,128 @@ def test_a_failed_refresh_is_shared_by_the_callers_that_waited_for_it() -> None:
     with pytest.raises(ApiError):
         provider.access_token()
     assert len(calls) == 2
+
+
+# -- token smalls (issue 14): short grants, malformed tokens, the refresh reason ---------------
+
+
+class RotatingEndpoint:
+    """A token endpoint that rotates the refresh token and grants `lifetime` seconds."""
+
+    def __init__(self, lifetime: float) -> None:
+        self.lifetime = lifetime
+        self.refresh_tokens: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.refresh_tokens.append(parse_qs(request.content.decode())["refresh_token"][0])
+        n = len(self.refresh_tokens)
+        body = {"access_token": NEW, "refresh_token": f"rotated-{n}", "expires_in": self.lifetime}
+        return httpx.Response(200, json=body)
+
+
+async def test_a_grant_shorter_than_the_skew_is_refreshed_once_per_call(
+    runner: Runner, api: respx.MockRouter
+) -> None:
+    # The grant lives 30 s, less than the 60 s skew: the fresh token must not count as
+    # "expiring" at once, or every attempt of the call refreshes (and burns a rotating token).
+    rotating = RotatingEndpoint(lifetime=30)
+    now = [NOW]
+    provider = runner.oauth(
+        refresh_token=REFRESH,
+        expires_at=NOW - 1,
+        clock=lambda: now[0],
+        transport=httpx.MockTransport(rotating),
+    )
+    answers = iter([httpx.Response(503), httpx.Response(503), httpx.Response(200, json={})])
+    route = api.route(path="/999/x.json").mock(side_effect=lambda _: next(answers))
+    from basecamp import Config
+
+    account = runner.account(token_provider=provider, config=Config(base_delay=0, max_jitter=0))
+    assert await runner.call(account.get("/x.json")) == {}
+    assert route.call_count == 3
+    assert rotating.refresh_tokens == [REFRESH]
+    # Half the grant's lifetime later, it is refreshed again, with the rotated token.
+    now[0] = NOW + 16
+    assert await runner.call(provider.access_token()) == NEW
+    assert rotating.refresh_tokens == [REFRESH, "rotated-1"]
+
+
+@pytest.mark.parametrize("bad", ["has space", "line\r\nX-Injected: 1", "caf\u00e9"])
+async def test_a_malformed_token_from_the_endpoint_is_an_api_error(
+    runner: Runner, api: respx.MockRouter, bad: str
+) -> None:
+    # The server's fault, not the caller's: never a UsageError (exit 1, "fix your code").
+    token = endpoint(runner, body={"access_token": bad, "expires_in": 3600})
+    provider = runner.oauth(refresh_token=REFRESH, transport=token.transport)
+    with pytest.raises(ApiError, match="not a valid header value") as caught:
+        await runner.call(provider.refresh())
+    assert not isinstance(caught.value, UsageError)
+    assert caught.value.exit_code != 1
+    assert bad not in str(caught.value)
+    # Through a client whose token expired: the same ApiError, nothing sent to the API.
+    route = api.route(path="/999/x.json").respond(200, json={})
+    expired = runner.oauth(refresh_token=REFRESH, expires_at=0, transport=token.transport)
+    with pytest.raises(ApiError, match="not a valid header value") as failed:
+        await runner.call(runner.account(token_provider=expired).get("/x.json"))
+    assert not isinstance(failed.value, UsageError)
+    assert route.call_count == 0
+    # A 401 whose refresh returns a malformed token: an auth error (exit 3), not a usage one.
+    rejected = runner.oauth(refresh_token=REFRESH, transport=token.transport)
+    api.route(path="/999/y.json").respond(401, json={"error": "expired"})
+    with pytest.raises(AuthError) as refused:
+        await runner.call(runner.account(token_provider=rejected).get("/y.json"))
+    assert refused.value.exit_code == 3
+
+
+async def test_a_malformed_refresh_token_from_the_endpoint_is_an_api_error(runner: Runner) -> None:
+    body = {"access_token": NEW, "refresh_token": "two words"}
+    provider = runner.oauth(refresh_token=REFRESH, transport=endpoint(runner, body=body).transport)
+    with pytest.raises(ApiError, match="not a valid header value"):
+        await runner.call(provider.refresh())
+
+
+class ReasonRecorder:
+    """A custom provider that records why the client asked it to refresh."""
+
+    refreshable = True
+
+    def __init__(self) -> None:
+        self.token = "first"
+        self.reasons: list[tuple[str, str | None]] = []
+
+    def access_token(self) -> str:
+        return self.token
+
+    def refresh(self, *, reason: str = "expiring", rejected: str | None = None) -> bool:
+        self.reasons.append((reason, rejected))
+        self.token = "second"
+        return True
+
+
+class AsyncReasonRecorder(ReasonRecorder):
+    async def access_token(self) -> str:  # type: ignore[override]
+        return self.token
+
+    async def refresh(  # type: ignore[override]
+        self, *, reason: str = "expiring", rejected: str | None = None
+    ) -> bool:
+        return ReasonRecorder.refresh(self, reason=reason, rejected=rejected)
+
+
+async def test_the_client_tells_a_provider_why_it_refreshes(
+    runner: Runner, api: respx.MockRouter
+) -> None:
+    provider = AsyncReasonRecorder() if runner.is_async else ReasonRecorder()
+    route = api_accepting("second", api)
+    assert await runner.call(runner.account(token_provider=provider).get("/x.json")) == {"ok": True}
+    assert provider.reasons == [("rejected", "first")]
+    assert route.call_count == 2
+
+
+def test_the_reason_is_part_of_the_protocol() -> None:
+    import inspect
+
+    for protocol in (TokenProvider, AsyncTokenProvider):
+        params = inspect.signature(protocol.refresh).parameters
+        assert params["reason"].kind is inspect.Parameter.KEYWORD_ONLY
+        assert params["rejected"].default is None

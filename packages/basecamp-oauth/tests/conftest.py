@@ -266,3 +266,91 @@ class FakeBrowser:
 @pytest.fixture
 def browser() -> FakeBrowser:
     return FakeBrowser()
+
+
+# -- a scripted authorization server on 127.0.0.1, for discovery and the device flow -----------
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    form: dict[str, list[str]]
+    headers: dict[str, str]
+
+
+@dataclass
+class ScriptedServer:
+    """Answers each `(method, path)` with the next scripted reply (the last one repeats).
+
+    `json_reply` and `reply` build answers; `seen` records every request (form fields as lists,
+    so repeated `resource` parameters show).
+    """
+
+    base_url: str = ""
+    routes: dict[tuple[str, str], list[tuple[int, dict[str, str], bytes]]] = field(
+        default_factory=dict
+    )
+    seen: list[Seen] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def route(self, method: str, path: str, *answers: tuple[int, dict[str, str], bytes]) -> None:
+        self.routes[(method, path)] = list(answers)
+
+    def requests(self, path: str) -> list[Seen]:
+        return [s for s in self.seen if s.path == path]
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+        parts = urlsplit(handler.path)
+        length = int(handler.headers.get("Content-Length", "0"))
+        body = handler.rfile.read(length).decode() if length else ""
+        seen = Seen(
+            handler.command,
+            parts.path,
+            parse_qs(parts.query),
+            parse_qs(body),
+            {k.lower(): v for k, v in handler.headers.items()},
+        )
+        with self.lock:
+            self.seen.append(seen)
+            answers = self.routes.get((handler.command, parts.path))
+            if not answers:
+                return 404, {"Content-Type": "application/json"}, b'{"error":"not_found"}'
+            return answers.pop(0) if len(answers) > 1 else answers[0]
+
+
+def json_reply(status: int, data: object, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    return status, {"Content-Type": "application/json", **headers}, json.dumps(data).encode()
+
+
+@pytest.fixture
+def scripted() -> Iterator[ScriptedServer]:
+    fake = ScriptedServer()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _serve(self) -> None:
+            status, headers, body = fake.handle(self)
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = _serve
+        do_POST = _serve
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

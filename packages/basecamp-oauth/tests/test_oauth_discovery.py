@@ -66,7 +66,11 @@ def test_issuer_with_a_path_uses_the_inserted_well_known(shell, kit: ModuleType)
         ({"issuer": "https://auth.example.com/"}, "issuer does not match"),
         ({"issuer": None}, "issuer does not match"),
         ({"token_endpoint": None}, "no token_endpoint"),
-        ({"authorization_endpoint": None}, "no authorization_endpoint"),
+        # A server with neither endpoint cannot sign anyone in (device-only servers are fine).
+        (
+            {"authorization_endpoint": None, "device_authorization_endpoint": None},
+            "no authorization_endpoint",
+        ),
         ({"token_endpoint": "http://auth.example.com/token"}, "token_endpoint is not an https"),
         ({"token_endpoint": 7}, "token_endpoint is not a non-empty string"),
         ({"device_authorization_endpoint": "ftp://x/y"}, "device_authorization_endpoint"),

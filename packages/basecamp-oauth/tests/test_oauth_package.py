@@ -81,3 +81,105 @@ def test_errors_extend_core() -> None:
     assert issubclass(oauth.OAuthRejectedError, AuthError)
     assert issubclass(oauth.OAuthTimeoutError, AuthError)
     assert oauth.LAUNCHPAD_BASE_URL == "https://launchpad.37signals.com"
+
+
+def _loaded_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return set(result.stdout.split())
+
+
+def test_import_loads_nothing_until_a_name_is_used() -> None:
+    loaded = _loaded_after("import basecamp.oauth")
+    assert {m for m in loaded if m.startswith(("httpx", "httpcore", "asyncio"))} == set()
+    assert {m for m in loaded if m.startswith("basecamp.")} == {"basecamp.oauth"}
+
+
+def test_a_first_discovery_loads_only_what_it_needs() -> None:
+    loaded = _loaded_after("from basecamp.oauth import discover_launchpad")
+    unneeded = {
+        "asyncio",  # a sync program never pays for the async shell
+        "httpcore._sync.connection_pool",  # core's deadline transport loads on the first request
+        "basecamp.oauth._async.discovery",
+        "basecamp.oauth._sync.flows",
+        "basecamp.oauth._sync.device",
+        "basecamp.oauth._sync.loopback",
+        "basecamp.oauth._loopback",
+        "basecamp.oauth._token",
+        "basecamp.oauth._pkce",
+        "basecamp._sync.auth",
+        "basecamp._async.auth",
+    }
+    assert loaded & unneeded == set()
+    assert "basecamp.oauth._sync.discovery" in loaded
+
+
+def test_dir_lists_the_public_names_before_they_load() -> None:
+    code = "import basecamp.oauth as o; print(' '.join(n for n in dir(o) if not n.startswith('_')))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert set(result.stdout.split()) == set(oauth.__all__)
+
+
+def _imports(path: Path) -> list[tuple[int, str | None, list[str]]]:
+    """Every import in a module, wherever it is (function bodies and TYPE_CHECKING too)."""
+    import ast
+
+    found: list[tuple[int, str | None, list[str]]] = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            found.append((node.level, node.module, [a.name for a in node.names]))
+        elif isinstance(node, ast.Import):
+            found += [(0, a.name, []) for a in node.names]
+    return found
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_core_is_reached_only_through_its_public_names_and_the_transport_api() -> None:
+    allowed = {"basecamp", "basecamp._transport_api"}
+    for path in (SRC / "basecamp" / "oauth").rglob("*.py"):
+        for level, module, _ in _imports(path):
+            if (
+                level == 0
+                and module
+                and module.startswith("basecamp")
+                and not module.startswith("basecamp.oauth")
+            ):
+                assert module in allowed, f"{path.name} imports {module}"
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    modules = {_module_name(p): p for p in (SRC / "basecamp" / "oauth").rglob("*.py")}
+    edges: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for level, module, names in _imports(path):
+            if level:
+                base = package.split(".")[: len(package.split(".")) - level + 1]
+                target = ".".join(base + ([module] if module else []))
+            else:
+                target = module or ""
+            for candidate in (target, *(f"{target}.{n}" for n in names)):
+                if candidate in modules and candidate != name:
+                    edges[name].add(candidate)
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, stack = set(), [start]
+        while stack:
+            current = stack.pop()
+            if current == goal:
+                return True
+            if current not in seen:
+                seen.add(current)
+                stack += edges[current]
+        return False
+
+    cycles = sorted((a, b) for a in edges for b in edges[a] if reaches(b, a))
+    assert cycles == []

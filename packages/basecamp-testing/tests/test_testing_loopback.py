@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import httpx
@@ -59,10 +60,16 @@ def test_pagination_follows_absolute_links(fake: FakeBasecamp, client: Client, u
 
 
 def test_downloads_take_two_hops_and_storage_sees_no_token(
-    fake: FakeBasecamp, client: Client
+    fake: FakeBasecamp, client: Client, url: str
 ) -> None:
     assert fake.seeded is not None
-    result = client.for_account(fake.account_id).uploads.download(upload_id=fake.seeded.upload_id)
+    account = client.for_account(fake.account_id)
+    upload = account.uploads.get(upload_id=fake.seeded.upload_id)
+    # Basecamp's storage host, as Basecamp answers; the fake serves its path on its own origin
+    # (where the SDK sends a Basecamp-host URL once it maps them onto `base_url`).
+    storage = urlsplit(upload["download_url"])
+    assert f"{storage.scheme}://{storage.netloc}" == "https://storage.3.basecamp.com"
+    result = account.download_url(f"{url}{storage.path}")
     assert result.body == fake.seeded.upload_bytes
     assert result.filename == "launch-brief.txt"
     hop1, hop2 = fake.requests[-2:]
@@ -159,15 +166,18 @@ def test_inspection_urls_are_on_the_serving_origin() -> None:
         upload_id = fake.seeded.upload_id
         # Before any request or server: the transports' origin, the SDK's default base URL.
         assert fake.origin == "https://3.basecampapi.com"
-        assert fake.record(upload_id)["download_url"].startswith(fake.origin)  # type: ignore[index]
+        download_url = fake.record(upload_id)["download_url"]  # type: ignore[index]
+        # Never rewritten: an upload's download URL is on Basecamp's storage host, as in Basecamp.
+        assert download_url.startswith(f"https://storage.3.basecamp.com/{fake.account_id}/blobs/")
         with fake.serve() as url:
             assert fake.origin == url
             upload = fake.record(upload_id)
             assert upload is not None
             assert upload["url"] == f"{url}/{fake.account_id}/uploads/{upload_id}"
-            # The inspected download URL works as is: hop 1 redirects, hop 2 serves the bytes.
+            assert upload["download_url"] == download_url
+            # Its path works on the server: hop 1 redirects, hop 2 serves the bytes.
             headers = {"Authorization": f"Bearer {fake.token}"}
-            hop = httpx.get(upload["download_url"], headers=headers)
+            hop = httpx.get(url + urlsplit(download_url).path, headers=headers)
             assert hop.status_code == 302
             assert httpx.get(hop.headers["location"]).content == fake.seeded.upload_bytes
             everything = [fake.state, fake.records("Todo"), fake.projects(), fake.webhooks()]

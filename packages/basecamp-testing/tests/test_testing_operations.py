@@ -41,6 +41,15 @@ class _Sink:
         self.bodies.append(raw_body)
 
 
+def _post(fake: FakeBasecamp, path: str, fields: dict[str, Any]) -> Any:
+    """Create something through the API (for what the fake has no builder for)."""
+    url = f"{DEFAULT_BASE_URL}/{fake.account_id}{path}"
+    headers = {"Authorization": "Bearer t", "Content-Type": "application/json"}
+    response = fake.handle("POST", url, headers, json.dumps(fields).encode())
+    assert 200 <= response.status < 300, (path, response.status, response.body)
+    return response.json() if response.body else None
+
+
 def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
     """A fake with one of each stateful record, and the ids to call operations with."""
     fake = FakeBasecamp(webhook_delivery="sync")
@@ -65,13 +74,31 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
     fake.add_comment(todo["id"], "On the to-do")
     fake.add_todo(other_list["id"], "Overdue", due_on="2024-01-01", assignee_ids=[fake.me["id"]])
     fake.add_todo(other_list["id"], "Done", completed=True)
-    for path, fields in (
-        (f"/todolists/{todolist['id']}/groups.json", {"name": "Group"}),
-        (f"/vaults/{vault['id']}/vaults.json", {"title": "Folder"}),
+    alice = fake.add_person("Alice Ames")
+    clients = [fake.add_person(name, client=True) for name in ("Cleo Client", "Carl Client")]
+    made: dict[str, Any] = {}
+    for name, path, fields in (
+        ("group", f"/todolists/{todolist['id']}/groups.json", {"name": "Group"}),
+        ("folder", f"/vaults/{vault['id']}/vaults.json", {"title": "Folder"}),
+        ("subtask", f"/recordings/{todo['id']}/subtasks.json", {"title": "Subtask"}),
+        ("ping", "/circles.json", {"user_ids": [alice["id"]]}),
+        ("embed", "/embeds.json", {"url": "https://example.com/one"}),
+        ("visit", f"/projects/{project['id']}/recent_visit.json", {}),
+        ("bubble_up", f"/recordings/{todo['id']}/bubble_up.json", {}),
+        ("boost", f"/recordings/{todo['id']}/boosts.json", {"content": "+1"}),
+        ("template", "/template_library/todolists.json", {"name": "Template"}),
+        (
+            "templatification",
+            f"/buckets/{project['id']}/recordings/{todolist['id']}/templatifications.json",
+            {},
+        ),
     ):
-        url = f"{DEFAULT_BASE_URL}/{fake.account_id}{path}"
-        headers = {"Authorization": "Bearer t", "Content-Type": "application/json"}
-        assert fake.handle("POST", url, headers, json.dumps(fields).encode()).status == 201
+        made[name] = _post(fake, path, fields)
+    copy = {
+        "template_recording_id": made["template"]["id"],
+        "destination_project_id": project["id"],
+    }
+    made["library_copy"] = _post(fake, "/template_library/copies.json", copy)
     ids = {
         "project_id": project["id"],
         "todoset_id": todoset["id"],
@@ -94,6 +121,12 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
         "questionnaire_id": fake.dock(project["id"], "questionnaire")["id"],
         "inbox_id": fake.dock(project["id"], "inbox")["id"],
         "recording_id": todo["id"],
+        "subtask_id": made["subtask"]["id"],
+        "ping_id": made["ping"]["id"],
+        "sgid": made["embed"]["sgid"],
+        "copy_id": made["library_copy"]["id"],
+        "boost_id": made["boost"]["id"],
+        "templatification_id": made["templatification"]["id"],
     }
     # Body values that must name real things.
     body: dict[str, Any] = {
@@ -103,7 +136,31 @@ def _world() -> tuple[FakeBasecamp, dict[str, Any]]:
         "types": ["Todo"],
         "assignee_ids": [fake.me["id"]],
     }
-    return fake, {"path": ids, "body": body, "move_column": columns[1]}
+    # Values one operation needs (its sample would name nothing real, or be invalid).
+    by_operation: dict[str, dict[str, Any]] = {
+        "CreateEmbed": {"url": "https://example.com/two"},
+        "CreatePing": {"user_ids": [alice["id"]]},
+        "CreateTemplateLibraryCopy": {
+            "template_recording_id": made["template"]["id"],
+            "destination_project_id": project["id"],
+            "destination_parent_id": todoset["id"],
+        },
+        "CreateTemplatification": {"recording_id": todolist["id"]},
+        "GetTemplatification": {"recording_id": todolist["id"]},
+        "MoveRecordingToVault": {"recording_id": upload["id"], "parent_id": made["folder"]["id"]},
+        "UpdateProjectClientAccess": {
+            "grant": [clients[0]["id"]],
+            "revoke": [clients[1]["id"]],
+            "create": [{"email_address": "new@example.com", "name": "New Client"}],
+        },
+        "UpdateProjectWallpaper": {"filename": "wall.png", "content_type": "image/png"},
+    }
+    return fake, {
+        "path": ids,
+        "body": body,
+        "move_column": columns[1],
+        "by_operation": by_operation,
+    }
 
 
 # The feeds refuse made-up positions and filters (400), as the API does: these call them with
@@ -131,7 +188,9 @@ def _kwargs(case: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
     for param in op.params:
         if param.name not in kwargs:
             continue
-        if param.location == "path" and param.name in world["path"]:
+        if param.name in world["by_operation"].get(op.operation_id, {}):
+            kwargs[param.name] = world["by_operation"][op.operation_id][param.name]
+        elif param.location == "path" and param.name in world["path"]:
             kwargs[param.name] = world["path"][param.name]
         elif param.location == "body" and param.name in world["body"]:
             kwargs[param.name] = world["body"][param.name]

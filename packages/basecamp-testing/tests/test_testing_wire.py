@@ -7,6 +7,7 @@ import hmac
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -101,14 +102,33 @@ def test_blank_required_strings_are_422(fake: FakeBasecamp, content: str) -> Non
 
 
 def test_every_blank_required_field_is_listed(fake: FakeBasecamp) -> None:
+    schedule = fake.dock(fake.seeded.project_id, "schedule")  # type: ignore[union-attr]
+    path = f"/schedules/{schedule['id']}/entries.json"
+    response = _call(fake, "POST", path, b'{"summary": " ", "starts_at": null}')
+    assert response.status == 422
+    assert response.json() == {
+        "error": "Summary can't be blank",
+        "errors": {
+            "summary": ["can't be blank"],
+            "starts_at": ["can't be blank"],
+            "ends_at": ["can't be blank"],
+        },
+    }
+
+
+def test_webhook_endpoints_answer_field_errors_as_a_bare_400(fake: FakeBasecamp) -> None:
+    # As Basecamp's webhook endpoints do: no `error`, just the field map (the URL's is `url`).
     assert fake.seeded is not None
     path = f"/buckets/{fake.seeded.project_id}/webhooks.json"
     response = _call(fake, "POST", path, b'{"payload_url": " ", "types": null}')
-    assert response.status == 422
-    assert response.json()["errors"] == {  # type: ignore[index]
-        "payload_url": ["can't be blank"],
-        "types": ["can't be blank"],
-    }
+    assert response.status == 400
+    assert response.json() == {"url": ["can't be blank"], "types": ["can't be blank"]}
+    hook = fake.add_webhook(fake.seeded.project_id, "https://hooks.example/x")
+    update = _call(fake, "PUT", f"/webhooks/{hook['id']}", {"payload_url": "nope"})
+    assert update.status == 400
+    assert update.json() == {"url": ["is invalid"]}
+    bad_types = _call(fake, "PUT", f"/webhooks/{hook['id']}", {"types": "Todo"})
+    assert bad_types.json() == {"types": ["must be a list of recording types"]}
 
 
 def test_an_empty_string_is_a_value_where_the_api_says_so(fake: FakeBasecamp) -> None:
@@ -194,11 +214,18 @@ def test_todo_lifecycle(fake: FakeBasecamp) -> None:
 def test_uploads_download_in_two_hops(fake: FakeBasecamp) -> None:
     assert fake.seeded is not None
     upload = _call(fake, "GET", f"/uploads/{fake.seeded.upload_id}").json()
-    first = fake.handle("GET", upload["download_url"], AUTH)  # type: ignore[index]
+    download_url: str = upload["download_url"]  # type: ignore[index]
+    # On Basecamp's storage host, whatever origin asked, as Basecamp answers...
+    key = download_url.split("/blobs/")[1].split("/")[0]
+    assert download_url == (
+        f"https://storage.3.basecamp.com/{fake.account_id}/blobs/{key}/download/launch-brief.txt"
+    )
+    # ...and its path is served on the fake's own origin, where the SDK sends it.
+    first = fake.handle("GET", ORIGIN + urlsplit(download_url).path, AUTH)
     assert first.status == 302
     location = first.header("location")
     assert location is not None
-    assert "/_storage/" in location
+    assert location.startswith(f"{ORIGIN}/_storage/{key}/")
     assert "sig=" in location
     assert "expires=" in location
     # Storage wants no token: one is refused (a token leak would show), none is served.
@@ -324,10 +351,13 @@ def test_webhooks_never_leave_loopback(fake: FakeBasecamp) -> None:
     assert "loopback" in fake.deliveries[-1].error
 
 
-def test_invalid_payload_urls_are_422(fake: FakeBasecamp) -> None:
+def test_invalid_payload_urls_are_a_bare_400(fake: FakeBasecamp) -> None:
     assert fake.seeded is not None
     path = f"/buckets/{fake.seeded.project_id}/webhooks.json"
-    assert _call(fake, "POST", path, {"payload_url": "not a url", "types": []}).status == 422
+    response = _call(fake, "POST", path, {"payload_url": "not a url", "types": []})
+    assert response.status == 400
+    assert response.json() == {"url": ["is invalid"]}
+    assert fake.webhooks() == []  # nothing was subscribed
 
 
 def test_requests_are_recorded_without_the_token(fake: FakeBasecamp) -> None:

@@ -216,3 +216,91 @@ def test_event_from_payload_rejects_bad_shapes(payload: dict[str, object]) -> No
 def test_event_from_payload_rejects_non_dict() -> None:
     with pytest.raises(WebhookPayloadError):
         WebhookEvent.from_payload([])  # type: ignore[arg-type]
+
+
+# -- the mapping view (the contract's `event["kind"]`, `event["recording"]["title"]`) ----------
+
+
+def test_event_reads_like_the_decoded_json() -> None:
+    payload: dict[str, object] = {
+        "id": 7,
+        "kind": "message_created",
+        "recording": {"id": 5, "type": "Message", "title": "Hello", "bucket": {"id": 3}},
+        "creator": {"id": 2, "name": "Ann"},
+        "details": {},
+        "copy": {"id": 9},
+        "extra": [1, 2],
+    }
+    event = WebhookEvent.from_payload(payload)
+    assert event["kind"] == "message_created"
+    assert event["recording"]["title"] == "Hello"
+    assert event.recording["title"].upper() == "HELLO"
+    assert event["creator"]["name"] == "Ann"
+    assert event["copy"]["id"] == 9
+    assert event["extra"] == [1, 2]
+    assert event.get("details") == {}
+    assert event.get("missing") is None
+    assert event.get("missing", 0) == 0
+    assert "id" in event and "missing" not in event
+    assert dict(event) == payload
+    assert list(event) == list(payload)
+    assert len(event) == len(payload)
+    assert list(event.keys()) == list(payload)
+    assert list(event.items()) == list(payload.items())
+    assert list(event.values()) == list(payload.values())
+    with pytest.raises(KeyError):
+        event["missing"]
+    # ... and the typed attributes still work.
+    assert (event.kind, event.recording_id, event.bucket_id) == ("message_created", 5, 3)
+
+
+def test_event_is_a_mapping() -> None:
+    from collections.abc import Mapping
+
+    event = WebhookEvent.from_payload({"id": 1, "kind": "todo_created"})
+    assert isinstance(event, Mapping)
+    assert {**event} == {"id": 1, "kind": "todo_created"}
+
+
+def test_event_mapping_is_immutable() -> None:
+    event = WebhookEvent.from_payload({"id": 1, "kind": "todo_created"})
+    with pytest.raises(TypeError):
+        event["kind"] = "other"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        del event["kind"]  # type: ignore[attr-defined]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        event.raw = {}  # type: ignore[misc]
+
+
+def test_event_built_by_hand_shows_its_fields_as_a_mapping() -> None:
+    event = WebhookEvent(id=3, kind="todo_created", recording={"id": 1})  # type: ignore[typeddict-item]
+    assert event["kind"] == "todo_created"
+    assert event["id"] == 3
+    assert event["recording"] == {"id": 1}
+    assert "created_at" not in event
+    assert event.raw["kind"] == "todo_created"
+
+
+def test_contract_style_handlers_run_unchanged() -> None:
+    # Handlers written as the single-wheel SDK's README shows them: untyped, subscripting.
+    seen: list[str] = []
+
+    def handle_todos(event):  # type: ignore[no-untyped-def]
+        seen.append(f"Todo event: {event['kind']}")
+
+    def handle_message(event):  # type: ignore[no-untyped-def]
+        seen.append(f"New message: {event['recording']['title']}")
+
+    def log_events(event, next_fn):  # type: ignore[no-untyped-def]
+        seen.append(f"Processing: {event['kind']}")
+        return next_fn()
+
+    receiver = WebhookReceiver(secret=None, insecure_skip_verification=True)
+    receiver.on("todo_*", handle_todos).on("message_created", handle_message)
+    receiver.on_any(lambda event: seen.append(f"Event: {event['kind']}"))
+    receiver.use(log_events)
+    body = b'{"id": 1, "kind": "message_created", "recording": {"title": "Hi"}}'
+    result = receiver.handle_request(raw_body=body, headers={"X-Other": "1"})
+    assert result.handled
+    assert seen == ["Processing: message_created", "New message: Hi", "Event: message_created"]
+    assert receiver.handle_request(raw_body=body, headers={}).duplicate

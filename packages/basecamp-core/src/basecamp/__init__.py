@@ -24,7 +24,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ._async.account import AsyncAccountClient
     from ._async.auth import AsyncOAuthTokenProvider, AsyncStaticTokenProvider
-    from ._async.client import AsyncClient, AuthorizationInfo
+    from ._async.client import (
+        AsyncClient,
+        AuthorizationAccount,
+        AuthorizationIdentity,
+        AuthorizationInfo,
+    )
     from ._async.pager import AsyncPager
     from ._auth import AsyncTokenProvider, AuthStrategy, BearerAuth, TokenProvider
     from ._config import Config
@@ -68,6 +73,8 @@ __all__ = [
     "DownloadResult",
     "DownloadInfo",
     "AuthorizationInfo",
+    "AuthorizationIdentity",
+    "AuthorizationAccount",
     "JSON",
     # auth
     "AuthStrategy",
@@ -99,63 +106,65 @@ __all__ = [
     "__version__",
 ]
 
-# name -> module (relative, so a vendored copy under another package name still works)
-_LAZY = {
-    "Client": "._sync.client",
-    "AccountClient": "._sync.account",
-    "Pager": "._sync.pager",
-    "AsyncClient": "._async.client",
-    "AsyncAccountClient": "._async.account",
-    "AsyncPager": "._async.pager",
-    "Config": "._config",
-    "ListResult": "._pagination",
-    "ListMeta": "._pagination",
-    "DownloadResult": "._download",
-    "DownloadInfo": "._download",
-    "AuthorizationInfo": "._async.client",
-    "JSON": "._response",
-    "Operation": "._operation",
-    "Param": "._operation",
-    "RetrySettings": "._operation",
-    "__version__": "._version",
-    "StaticTokenProvider": "._sync.auth",
-    "OAuthTokenProvider": "._sync.auth",
-    "AsyncStaticTokenProvider": "._async.auth",
-    "AsyncOAuthTokenProvider": "._async.auth",
-    **dict.fromkeys(
-        ("AuthStrategy", "BearerAuth", "TokenProvider", "AsyncTokenProvider"), "._auth"
-    ),
-    **dict.fromkeys(
-        (
-            "BasecampError",
-            "ErrorCode",
-            "ExitCode",
-            "UsageError",
-            "NotFoundError",
-            "AuthError",
-            "ForbiddenError",
-            "RateLimitError",
-            "NetworkError",
-            "ApiError",
-            "AmbiguousError",
-            "ValidationError",
-            "LimitExceededError",
+# Checkers see only the imports above: a misspelled name is an error, not an `object`.
+if not TYPE_CHECKING:
+    # name -> module (relative, so a vendored copy under another package name still works)
+    _LAZY = {
+        "Client": "._sync.client",
+        "AccountClient": "._sync.account",
+        "Pager": "._sync.pager",
+        "AsyncClient": "._async.client",
+        "AsyncAccountClient": "._async.account",
+        "AsyncPager": "._async.pager",
+        "Config": "._config",
+        "ListResult": "._pagination",
+        "ListMeta": "._pagination",
+        "DownloadResult": "._download",
+        "DownloadInfo": "._download",
+        **dict.fromkeys(
+            ("AuthorizationInfo", "AuthorizationIdentity", "AuthorizationAccount"), "._async.client"
         ),
-        "._errors",
-    ),
-}
+        "JSON": "._response",
+        "Operation": "._operation",
+        "Param": "._operation",
+        "RetrySettings": "._operation",
+        "__version__": "._version",
+        "StaticTokenProvider": "._sync.auth",
+        "OAuthTokenProvider": "._sync.auth",
+        "AsyncStaticTokenProvider": "._async.auth",
+        "AsyncOAuthTokenProvider": "._async.auth",
+        **dict.fromkeys(
+            ("AuthStrategy", "BearerAuth", "TokenProvider", "AsyncTokenProvider"), "._auth"
+        ),
+        **dict.fromkeys(
+            (
+                "BasecampError",
+                "ErrorCode",
+                "ExitCode",
+                "UsageError",
+                "NotFoundError",
+                "AuthError",
+                "ForbiddenError",
+                "RateLimitError",
+                "NetworkError",
+                "ApiError",
+                "AmbiguousError",
+                "ValidationError",
+                "LimitExceededError",
+            ),
+            "._errors",
+        ),
+    }
 
+    def __getattr__(name: str) -> object:
+        module_name = _LAZY.get(name)
+        if module_name is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from importlib import import_module
 
-def __getattr__(name: str) -> object:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
+        value = getattr(import_module(module_name, __name__), name)
+        globals()[name] = value
+        return value
 
-    value = getattr(import_module(module_name, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(__all__))

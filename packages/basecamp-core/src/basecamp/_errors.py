@@ -106,8 +106,15 @@ class BasecampError(Exception):
 
     code: ErrorCode = ErrorCode.API_ERROR
     exit_code: ExitCode = ExitCode.API
-    default_message = "The Basecamp API request failed."
-    default_retryable = False
+    default_message: str = "The Basecamp API request failed."
+    default_retryable: bool = False
+
+    message: str
+    hint: str | None
+    http_status: int | None
+    retryable: bool
+    retry_after: float | None
+    request_id: str | None
 
     def __init__(
         self,

@@ -41,6 +41,8 @@ class ListResult(list[T], Generic[T]):
 
     __slots__ = ("meta",)
 
+    meta: ListMeta
+
     def __init__(self, items: list[T] | tuple[T, ...] = (), meta: ListMeta | None = None) -> None:
         super().__init__(items)
         self.meta = meta or ListMeta()

@@ -11,7 +11,7 @@ import time
 from collections.abc import AsyncIterator
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from typing import TypedDict, cast
+from typing import Self, TypedDict, cast
 from urllib.parse import urlencode
 
 import httpx
@@ -36,20 +36,50 @@ from ..hooks import (
     safe_call,
 )
 from .account import AsyncAccountClient
-from .auth import AsyncOAuthTokenProvider, AsyncStaticTokenProvider
+from .auth import AsyncStaticTokenProvider
 from .body import read_capped
 
-__all__ = ["AsyncAuthorization", "AsyncClient", "AuthorizationInfo", "Reply"]
+__all__ = [
+    "AsyncAuthorization",
+    "AsyncClient",
+    "AuthorizationAccount",
+    "AuthorizationIdentity",
+    "AuthorizationInfo",
+    "Reply",
+]
 
 DEFAULT_USER_AGENT = f"basecamp-python/{__version__} (+https://pypi.org/project/basecamp-sdk/)"
 
 
-class AuthorizationInfo(TypedDict, total=False):
+class AuthorizationIdentity(TypedDict):
+    """The person a token belongs to, in `AuthorizationInfo["identity"]`."""
+
+    id: int
+    first_name: str
+    last_name: str
+    email_address: str
+
+
+class AuthorizationAccount(TypedDict):
+    """One account a token reaches, in `AuthorizationInfo["accounts"]`.
+
+    `id` goes straight to `client.for_account(...)`. `product` is `"bc3"` for Basecamp 3 and 4
+    (the accounts this SDK speaks to); Launchpad also lists other 37signals products.
+    """
+
+    product: str
+    id: int
+    name: str
+    href: str
+    app_href: str
+
+
+class AuthorizationInfo(TypedDict):
     """Launchpad's `authorization.json`: who the token belongs to and which accounts it reaches."""
 
     expires_at: str
-    identity: dict[str, object]
-    accounts: list[dict[str, object]]
+    identity: AuthorizationIdentity
+    accounts: list[AuthorizationAccount]
 
 
 class AsyncClient:
@@ -94,7 +124,7 @@ class AsyncClient:
             token_provider = AsyncStaticTokenProvider(check_token(access_token))
         self._provider = token_provider
         self._auth = auth
-        self.config = config or Config()
+        self.config: Config = config or Config()
         self._retry_policy = RetryPolicy.from_config(self.config)
         self._hooks = hooks
         agent = DEFAULT_USER_AGENT
@@ -160,7 +190,7 @@ class AsyncClient:
         self._storage_gate.close()
         await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(
@@ -198,14 +228,10 @@ class AsyncClient:
         try:
             if provider is None or not provider.refreshable:
                 replaced = False
-            elif isinstance(provider, AsyncOAuthTokenProvider):
-                # Decided under the provider's lock, so two threads that were refused the same
-                # token cannot both refresh it.
-                replaced = await provider.refresh(rejected=used)
-            elif used is not None and await provider.access_token() != used:
-                replaced = True
             else:
-                replaced = await provider.refresh()
+                # The provider decides, under its own lock, whether `used` is still its token,
+                # so two threads that were refused the same token cannot both refresh it.
+                replaced = await provider.refresh(reason="rejected", rejected=used)
         except BasecampError as exc:
             return cycle.refresh_failed(exc)
         return cycle.refreshed(replaced)

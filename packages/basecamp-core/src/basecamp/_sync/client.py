@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from typing import TypedDict, cast
+from typing import Self, TypedDict, cast
 from urllib.parse import urlencode
 
 import httpx
@@ -34,20 +34,50 @@ from ..hooks import (
     safe_call,
 )
 from .account import AccountClient
-from .auth import OAuthTokenProvider, StaticTokenProvider
+from .auth import StaticTokenProvider
 from .body import read_capped
 
-__all__ = ["Authorization", "Client", "AuthorizationInfo", "Reply"]
+__all__ = [
+    "Authorization",
+    "Client",
+    "AuthorizationAccount",
+    "AuthorizationIdentity",
+    "AuthorizationInfo",
+    "Reply",
+]
 
 DEFAULT_USER_AGENT = f"basecamp-python/{__version__} (+https://pypi.org/project/basecamp-sdk/)"
 
 
-class AuthorizationInfo(TypedDict, total=False):
+class AuthorizationIdentity(TypedDict):
+    """The person a token belongs to, in `AuthorizationInfo["identity"]`."""
+
+    id: int
+    first_name: str
+    last_name: str
+    email_address: str
+
+
+class AuthorizationAccount(TypedDict):
+    """One account a token reaches, in `AuthorizationInfo["accounts"]`.
+
+    `id` goes straight to `client.for_account(...)`. `product` is `"bc3"` for Basecamp 3 and 4
+    (the accounts this SDK speaks to); Launchpad also lists other 37signals products.
+    """
+
+    product: str
+    id: int
+    name: str
+    href: str
+    app_href: str
+
+
+class AuthorizationInfo(TypedDict):
     """Launchpad's `authorization.json`: who the token belongs to and which accounts it reaches."""
 
     expires_at: str
-    identity: dict[str, object]
-    accounts: list[dict[str, object]]
+    identity: AuthorizationIdentity
+    accounts: list[AuthorizationAccount]
 
 
 class Client:
@@ -92,7 +122,7 @@ class Client:
             token_provider = StaticTokenProvider(check_token(access_token))
         self._provider = token_provider
         self._auth = auth
-        self.config = config or Config()
+        self.config: Config = config or Config()
         self._retry_policy = RetryPolicy.from_config(self.config)
         self._hooks = hooks
         agent = DEFAULT_USER_AGENT
@@ -158,7 +188,7 @@ class Client:
         self._storage_gate.close()
         self._http.close()
 
-    def __enter__(self) -> Client:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -196,14 +226,10 @@ class Client:
         try:
             if provider is None or not provider.refreshable:
                 replaced = False
-            elif isinstance(provider, OAuthTokenProvider):
-                # Decided under the provider's lock, so two threads that were refused the same
-                # token cannot both refresh it.
-                replaced = provider.refresh(rejected=used)
-            elif used is not None and provider.access_token() != used:
-                replaced = True
             else:
-                replaced = provider.refresh()
+                # The provider decides, under its own lock, whether `used` is still its token,
+                # so two threads that were refused the same token cannot both refresh it.
+                replaced = provider.refresh(reason="rejected", rejected=used)
         except BasecampError as exc:
             return cycle.refresh_failed(exc)
         return cycle.refreshed(replaced)

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-import enum
+import sys
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
+from typing import TextIO
 
 from basecamp import UsageError
+from basecamp._transport_api import PollSignal, TokenFailure, read_device_poll, resource_values
 
-from ._errors import OAuthError, OAuthRejectedError, OAuthTimeoutError
-from ._http import Reply, finite_number, grant_error, json_object, safe_error_code
-from ._token import OAuthToken, parse_token_reply
+from ._errors import DeviceFlowError, DeviceFlowReason, OAuthError, device_flow_error
+from ._http import Reply, finite_number, grant_error, json_object, oauth_error
+from ._token import OAuthToken, token_from_grant
 from ._urls import check_endpoint, check_text, join_scope
 
 __all__ = [
     "DEFAULT_INTERVAL",
+    "MIN_INTERVAL",
     "SLOW_DOWN_STEP",
+    "AsyncPrompt",
     "AsyncSleep",
     "DeviceAuthorization",
+    "DevicePoll",
+    "OpenBrowser",
     "PollSignal",
+    "Prompt",
+    "ShouldCancel",
     "Sleep",
     "device_authorization_form",
     "parse_device_authorization",
@@ -26,19 +34,18 @@ __all__ = [
 ]
 
 DEFAULT_INTERVAL = 5.0  # RFC 8628 §3.2: when the server gives no interval
-SLOW_DOWN_STEP = 5.0  # RFC 8628 §3.5: add 5 seconds after each slow_down
+MIN_INTERVAL = 1.0  # never poll faster, whatever the server says (an interval of 0 included)
+SLOW_DOWN_STEP = 5.0  # RFC 8628 §3.5: add 5 seconds after each slow_down (and each 429)
+CANCEL_CHECK = 1.0  # with `should_cancel`, sleep in steps of at most this, asking in between
 
 Sleep = Callable[[float], None]
 """A sync sleep, `time.sleep` by default (inject a fake in tests)."""
 AsyncSleep = Callable[[float], Awaitable[None]]
 """An async sleep, `asyncio.sleep` by default (inject a fake in tests)."""
-
-
-class PollSignal(enum.Enum):
-    """A poll that did not end the flow: keep polling, at the same or a slower pace."""
-
-    PENDING = "authorization_pending"
-    SLOW_DOWN = "slow_down"
+ShouldCancel = Callable[[], bool]
+"""Asked before each poll (and about every second while waiting): `True` stops the flow."""
+OpenBrowser = Callable[[str], object]
+"""Called with the verification URL; its return value is ignored."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -54,7 +61,8 @@ class DeviceAuthorization:
         verification_uri: Where the user goes to approve.
         verification_uri_complete: The same URL with the code filled in, if the server gave one.
         expires_in: Seconds until `device_code` expires.
-        interval: Seconds to wait between polls (5 unless the server said otherwise).
+        interval: Seconds to wait between polls (5 unless the server said otherwise). Polling
+            never runs faster than once a second, whatever this says.
     """
 
     device_code: str
@@ -85,15 +93,23 @@ class DeviceAuthorization:
 
 
 def device_authorization_form(
-    *, client_id: str, scope: str | Sequence[str] | None, client_secret: str | None
-) -> dict[str, str]:
-    """The form of a device authorization request (RFC 8628 §3.1)."""
-    form = {"client_id": check_text(client_id, "client_id")}
+    *,
+    client_id: str,
+    scope: str | Sequence[str] | None,
+    client_secret: str | None,
+    resource: str | Sequence[str] | None = None,
+) -> dict[str, str | list[str]]:
+    """The form of a device authorization request (RFC 8628 §3.1), with RFC 8707 resource
+    indicators when given."""
+    form: dict[str, str | list[str]] = {"client_id": check_text(client_id, "client_id")}
     joined = join_scope(scope)
     if joined:
         form["scope"] = joined
     if client_secret is not None:
         form["client_secret"] = check_text(client_secret, "client_secret")
+    resources = resource_values(resource)
+    if resources:
+        form["resource"] = resources[0] if len(resources) == 1 else resources
     return form
 
 
@@ -152,34 +168,132 @@ def parse_device_authorization(reply: Reply, *, secrets: Collection[str]) -> Dev
 def parse_device_poll(
     reply: Reply, *, secrets: Collection[str], now: float | None = None
 ) -> OAuthToken | PollSignal:
-    """Classify one poll of the token endpoint (RFC 8628 §3.5).
+    """Classify one poll of the token endpoint (RFC 8628 §3.5), by core's rules.
 
     Returns:
-        The token once the user approved, else `PollSignal.PENDING` or `PollSignal.SLOW_DOWN`.
+        The token once the user approved, else `PollSignal.PENDING` or `PollSignal.SLOW_DOWN`
+        (a `slow_down` answer, or a 429).
 
     Raises:
-        OAuthRejectedError: The user declined (`access_denied`), or the client or code was
-            rejected.
-        OAuthTimeoutError: The device code expired (`expired_token`).
-        OAuthError: Any other error.
+        DeviceFlowError: The user declined (`reason="denied"`, also an `OAuthRejectedError`) or
+            the code expired (`reason="expired"`, also an `OAuthTimeoutError`).
+        OAuthRejectedError: The client or code was rejected.
+        OAuthError: Any other error; a 5xx at once, with its status, whatever its body says.
     """
-    if not 200 <= reply.status < 300:
-        data = json_object(reply.body)
-        code = safe_error_code(data.get("error"), secrets) if data else None
-        if code == PollSignal.PENDING.value:
-            return PollSignal.PENDING
-        if code == PollSignal.SLOW_DOWN.value:
-            return PollSignal.SLOW_DOWN
-        if code == "expired_token":
-            raise OAuthTimeoutError(
-                "The device code expired before the user approved it (expired_token).",
-                error_code=code,
-                http_status=reply.status,
-            )
-        if code == "access_denied":
-            raise OAuthRejectedError(
-                "The user declined the authorization request (access_denied).",
-                error_code=code,
-                http_status=reply.status,
-            )
-    return parse_token_reply(reply, action="device code", secrets=secrets, now=now)
+    outcome = read_device_poll(reply.status, reply.body, now=now, secrets=secrets)
+    if isinstance(outcome, TokenFailure):
+        raise oauth_error(outcome)
+    if isinstance(outcome, PollSignal):
+        return outcome
+    return token_from_grant(outcome)
+
+
+class DevicePoll:
+    """The state of one wait for a device approval, sans I/O: when to poll, when to stop.
+
+    The shell asks `pause()` how long to sleep, `stop_reason()` whether to stop, sends a poll,
+    and hands the reply to `read()`.
+
+    Args:
+        device: The device authorization being waited for.
+        now: The current time on the shell's clock.
+        deadline_at: Stop (`reason="timed_out"`) at this time on the same clock, if earlier than
+            the code's own expiry.
+    """
+
+    def __init__(self, device: DeviceAuthorization, *, now: float, deadline_at: float | None):
+        if deadline_at is not None and finite_number(deadline_at) is None:
+            raise UsageError("deadline_at must be a finite time on the clock.")
+        self.interval = max(MIN_INTERVAL, float(device.interval))
+        self.expires_at = now + device.expires_in
+        self.deadline_at = deadline_at
+
+    @property
+    def ends_at(self) -> float:
+        """When waiting stops, whichever comes first: the code's expiry or `deadline_at`."""
+        if self.deadline_at is None:
+            return self.expires_at
+        return min(self.expires_at, self.deadline_at)
+
+    def pause(self, now: float) -> float:
+        """Seconds to sleep before the next poll; never past the end (a huge interval must not
+        hang the caller)."""
+        return max(0.0, min(self.interval, self.ends_at - now))
+
+    def stop_reason(self, now: float, *, cancelled: bool) -> DeviceFlowReason | None:
+        """Why to stop now, if at all."""
+        if cancelled:
+            return "cancelled"
+        if now < self.ends_at:
+            return None
+        if self.deadline_at is not None and self.deadline_at < self.expires_at:
+            return "timed_out"
+        return "expired"
+
+    def stop(self, reason: DeviceFlowReason) -> DeviceFlowError:
+        """The error that ends the flow for `reason`."""
+        messages = {
+            "cancelled": "The device authorization was cancelled.",
+            "timed_out": "The device authorization did not finish before the deadline.",
+            "expired": "The device code expired before the user approved it.",
+            "denied": "The user declined the authorization request.",
+        }
+        code = "expired_token" if reason == "expired" else None
+        return device_flow_error(reason, messages[reason], error_code=code)
+
+    def read(self, reply: Reply, *, secrets: Collection[str], now: float) -> OAuthToken | None:
+        """The token once approved; `None` to keep polling (slower after `slow_down` or 429).
+
+        Raises:
+            DeviceFlowError, OAuthRejectedError, OAuthError: As `parse_device_poll`.
+        """
+        outcome = parse_device_poll(reply, secrets=secrets, now=now)
+        if outcome is PollSignal.SLOW_DOWN:
+            self.interval += SLOW_DOWN_STEP
+            return None
+        if outcome is PollSignal.PENDING:
+            return None
+        assert isinstance(outcome, OAuthToken)
+        return outcome
+
+
+def _instructions(device: DeviceAuthorization) -> str:
+    lines = [f"To sign in, open {device.verification_uri} and enter the code: {device.user_code}"]
+    if device.verification_uri_complete:
+        lines.append(f"(or open {device.verification_uri_complete})")
+    return "\n".join(lines) + "\n"
+
+
+def _show(
+    device: DeviceAuthorization, output: TextIO | None, open_browser: OpenBrowser | None
+) -> None:
+    stream = sys.stderr if output is None else output
+    stream.write(_instructions(device))
+    stream.flush()
+    if open_browser is not None:
+        open_browser(device.verification_uri_complete or device.verification_uri)
+
+
+class Prompt:
+    """Shows the user code and URL on a terminal, and opens the browser if asked."""
+
+    @staticmethod
+    def show(
+        device: DeviceAuthorization, *, output: TextIO | None, open_browser: OpenBrowser | None
+    ) -> None:
+        """Print the instructions to `output` (stderr by default); open the browser."""
+        _show(device, output, open_browser)
+
+
+class AsyncPrompt:
+    """`Prompt` for asyncio: the printing and the browser run in a worker thread."""
+
+    @staticmethod
+    async def show(
+        device: DeviceAuthorization, *, output: TextIO | None, open_browser: OpenBrowser | None
+    ) -> None:
+        """Print the instructions to `output` (stderr by default); open the browser, off the
+        event loop (opening one can block)."""
+        import asyncio
+
+        await asyncio.to_thread(_show, device, output, open_browser)

@@ -7,9 +7,20 @@ carry a client secret, an authorization code, a code verifier or a token.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from basecamp import ApiError, AuthError
 
-__all__ = ["OAuthError", "OAuthRejectedError", "OAuthTimeoutError"]
+__all__ = [
+    "DeviceFlowError",
+    "DeviceFlowReason",
+    "OAuthError",
+    "OAuthRejectedError",
+    "OAuthTimeoutError",
+    "device_flow_error",
+]
+
+DeviceFlowReason = Literal["denied", "expired", "cancelled", "timed_out"]
 
 
 class OAuthError(ApiError):
@@ -84,3 +95,62 @@ class OAuthTimeoutError(AuthError):
     ) -> None:
         super().__init__(message, hint=hint, http_status=http_status)
         self.error_code = error_code
+
+
+class DeviceFlowError(AuthError):
+    """The device flow ended without a token; `reason` says how.
+
+    - `"denied"`: the user declined (`access_denied`). Also an `OAuthRejectedError`.
+    - `"expired"`: the device code expired (`expired_token`, or its `expires_in` passed). Also an
+      `OAuthTimeoutError`.
+    - `"cancelled"`: your `should_cancel()` returned `True`.
+    - `"timed_out"`: your `deadline_at` passed first. Also an `OAuthTimeoutError`.
+
+    Attributes:
+        reason: One of the four above.
+        error_code: The OAuth `error` code the server sent, if any.
+    """
+
+    default_message = "The device authorization did not complete."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        reason: DeviceFlowReason,
+        error_code: str | None = None,
+        hint: str | None = None,
+        http_status: int | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint, http_status=http_status)
+        self.reason: DeviceFlowReason = reason
+        self.error_code = error_code
+
+
+# One class per reason, so `except OAuthRejectedError` and `except OAuthTimeoutError` written
+# before `DeviceFlowError` existed still catch what they caught.
+class _DeniedDeviceFlowError(DeviceFlowError, OAuthRejectedError):
+    pass
+
+
+class _ExpiredDeviceFlowError(DeviceFlowError, OAuthTimeoutError):
+    pass
+
+
+_CLASSES: dict[str, type[DeviceFlowError]] = {
+    "denied": _DeniedDeviceFlowError,
+    "expired": _ExpiredDeviceFlowError,
+    "timed_out": _ExpiredDeviceFlowError,
+    "cancelled": DeviceFlowError,
+}
+
+
+def device_flow_error(
+    reason: DeviceFlowReason,
+    message: str,
+    *,
+    error_code: str | None = None,
+    http_status: int | None = None,
+) -> DeviceFlowError:
+    """The `DeviceFlowError` for `reason`, of the class that also matches the older errors."""
+    return _CLASSES[reason](message, reason=reason, error_code=error_code, http_status=http_status)

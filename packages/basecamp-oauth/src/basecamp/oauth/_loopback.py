@@ -138,6 +138,7 @@ class _Loopback:
     url: str
     redirect_uri: str
     token_endpoint: str
+    legacy: bool
     pkce: PKCE
 
     def __init__(
@@ -149,6 +150,7 @@ class _Loopback:
         token_endpoint: str | None,
         client_secret: str | None,
         scope: str | Sequence[str] | None,
+        resource: str | Sequence[str] | None,
         use_legacy_format: bool,
         host: str,
         port: int,
@@ -164,12 +166,18 @@ class _Loopback:
                 raise UsageError("Pass config= or the two endpoints, not both.")
             if not isinstance(config, OAuthConfig):
                 raise UsageError("config must be an OAuthConfig from discover().")
+            if config.authorization_endpoint is None:
+                raise UsageError(
+                    "This authorization server offers no authorization endpoint (it supports "
+                    "only the device flow): use run_device_flow()."
+                )
             authorization_endpoint = config.authorization_endpoint
             token_endpoint = config.token_endpoint
         if authorization_endpoint is None or token_endpoint is None:
             raise UsageError("Pass config=, or both authorization_endpoint= and token_endpoint=.")
         check_endpoint(authorization_endpoint, "authorization_endpoint")
         self.token_endpoint = check_endpoint(token_endpoint, "token_endpoint")
+        self.legacy = use_legacy_format
         if host not in _HOSTS:
             raise UsageError("host must be 127.0.0.1, ::1 or localhost.")
         if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
@@ -206,7 +214,8 @@ class _Loopback:
                 state=state,
                 pkce=self.pkce,
                 scope=scope,
-                use_legacy_format=use_legacy_format,
+                resource=resource,
+                use_legacy_format=self.legacy,
             )
         except BaseException:
             listener.server_close()  # e.g. a malformed scope: do not leak the bound socket

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
 
 from basecamp import UsageError
 
@@ -11,23 +14,40 @@ from ._http import Reply, json_object, status_error
 from ._urls import check_endpoint
 
 __all__ = [
+    "Discovery",
     "OAuthConfig",
     "ProtectedResourceMetadata",
+    "check_origins",
+    "choose_authorization_server",
+    "origin_of",
     "parse_authorization_server_metadata",
     "parse_protected_resource_metadata",
 ]
+
+# The endpoints that receive codes, secrets or tokens: each must be on the issuer's origin (or
+# an origin the caller allowed), so a tampered document cannot send them elsewhere.
+SECRET_ENDPOINTS = (
+    "authorization_endpoint",
+    "token_endpoint",
+    "device_authorization_endpoint",
+    "registration_endpoint",
+    "revocation_endpoint",
+    "introspection_endpoint",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OAuthConfig:
     """An authorization server's metadata (RFC 8414), as returned by `discover()`.
 
-    Every endpoint has been checked to be https (or loopback http). List fields are empty
-    when the server did not state them.
+    Every endpoint has been checked to be https (or loopback http), and each one that receives
+    codes, secrets or tokens to be on the issuer's origin (or one you allowed). List fields are
+    empty when the server did not state them.
 
     Attributes:
         issuer: The server's issuer identifier; equal to the URL you discovered.
-        authorization_endpoint: Where to send the user's browser.
+        authorization_endpoint: Where to send the user's browser; `None` for a server that
+            offers only the device flow.
         token_endpoint: Where codes, refresh tokens and device codes are exchanged for tokens.
         device_authorization_endpoint: The RFC 8628 device endpoint, if supported.
         registration_endpoint: The RFC 7591 dynamic client registration endpoint, if any.
@@ -43,7 +63,7 @@ class OAuthConfig:
     """
 
     issuer: str
-    authorization_endpoint: str
+    authorization_endpoint: str | None = None
     token_endpoint: str
     device_authorization_endpoint: str | None = None
     registration_endpoint: str | None = None
@@ -80,7 +100,82 @@ class ProtectedResourceMetadata:
     resource_documentation: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Discovery:
+    """What `discover_from_resource()` found, and how.
+
+    Attributes:
+        config: The chosen authorization server's metadata.
+        source: `"protected_resource"` when the resource's RFC 9728 metadata named the server,
+            `"launchpad"` when discovery fell back to Launchpad.
+        fallback_reason: Why it fell back (`None` when it did not).
+        resource: The resource's metadata, when it published some.
+    """
+
+    config: OAuthConfig
+    source: Literal["protected_resource", "launchpad"]
+    fallback_reason: str | None = None
+    resource: ProtectedResourceMetadata | None = None
+
+
 _WHAT = "discovery document"
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]`, lowercased, with the default port dropped."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    default = {"https": 443, "http": 80}.get(scheme)
+    return f"{scheme}://{host}" if port in (None, default) else f"{scheme}://{host}:{port}"
+
+
+def check_origins(allowed_origins: Iterable[str]) -> frozenset[str]:
+    """Validate `allowed_origins`: each an https (or loopback) origin, without path or query.
+
+    Raises:
+        UsageError: One is not an origin.
+    """
+    if isinstance(allowed_origins, str):
+        raise UsageError("allowed_origins must be a list of origins, not a string.")
+    origins = set()
+    for value in allowed_origins:
+        check_endpoint(value, "allowed_origins", allow_query=False)
+        if urlsplit(value).path not in ("", "/"):
+            raise UsageError("allowed_origins must hold origins (scheme://host[:port]) only.")
+        origins.add(origin_of(value))
+    return frozenset(origins)
+
+
+def choose_authorization_server(
+    metadata: ProtectedResourceMetadata, chosen: str | None
+) -> str | None:
+    """The issuer to discover from a resource's metadata: the only one, or `chosen`.
+
+    Returns:
+        The issuer, or `None` when the resource names none.
+
+    Raises:
+        UsageError: `chosen` is not among the resource's servers, or the resource names several
+            and none was chosen.
+    """
+    servers = metadata.authorization_servers
+    if chosen is not None:
+        if chosen not in servers:
+            raise UsageError(
+                f"authorization_server {chosen!r} is not one of the resource's authorization "
+                f"servers: {', '.join(servers) or 'none'}."
+            )
+        return chosen
+    if len(servers) > 1:
+        raise UsageError(
+            f"The resource {metadata.resource} names {len(servers)} authorization servers "
+            f"({', '.join(servers)}); pass authorization_server= to choose one."
+        )
+    return servers[0] if servers else None
 
 
 def _document(reply: Reply, what: str, *, endpoint: str) -> dict[str, object]:
@@ -133,16 +228,21 @@ def _strings(data: dict[str, object], key: str, what: str) -> tuple[str, ...]:
     return tuple(str(item) for item in value)
 
 
-def parse_authorization_server_metadata(reply: Reply, *, issuer: str) -> OAuthConfig:
+def parse_authorization_server_metadata(
+    reply: Reply, *, issuer: str, allowed_origins: frozenset[str] = frozenset()
+) -> OAuthConfig:
     """Validate an RFC 8414 metadata response.
 
     Args:
         reply: The response from `<origin>/.well-known/oauth-authorization-server`.
         issuer: The issuer identifier that was discovered; the document must name exactly it
             (RFC 8414 §3.3), which stops one server from impersonating another.
+        allowed_origins: Origins (from `check_origins`) besides the issuer's where the endpoints
+            that receive secrets may live.
 
     Raises:
-        OAuthError: A non-2xx status, or a malformed document.
+        OAuthError: A non-2xx status, a malformed document, an endpoint off the issuer's origin,
+            or neither an authorization nor a device authorization endpoint.
     """
     data = _document(reply, _WHAT, endpoint="discovery endpoint")
     if data.get("issuer") != issuer:
@@ -154,11 +254,23 @@ def parse_authorization_server_metadata(reply: Reply, *, issuer: str) -> OAuthCo
         raise OAuthError(
             f"The {_WHAT}'s authorization_response_iss_parameter_supported is not a boolean."
         )
+    origins = {origin_of(issuer), *allowed_origins}
+    for key in SECRET_ENDPOINTS:
+        value = _url(data, key, _WHAT)
+        if value is not None and origin_of(value) not in origins:
+            raise OAuthError(
+                f"The {_WHAT}'s {key} is not on the issuer's origin ({origin_of(issuer)}); "
+                "refusing it. Pass allowed_origins= if this server really uses another origin."
+            )
+    authorization_endpoint = _url(data, "authorization_endpoint", _WHAT)
+    device_endpoint = _url(data, "device_authorization_endpoint", _WHAT)
+    if authorization_endpoint is None and device_endpoint is None:
+        raise OAuthError(f"The {_WHAT} has no authorization_endpoint.")
     return OAuthConfig(
         issuer=issuer,
-        authorization_endpoint=_required_url(data, "authorization_endpoint", _WHAT),
+        authorization_endpoint=authorization_endpoint,
         token_endpoint=_required_url(data, "token_endpoint", _WHAT),
-        device_authorization_endpoint=_url(data, "device_authorization_endpoint", _WHAT),
+        device_authorization_endpoint=device_endpoint,
         registration_endpoint=_url(data, "registration_endpoint", _WHAT),
         revocation_endpoint=_url(data, "revocation_endpoint", _WHAT),
         introspection_endpoint=_url(data, "introspection_endpoint", _WHAT),

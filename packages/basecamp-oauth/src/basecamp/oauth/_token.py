@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from basecamp import ApiError, UsageError
-from basecamp._auth import LAUNCHPAD_TOKEN_URL, RefreshCallback, check_token, parse_token_response
+from basecamp import UsageError
+from basecamp._transport_api import (
+    DEVICE_CODE_GRANT,
+    MAX_EXPIRES_IN,
+    Form,
+    RefreshCallback,
+    TokenFailure,
+    TokenGrant,
+    check_token,
+    lifetime,
+    read_token_response,
+    resource_values,
+)
+from basecamp._transport_api import code_form as _code_form
+from basecamp._transport_api import device_token_form as _device_token_form
 
-from ._errors import OAuthError
-from ._http import Reply, finite_number, grant_error, json_object
+from ._http import Reply, finite_number, oauth_error
 from ._metadata import OAuthConfig
 from ._urls import check_endpoint, check_redirect_uri, check_text
 
@@ -28,17 +39,16 @@ __all__ = [
     "code_form",
     "device_token_form",
     "parse_token_reply",
+    "token_from_grant",
     "refresh_notifier",
     "response_lifetime",
     "resolve_token_endpoint",
 ]
 
-DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
-
-
-# The longest `expires_in` taken from a token response: 100 years. Anything longer (or not a
-# positive, finite number) is treated as absent: the token's expiry is unknown.
-MAX_EXPIRES_IN = 100 * 365.25 * 24 * 3600
+# RFC 8628's grant type, and the longest `expires_in` taken from a token response (100 years of
+# 365.25 days; longer, or not a positive finite number, counts as absent): core's rules, here
+# under the names this package has always used.
+response_lifetime = lifetime
 
 
 def _number(value: object, name: str) -> float | None:
@@ -48,17 +58,6 @@ def _number(value: object, name: str) -> float | None:
     if number is None:
         raise UsageError(f"{name} must be a finite number of seconds.")
     return number
-
-
-def response_lifetime(value: object) -> float | None:
-    """A token response's `expires_in` in seconds, or `None` when it is absent or unusable.
-
-    RFC 6749 makes `expires_in` optional, so a value we cannot use (not a number, zero or
-    negative, NaN, an infinity, or over `MAX_EXPIRES_IN`) is treated as if the server had not sent
-    it, rather than failing a sign-in that otherwise succeeded.
-    """
-    number = finite_number(value)
-    return number if number is not None and 0 < number <= MAX_EXPIRES_IN else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -175,6 +174,7 @@ class OAuthToken:
         token_endpoint: str | None = None,
         use_legacy_format: bool | None = None,
         on_refresh: Callable[[OAuthToken], None] | None = None,
+        resource: str | Sequence[str] | None = None,
         skew: float = 60.0,
         timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
@@ -189,9 +189,11 @@ class OAuthToken:
             client_secret: Your app's client secret, if it has one.
             config: Discovered metadata; refresh uses its `token_endpoint`.
             token_endpoint: The token endpoint, when you have no `config`.
-            use_legacy_format: Refresh with Launchpad's legacy `type=refresh`. By default core
-                decides: legacy for Launchpad's token endpoint, RFC 6749 elsewhere.
+            use_legacy_format: Refresh with Launchpad's legacy `type=refresh`. By default core's
+                rule: legacy when neither `config` nor `token_endpoint` is given (Launchpad's
+                endpoint by default), RFC 6749 for an endpoint you name or discovered.
             on_refresh: Called with the new `OAuthToken` after each refresh: persist it here.
+            resource: RFC 8707 resource indicator(s) sent with each refresh.
             skew: Refresh when the token expires within this many seconds.
             timeout: Seconds allowed for a refresh request.
             transport: An httpx transport for the refresh requests (tests).
@@ -199,15 +201,18 @@ class OAuthToken:
         Raises:
             UsageError: Both `config` and `token_endpoint` were given, or one is invalid.
         """
-        from ._sync.provider import make_provider
+        from basecamp import OAuthTokenProvider
 
-        return make_provider(
-            self,
-            client_id=client_id,
-            client_secret=client_secret,
+        return OAuthTokenProvider(
+            self.access_token,
+            client_id,
+            client_secret,
+            refresh_token=self.refresh_token,
+            expires_at=self.expires_at,
+            on_refresh=None if on_refresh is None else refresh_notifier(self, on_refresh),
             token_endpoint=resolve_token_endpoint(config, token_endpoint),
             use_legacy_format=use_legacy_format,
-            on_refresh=on_refresh,
+            resource=resource,
             skew=skew,
             timeout=timeout,
             transport=transport,
@@ -222,6 +227,7 @@ class OAuthToken:
         token_endpoint: str | None = None,
         use_legacy_format: bool | None = None,
         on_refresh: Callable[[OAuthToken], None] | None = None,
+        resource: str | Sequence[str] | None = None,
         skew: float = 60.0,
         timeout: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -233,9 +239,11 @@ class OAuthToken:
             client_secret: Your app's client secret, if it has one.
             config: Discovered metadata; refresh uses its `token_endpoint`.
             token_endpoint: The token endpoint, when you have no `config`.
-            use_legacy_format: Refresh with Launchpad's legacy `type=refresh`. By default core
-                decides: legacy for Launchpad's token endpoint, RFC 6749 elsewhere.
+            use_legacy_format: Refresh with Launchpad's legacy `type=refresh`. By default core's
+                rule: legacy when neither `config` nor `token_endpoint` is given (Launchpad's
+                endpoint by default), RFC 6749 for an endpoint you name or discovered.
             on_refresh: Called with the new `OAuthToken` after each refresh: persist it here.
+            resource: RFC 8707 resource indicator(s) sent with each refresh.
             skew: Refresh when the token expires within this many seconds.
             timeout: Seconds allowed for a refresh request.
             transport: An async httpx transport for the refresh requests (tests).
@@ -243,23 +251,27 @@ class OAuthToken:
         Raises:
             UsageError: Both `config` and `token_endpoint` were given, or one is invalid.
         """
-        from ._async.provider import make_provider
+        from basecamp import AsyncOAuthTokenProvider
 
-        return make_provider(
-            self,
-            client_id=client_id,
-            client_secret=client_secret,
+        return AsyncOAuthTokenProvider(
+            self.access_token,
+            client_id,
+            client_secret,
+            refresh_token=self.refresh_token,
+            expires_at=self.expires_at,
+            on_refresh=None if on_refresh is None else refresh_notifier(self, on_refresh),
             token_endpoint=resolve_token_endpoint(config, token_endpoint),
             use_legacy_format=use_legacy_format,
-            on_refresh=on_refresh,
+            resource=resource,
             skew=skew,
             timeout=timeout,
             transport=transport,
         )
 
 
-def resolve_token_endpoint(config: OAuthConfig | None, token_endpoint: str | None) -> str:
-    """The token endpoint to refresh at: from `config`, or given, or Launchpad's."""
+def resolve_token_endpoint(config: OAuthConfig | None, token_endpoint: str | None) -> str | None:
+    """The token endpoint to refresh at: from `config`, or given, or `None` for core's default
+    (Launchpad's, in its legacy format unless told otherwise)."""
     if config is not None and token_endpoint is not None:
         raise UsageError("Pass config= or token_endpoint=, not both.")
     if config is not None:
@@ -268,7 +280,7 @@ def resolve_token_endpoint(config: OAuthConfig | None, token_endpoint: str | Non
         return config.token_endpoint
     if token_endpoint is not None:
         return check_endpoint(token_endpoint, "token_endpoint")
-    return LAUNCHPAD_TOKEN_URL
+    return None
 
 
 def refresh_notifier(
@@ -299,32 +311,39 @@ def code_form(
     client_secret: str | None,
     code_verifier: str | None,
     legacy: bool,
-) -> dict[str, str]:
-    """The form of an authorization-code exchange: RFC 6749 §4.1.3, or Launchpad's legacy
-    `type=web_server`."""
-    form = {"grant_type": "authorization_code"} if not legacy else {"type": "web_server"}
-    form["code"] = check_text(code, "code")
-    form["redirect_uri"] = check_redirect_uri(redirect_uri)
-    form["client_id"] = check_text(client_id, "client_id")
-    if client_secret is not None:
-        form["client_secret"] = check_text(client_secret, "client_secret")
-    if code_verifier is not None:
-        form["code_verifier"] = check_text(code_verifier, "code_verifier")
-    return form
+    resource: str | Sequence[str] | None = None,
+) -> Form:
+    """Core's authorization-code form, built from checked arguments (never echoed)."""
+    return _code_form(
+        code=check_text(code, "code"),
+        redirect_uri=check_redirect_uri(redirect_uri),
+        client_id=check_text(client_id, "client_id"),
+        client_secret=None if client_secret is None else check_text(client_secret, "client_secret"),
+        code_verifier=None if code_verifier is None else check_text(code_verifier, "code_verifier"),
+        legacy=legacy,
+        resource=resource_values(resource),
+    )
 
 
-def device_token_form(
-    *, device_code: str, client_id: str, client_secret: str | None
-) -> dict[str, str]:
-    """The form of a device-code token request (RFC 8628 §3.4)."""
-    form = {
-        "grant_type": DEVICE_CODE_GRANT,
-        "device_code": check_text(device_code, "device_code"),
-        "client_id": check_text(client_id, "client_id"),
-    }
-    if client_secret is not None:
-        form["client_secret"] = check_text(client_secret, "client_secret")
-    return form
+def device_token_form(*, device_code: str, client_id: str, client_secret: str | None) -> Form:
+    """Core's device-code token form (RFC 8628 §3.4), built from checked arguments."""
+    return _device_token_form(
+        device_code=check_text(device_code, "device_code"),
+        client_id=check_text(client_id, "client_id"),
+        client_secret=None if client_secret is None else check_text(client_secret, "client_secret"),
+    )
+
+
+def token_from_grant(grant: TokenGrant) -> OAuthToken:
+    """The `OAuthToken` for a grant core has read (its tokens are already checked)."""
+    return OAuthToken(
+        access_token=grant.access_token,
+        token_type=grant.token_type,
+        refresh_token=grant.refresh_token,
+        expires_in=grant.expires_in,
+        expires_at=grant.expires_at,
+        scope=grant.scope,
+    )
 
 
 def parse_token_reply(
@@ -337,10 +356,9 @@ def parse_token_reply(
 ) -> OAuthToken:
     """Turn a token-endpoint reply into an `OAuthToken`, or raise a classified error.
 
-    The access token and refresh-token carry-over come from core's `parse_token_response`;
-    this adds `token_type`, `scope`, the expiry and the OAuth error classes. An `expires_in`
-    that is not a positive, finite number of at most `MAX_EXPIRES_IN` seconds (e.g.
-    `Infinity`, `NaN`, `1e999`) is treated as absent: the token's expiry is unknown.
+    Core's `read_token_response` reads it (one set of rules for every token request: see
+    `basecamp._token_endpoint`); an `expires_in` that is not a positive, finite number of at most
+    `MAX_EXPIRES_IN` seconds (e.g. `Infinity`, `NaN`, `1e999`) counts as absent.
 
     Args:
         reply: The token endpoint's reply.
@@ -354,50 +372,14 @@ def parse_token_reply(
         OAuthError: Any other error, or a 2xx without a usable `access_token`. The body is
             never echoed.
     """
-    if not 200 <= reply.status < 300:
-        raise grant_error(reply, what="token endpoint", action=action, secrets=secrets)
-    current = time.time() if now is None else now
-    data = json_object(reply.body)
-    # Core reads `access_token` and `refresh_token` (and keeps the old refresh token when there
-    # is no new one); the expiry is ours to compute, because core would take `expires_in: 1e999`
-    # as an infinite lifetime and fail on an integer too large for a float.
-    # A body that is no JSON object goes to core empty, for core's own message about it.
-    checked = b""
-    if data is not None:
-        known = ("access_token", "refresh_token")
-        checked = json.dumps({k: data[k] for k in known if isinstance(data.get(k), str)}).encode()
-    failure: OAuthError | None = None
-    try:
-        grant = parse_token_response(
-            reply.status,
-            checked,
-            previous_refresh_token=previous_refresh_token,
-            now=current,
-        )
-    except ApiError as exc:
-        # Core's messages name no secrets; re-raise as ours, outside the except block.
-        failure = OAuthError(exc.message, http_status=reply.status)
-    if failure is not None:
-        raise failure
-    data = data or {}
-    token_type = data.get("token_type")
-    scope = data.get("scope")
-    lifetime = response_lifetime(data.get("expires_in"))
-    usable = True
-    try:
-        token = OAuthToken(
-            access_token=grant.access_token,
-            token_type=token_type if isinstance(token_type, str) and token_type else "Bearer",
-            refresh_token=grant.refresh_token,
-            expires_in=lifetime,
-            expires_at=None if lifetime is None else current + lifetime,
-            scope=scope if isinstance(scope, str) else None,
-        )
-    except UsageError:
-        usable = False
-    if not usable:
-        raise OAuthError(
-            "The token endpoint answered with a token that is not a valid header value.",
-            http_status=reply.status,
-        )
-    return token
+    outcome = read_token_response(
+        reply.status,
+        reply.body,
+        action=action,
+        previous_refresh_token=previous_refresh_token,
+        now=time.time() if now is None else now,
+        secrets=secrets,
+    )
+    if isinstance(outcome, TokenFailure):
+        raise oauth_error(outcome)
+    return token_from_grant(outcome)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from basecamp import UsageError
-from basecamp._config import is_loopback_host
+from basecamp._transport_api import is_loopback_host, resource_values
 
-from ._pkce import PKCE
+if TYPE_CHECKING:
+    from ._pkce import PKCE
 
 __all__ = [
     "LAUNCHPAD_BASE_URL",
@@ -146,12 +148,13 @@ def well_known_url(identifier: str, suffix: str, *, name: str) -> str:
 
 def build_authorization_url(
     *,
-    endpoint: str,
+    endpoint: str | None,
     client_id: str,
     redirect_uri: str,
     state: str,
     pkce: PKCE | None = None,
     scope: str | Sequence[str] | None = None,
+    resource: str | Sequence[str] | None = None,
     use_legacy_format: bool = False,
 ) -> str:
     """Build the URL to send the user's browser to (RFC 6749 §4.1.1, RFC 7636 §4.3).
@@ -165,6 +168,7 @@ def build_authorization_url(
         state: An unguessable value from `generate_state()`; check it on the way back.
         pkce: The `PKCE` pair from `generate_pkce()`; its challenge goes in the URL.
         scope: A space-separated string or a list of scope tokens.
+        resource: RFC 8707 resource indicator(s): the API(s) the token is for.
         use_legacy_format: Send Launchpad's legacy `type=web_server` instead of
             `response_type=code`.
 
@@ -172,8 +176,9 @@ def build_authorization_url(
         The full authorization URL.
 
     Raises:
-        UsageError: An argument is missing or malformed, or `endpoint` already sets one of the
-            parameters this function adds.
+        UsageError: An argument is missing or malformed, `endpoint` is `None` (a server that
+            offers only the device flow), or `endpoint` already sets one of the parameters this
+            function adds.
 
     Example:
         ```python
@@ -188,6 +193,11 @@ def build_authorization_url(
         )
         ```
     """
+    if endpoint is None:
+        raise UsageError(
+            "This authorization server has no authorization endpoint (it offers only the "
+            "device flow): use run_device_flow()."
+        )
     check_endpoint(endpoint, "endpoint")
     params: list[tuple[str, str]] = [
         ("type", "web_server") if use_legacy_format else ("response_type", "code"),
@@ -199,9 +209,14 @@ def build_authorization_url(
     if joined:
         params.append(("scope", joined))
     if pkce is not None:
+        # Imported here: discovery and token requests need these URL rules, not `secrets`
+        # and `hashlib`.
+        from ._pkce import PKCE
+
         if not isinstance(pkce, PKCE):
             raise UsageError("pkce must be a PKCE from generate_pkce().")
         params += [("code_challenge", pkce.challenge), ("code_challenge_method", pkce.method)]
+    params += [("resource", value) for value in resource_values(resource)]
     parts = urlsplit(endpoint)
     existing = parse_qsl(parts.query, keep_blank_values=True)
     clash = {key for key, _ in existing} & {key for key, _ in params}

@@ -73,17 +73,19 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    generated = _EXPORTS.get(name)
-    module = f"._generated.{generated}" if generated is not None else _FEED_EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
+# Checkers see only the imports above: a misspelled name is an error, not an `object`.
+if not TYPE_CHECKING:
 
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> object:
+        generated = _EXPORTS.get(name)
+        module = f"._generated.{generated}" if generated is not None else _FEED_EXPORTS.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from importlib import import_module
 
+        value = getattr(import_module(module, __name__), name)
+        globals()[name] = value
+        return value
 
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(__all__))

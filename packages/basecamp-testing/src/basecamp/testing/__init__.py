@@ -60,36 +60,38 @@ __all__ = [
     "InProcessReceiver",
 ]
 
-_LAZY = {
-    **dict.fromkeys(
-        (
-            "FakeBasecamp",
-            "DEFAULT_ACCOUNT_ID",
-            "DEFAULT_TOKEN",
-            "DEFAULT_WEBHOOK_SECRET",
-            "DEFAULT_BASE_URL",
+# Checkers see only the imports above: a misspelled name is an error, not an `object`.
+if not TYPE_CHECKING:
+    _LAZY = {
+        **dict.fromkeys(
+            (
+                "FakeBasecamp",
+                "DEFAULT_ACCOUNT_ID",
+                "DEFAULT_TOKEN",
+                "DEFAULT_WEBHOOK_SECRET",
+                "DEFAULT_BASE_URL",
+            ),
+            "._fake",
         ),
-        "._fake",
-    ),
-    **dict.fromkeys(("seed_demo", "DemoSeed", "DEMO_UPLOAD_BYTES"), "._seed"),
-    **dict.fromkeys(("FakeResponse", "RecordedRequest"), "._http"),
-    **dict.fromkeys(("FakeTransport", "AsyncFakeTransport"), "._transport"),
-    "FakeServer": "._server",
-    **dict.fromkeys(("Faults", "FaultRule", "FaultRecord", "FaultStats", "ResetWhen"), "._faults"),
-    **dict.fromkeys(("Delivery", "InProcessReceiver"), "._webhooks"),
-}
+        **dict.fromkeys(("seed_demo", "DemoSeed", "DEMO_UPLOAD_BYTES"), "._seed"),
+        **dict.fromkeys(("FakeResponse", "RecordedRequest"), "._http"),
+        **dict.fromkeys(("FakeTransport", "AsyncFakeTransport"), "._transport"),
+        "FakeServer": "._server",
+        **dict.fromkeys(
+            ("Faults", "FaultRule", "FaultRecord", "FaultStats", "ResetWhen"), "._faults"
+        ),
+        **dict.fromkeys(("Delivery", "InProcessReceiver"), "._webhooks"),
+    }
 
+    def __getattr__(name: str) -> object:
+        module_name = _LAZY.get(name)
+        if module_name is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from importlib import import_module
 
-def __getattr__(name: str) -> object:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
+        value = getattr(import_module(module_name, __name__), name)
+        globals()[name] = value
+        return value
 
-    value = getattr(import_module(module_name, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(__all__))

@@ -173,7 +173,7 @@ class Faults:
         self._clock = clock
         self._lock = threading.Lock()
         self._state = _State()
-        self.stats = FaultStats()
+        self.stats: FaultStats = FaultStats()
         self.log: list[FaultRecord] = []
 
     def __repr__(self) -> str:

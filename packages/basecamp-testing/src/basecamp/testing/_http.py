@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
-__all__ = ["JSON_CONTENT_TYPE", "FakeResponse", "RecordedRequest", "json_response"]
+__all__ = [
+    "JSON_CONTENT_TYPE",
+    "FakeResponse",
+    "Handles",
+    "HttpError",
+    "RecordedRequest",
+    "bad_fields",
+    "invalid",
+    "json_response",
+    "not_found",
+]
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
@@ -72,3 +84,53 @@ class RecordedRequest:
     body: bytes
     operation_id: str | None
     status: int
+
+
+class HttpError(Exception):
+    """Raised by a handler (or the store) to answer with an error status and JSON body."""
+
+    def __init__(self, status: int, payload: object) -> None:
+        super().__init__(status)
+        self.status = status
+        self.payload = payload
+
+
+def not_found() -> HttpError:
+    """The API's 404."""
+    return HttpError(404, {"status": 404, "error": "Not Found"})
+
+
+def invalid(errors: dict[str, list[str]]) -> HttpError:
+    """The API's 422: `{"error": "Field message", "errors": {"field": ["message", ...]}}`."""
+    field_name, messages = next(iter(errors.items()))
+    message = f"{field_name.replace('_', ' ').capitalize()} {messages[0]}"
+    return HttpError(422, {"error": message, "errors": errors})
+
+
+def bad_fields(errors: dict[str, list[str]]) -> HttpError:
+    """A 400 whose body is the bare field map, `{"field": ["message", ...]}`.
+
+    How the webhook endpoints answer a bad subscription, instead of `invalid`'s 422.
+    """
+    return HttpError(400, errors)
+
+
+class Handles(Protocol):
+    """What the adapters (`FakeTransport`, `FakeServer`) need from a fake: a `FakeBasecamp`.
+
+    Attributes:
+        origin: The origin of URLs in inspection results; a `FakeServer` sets its own URL here
+            while it serves.
+    """
+
+    origin: str
+
+    def handle(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+        body: bytes = b"",
+    ) -> FakeResponse:
+        """Answer one HTTP request (sans-I/O)."""
+        ...

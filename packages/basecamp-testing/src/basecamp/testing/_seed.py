@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from ._fake import FakeBasecamp
-
-__all__ = ["DEMO_UPLOAD_BYTES", "DemoSeed", "seed_demo"]
+__all__ = ["DEMO_UPLOAD_BYTES", "DemoSeed", "SeedTarget", "seed_demo"]
 
 DEMO_UPLOAD_BYTES = (
     b"Launch brief\n"
@@ -83,7 +81,55 @@ class DemoSeed:
     column_ids: tuple[int, ...]
 
 
-def seed_demo(fake: FakeBasecamp) -> DemoSeed:
+class SeedTarget(Protocol):
+    """The builders the seed uses: a `FakeBasecamp` has them all."""
+
+    me: dict[str, Any]
+
+    def add_person(self, name: str, *, title: str = ...) -> dict[str, Any]: ...
+
+    def add_project(
+        self, name: str, description: str = ..., *, status: str = ...
+    ) -> dict[str, Any]: ...
+
+    def dock(self, project_id: int, name: str) -> dict[str, Any]: ...
+
+    def add_todolist(
+        self, todoset_id: int, name: str, description: str = ...
+    ) -> dict[str, Any]: ...
+
+    def add_todo(
+        self,
+        todolist_id: int,
+        content: str,
+        *,
+        due_on: str | None = ...,
+        assignee_ids: Iterable[int] = ...,
+        completed: bool = ...,
+    ) -> dict[str, Any]: ...
+
+    def add_message(self, board_id: int, subject: str, content: str = ...) -> dict[str, Any]: ...
+
+    def add_comment(self, recording_id: int, content: str) -> dict[str, Any]: ...
+
+    def add_upload(
+        self,
+        vault_id: int,
+        filename: str,
+        data: bytes,
+        *,
+        content_type: str = ...,
+        description: str = ...,
+    ) -> dict[str, Any]: ...
+
+    def add_campfire_line(self, campfire_id: int, content: str) -> dict[str, Any]: ...
+
+    def add_card(
+        self, column_id: int, title: str, content: str = ..., due_on: str | None = ...
+    ) -> dict[str, Any]: ...
+
+
+def seed_demo(fake: SeedTarget) -> DemoSeed:
     """Fill `fake` with the demo account and return the ids of what was made.
 
     Deterministic: the same ids, dates and contents every time (on a fresh fake).

@@ -10,10 +10,9 @@ import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-if TYPE_CHECKING:
-    from ._fake import FakeBasecamp
+from ._http import Handles
 
 __all__ = ["FakeServer"]
 
@@ -24,7 +23,7 @@ _IDLE_TIMEOUT = 30
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    fake: FakeBasecamp
+    fake: Handles
     log: Callable[[str], None] | None
     connections: set[socket.socket]
     connections_lock: threading.Lock
@@ -93,7 +92,8 @@ class _Handler(BaseHTTPRequestHandler):
         names = {name.lower() for name, _ in answer.headers}
         for name, value in answer.headers:
             self.send_header(name, value)
-        if "content-length" not in names:
+        # A 304 has no body by definition; a length would describe the 200 it stands for.
+        if "content-length" not in names and answer.status != 304:
             self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
         if answer.body and self.command != "HEAD":
@@ -124,7 +124,7 @@ class FakeServer:
     must never listen where others can reach it.
 
     Args:
-        fake: The fake that answers.
+        fake: The fake that answers (a `FakeBasecamp`, or anything with its `handle()`).
         host: `127.0.0.1` (default), `localhost` or `::1`.
         port: The port, or 0 for an ephemeral one.
         log: Called with one line per request, if given (the CLI prints them).
@@ -132,7 +132,7 @@ class FakeServer:
 
     def __init__(
         self,
-        fake: FakeBasecamp,
+        fake: Handles,
         *,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -177,16 +177,16 @@ class FakeServer:
         )
         self._thread.start()
         # Inspection results now show URLs on this server (see `FakeBasecamp.origin`).
-        self._previous_origin = self.fake._public_origin
-        self.fake._public_origin = self.url
+        self._previous_origin = self.fake.origin
+        self.fake.origin = self.url
         return self.url
 
     def stop(self) -> None:
         """Stop serving, drop open keep-alive connections, and release the port."""
         if self._server is None:
             return
-        if self.fake._public_origin == self.url and self._previous_origin is not None:
-            self.fake._public_origin = self._previous_origin
+        if self.fake.origin == self.url and self._previous_origin is not None:
+            self.fake.origin = self._previous_origin
         server, self._server = self._server, None
         server.shutdown()
         with server.connections_lock:

@@ -1,16 +1,16 @@
-"""httpx transports that answer from a `FakeBasecamp` in-process, without sockets."""
+"""httpx transports that answer from a `FakeBasecamp` in-process, without sockets.
+
+Both call the same sans-I/O `handle()` as the loopback server (`_server.FakeServer`).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
 
 import httpx
 
-if TYPE_CHECKING:
-    from ._fake import FakeBasecamp
-    from ._http import FakeResponse
+from ._http import FakeResponse, Handles
 
 __all__ = ["AsyncFakeTransport", "FakeTransport"]
 
@@ -30,7 +30,7 @@ class FakeTransport(httpx.BaseTransport):
     """A sync httpx transport backed by `fake.handle()`.
 
     Args:
-        fake: The fake that answers.
+        fake: The fake that answers (a `FakeBasecamp`, or anything with its `handle()`).
 
     Example:
         ```python
@@ -38,7 +38,7 @@ class FakeTransport(httpx.BaseTransport):
         ```
     """
 
-    def __init__(self, fake: FakeBasecamp) -> None:
+    def __init__(self, fake: Handles) -> None:
         self.fake = fake
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -55,7 +55,7 @@ class FakeTransport(httpx.BaseTransport):
 class AsyncFakeTransport(httpx.AsyncBaseTransport):
     """The async twin of `FakeTransport`; an injected delay awaits `asyncio.sleep`."""
 
-    def __init__(self, fake: FakeBasecamp) -> None:
+    def __init__(self, fake: Handles) -> None:
         self.fake = fake
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

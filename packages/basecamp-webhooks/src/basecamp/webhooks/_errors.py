@@ -12,6 +12,7 @@ __all__ = [
     "WebhookError",
     "WebhookPayloadError",
     "WebhookSignatureError",
+    "WebhookStoreError",
     "WebhookVerificationError",
 ]
 
@@ -57,3 +58,10 @@ class AsyncHandlerError(WebhookError, TypeError):
 
 class InvalidEventKindError(WebhookError, ValueError):
     """`parse_event_kind` was given a string that is not of the form `<type>_<action>`."""
+
+
+class WebhookStoreError(WebhookError):
+    """The deduplication store failed (a lost Redis connection, a locked SQLite file...).
+
+    The delivery is not processed: the adapters answer 500, so Basecamp delivers it again.
+    """

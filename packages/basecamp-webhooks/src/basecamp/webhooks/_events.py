@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple, NotRequired, TypedDict, overload
 
 from ._errors import InvalidEventKindError, WebhookPayloadError
 
@@ -13,8 +14,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KNOWN_ACTIONS",
+    "CopiedRecording",
+    "CopiedRecordingBucket",
     "EventKind",
     "ParsedEventKind",
+    "Person",
+    "PersonCompany",
+    "Recording",
+    "RecordingBucket",
+    "RecordingParent",
     "WebhookEvent",
     "parse_event_kind",
 ]
@@ -23,11 +31,116 @@ EventId = int | str
 """An event id as Basecamp sends it: normally a (possibly > 2**53) integer."""
 
 
-@dataclass(frozen=True, slots=True)
-class WebhookEvent:
-    """One verified Basecamp webhook delivery.
+# -- payload shapes ---------------------------------------------------------------------------
+# The keys Basecamp always sends are required; the others are `NotRequired`, so a type checker
+# asks for `.get(...)` before reading them. At run time these are the decoded JSON dicts.
 
-    The mapping fields are the decoded JSON objects themselves: treat them as read-only.
+
+class PersonCompany(TypedDict):
+    """The company a person belongs to."""
+
+    id: int
+    name: str
+
+
+class Person(TypedDict):
+    """Someone in the account: the creator of an event or of a recording."""
+
+    id: int
+    name: str
+    attachable_sgid: NotRequired[str]
+    email_address: NotRequired[str]
+    personable_type: NotRequired[str]
+    title: NotRequired[str]
+    bio: NotRequired[str]
+    location: NotRequired[str]
+    created_at: NotRequired[str]
+    updated_at: NotRequired[str]
+    admin: NotRequired[bool]
+    owner: NotRequired[bool]
+    client: NotRequired[bool]
+    employee: NotRequired[bool]
+    time_zone: NotRequired[str]
+    avatar_url: NotRequired[str]
+    company: NotRequired[PersonCompany]
+
+
+class RecordingBucket(TypedDict):
+    """The project (bucket) a recording lives in."""
+
+    id: int
+    name: str
+    type: str
+
+
+class RecordingParent(TypedDict):
+    """The recording another one belongs to (the to-do list of a to-do, ...)."""
+
+    id: int
+    title: str
+    type: str
+    url: str
+    app_url: str
+
+
+class Recording(TypedDict):
+    """The recording (to-do, message, comment, ...) an event is about."""
+
+    id: int
+    status: str
+    visible_to_clients: bool
+    created_at: str
+    updated_at: str
+    title: str
+    inherits_status: bool
+    type: str
+    url: str
+    app_url: str
+    bucket: RecordingBucket
+    creator: Person
+    parent: NotRequired[RecordingParent]
+    bookmark_url: NotRequired[str]
+    subscription_url: NotRequired[str]
+    comments_count: NotRequired[int]
+    comments_url: NotRequired[str]
+    content: NotRequired[str]
+    description: NotRequired[str]
+    position: NotRequired[int]
+
+
+class CopiedRecordingBucket(TypedDict):
+    """The project a copied or moved recording went to."""
+
+    id: int
+
+
+class CopiedRecording(TypedDict, total=False):
+    """The new recording of a `*_copied` or `*_moved` event (the payload's `copy`)."""
+
+    id: int
+    url: str
+    app_url: str
+    bucket: CopiedRecordingBucket
+
+
+def _no_recording() -> Recording:
+    return {}  # type: ignore[typeddict-item]  # absent from the payload
+
+
+def _no_person() -> Person:
+    return {}  # type: ignore[typeddict-item]  # absent from the payload
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent(Mapping[str, object]):
+    """One verified Basecamp webhook delivery: typed attributes and the decoded JSON at once.
+
+    The event is a read-only mapping over the whole decoded payload, so `event["kind"]`,
+    `event["recording"]["title"]`, `event.get("details")`, `"id" in event`, iteration and
+    `dict(event)` behave as on the JSON object itself. The attributes give the same data typed
+    and normalised (`recording`, `creator` and `details` are `{}` when absent).
+
+    The nested dicts are the decoded JSON objects themselves: treat them as read-only.
     Equality compares every field; the hash uses `id`, `kind` and `created_at` only.
 
     Attributes:
@@ -38,16 +151,30 @@ class WebhookEvent:
         recording: The recording (to-do, message, comment...) the event is about.
         creator: The person who caused the event.
         details: Kind-specific extras, often empty.
-        raw: The whole decoded payload, including keys this model does not name.
+        raw: The whole decoded payload, including keys this model does not name. Built from
+            the other fields when the event is constructed directly.
     """
 
     id: EventId | None
     kind: str
     created_at: str | None = None
-    recording: dict[str, object] = field(default_factory=dict, hash=False)
-    creator: dict[str, object] = field(default_factory=dict, hash=False)
+    recording: Recording = field(default_factory=_no_recording, hash=False)
+    creator: Person = field(default_factory=_no_person, hash=False)
     details: dict[str, object] = field(default_factory=dict, hash=False)
     raw: dict[str, object] = field(default_factory=dict, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.raw:
+            # Constructed by hand (tests, replays): the mapping view shows the fields.
+            raw: dict[str, object] = {"kind": self.kind}
+            if self.id is not None:
+                raw["id"] = self.id
+            if self.created_at is not None:
+                raw["created_at"] = self.created_at
+            raw["recording"] = self.recording
+            raw["creator"] = self.creator
+            raw["details"] = self.details
+            object.__setattr__(self, "raw", raw)
 
     @classmethod
     def from_payload(cls, payload: dict[str, object]) -> WebhookEvent:
@@ -78,15 +205,82 @@ class WebhookEvent:
         created_at = payload.get("created_at")
         if created_at is not None and not isinstance(created_at, str):
             raise WebhookPayloadError("webhook 'created_at' must be a string")
+        recording: Recording = _object_field(payload, "recording")  # type: ignore[assignment]
+        creator: Person = _object_field(payload, "creator")  # type: ignore[assignment]
         return cls(
             id=event_id,
             kind=kind,
             created_at=created_at,
-            recording=_object_field(payload, "recording"),
-            creator=_object_field(payload, "creator"),
+            recording=recording,
+            creator=creator,
             details=_object_field(payload, "details"),
             raw=payload,
         )
+
+    # -- the mapping view ----------------------------------------------------------------------
+
+    @overload
+    def __getitem__(self, key: Literal["id"]) -> EventId: ...
+    @overload
+    def __getitem__(self, key: Literal["kind", "created_at"]) -> str: ...
+    @overload
+    def __getitem__(self, key: Literal["recording"]) -> Recording: ...
+    @overload
+    def __getitem__(self, key: Literal["creator"]) -> Person: ...
+    @overload
+    def __getitem__(self, key: Literal["details"]) -> dict[str, object]: ...
+    @overload
+    def __getitem__(self, key: Literal["copy"]) -> CopiedRecording: ...
+    @overload
+    def __getitem__(self, key: str) -> object: ...
+    def __getitem__(self, key: str) -> object:
+        """The payload's value at `key`, as decoded; `KeyError` when absent."""
+        return self.raw[key]
+
+    # mypy cannot match keyed overloads against `Mapping.get`'s; every call it allows still
+    # type-checks, and pyright accepts the override as written.
+    @overload  # type: ignore[override]
+    def get(self, key: Literal["id"]) -> EventId | None: ...
+    @overload
+    def get(self, key: Literal["kind", "created_at"]) -> str | None: ...
+    @overload
+    def get(self, key: Literal["recording"]) -> Recording | None: ...
+    @overload
+    def get(self, key: Literal["creator"]) -> Person | None: ...
+    @overload
+    def get(self, key: Literal["details"]) -> dict[str, object] | None: ...
+    @overload
+    def get(self, key: Literal["copy"]) -> CopiedRecording | None: ...
+    @overload
+    def get(self, key: str) -> object | None: ...
+    @overload
+    def get(self, key: str, default: object) -> object: ...
+    def get(self, key: str, default: object = None) -> object:
+        """The payload's value at `key`, or `default` when absent."""
+        return self.raw.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def keys(self) -> KeysView[str]:
+        """The payload's keys."""
+        return self.raw.keys()
+
+    def items(self) -> ItemsView[str, object]:
+        """The payload's `(key, value)` pairs."""
+        return self.raw.items()
+
+    def values(self) -> ValuesView[object]:
+        """The payload's values."""
+        return self.raw.values()
+
+    # -- typed helpers -------------------------------------------------------------------------
 
     @property
     def recording_id(self) -> int | None:
@@ -103,10 +297,10 @@ class WebhookEvent:
     @property
     def bucket_id(self) -> int | None:
         """The id of the project (bucket) the recording lives in, or `None`."""
-        bucket = self.recording.get("bucket")
+        bucket: object = self.recording.get("bucket")
         if not isinstance(bucket, dict):
             return None
-        value = bucket.get("id")
+        value: object = bucket.get("id")
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     @property

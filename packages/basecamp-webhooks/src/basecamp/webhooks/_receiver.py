@@ -10,10 +10,12 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final, Self, cast
+from typing import NamedTuple, Self, cast
 
-from ._adapters import DEFAULT_MAX_BODY_SIZE, WebhookAsgiApp, WebhookWsgiApp
-from ._dedup import Deduplicator, dedup_key
+from ._adapters._asgi import WebhookAsgiApp
+from ._adapters._http import DEFAULT_MAX_BODY_SIZE, WebhookResponse, respond, respond_async
+from ._adapters._wsgi import WebhookWsgiApp
+from ._dedup import DEFAULT_DEDUP_WINDOW_SIZE, DedupStore, MemoryStore, dedup_key
 from ._errors import (
     AsyncHandlerError,
     WebhookConfigurationError,
@@ -53,8 +55,6 @@ AsyncMiddleware = Callable[[WebhookEvent, AsyncNextFn], Awaitable[object]]
 
 Middleware = SyncMiddleware | AsyncMiddleware
 """Either kind of middleware."""
-
-DEFAULT_DEDUP_WINDOW_SIZE: Final = 1000
 
 
 class DeliveryStatus(StrEnum):
@@ -115,6 +115,19 @@ class _Route:
 
 _Entry = tuple[Handler, bool]  # (handler, is_async)
 _MiddlewareEntry = tuple[Middleware, bool]
+
+
+class _Claim(NamedTuple):
+    """What claiming a delivery's event id gave: whether to dispatch, and what to settle."""
+
+    dispatch: bool
+    """`False` for a duplicate: nothing may run."""
+    key: str | None = None
+    """The claimed key, to commit or release afterwards; `None` when nothing was claimed."""
+
+
+_UNTRACKED = _Claim(dispatch=True)  # no id, or deduplication off
+_DUPLICATE = _Claim(dispatch=False)
 
 
 class _Run:
@@ -193,25 +206,31 @@ class WebhookReceiver:
     when `handle_request(_async)` returns or raises, and no `next_fn` or handler of it starts
     after that (see `use`).
 
-    Deduplication uses the event `id` (`1` and `"1"` are the same id) in an LRU window of
-    `dedup_window_size` ids. An id is remembered only after dispatch succeeds. While a delivery is
-    in flight, a concurrent delivery of the same id is reported as a duplicate at once (it does
+    Deduplication uses the event `id` (`1` and `"1"` are the same id) in a `DedupStore`: by
+    default an in-memory LRU window of `dedup_window_size` ids (`MemoryStore`), or the store
+    passed as `dedup_store` (`SQLiteStore` for several worker processes, `RedisStore` for
+    several hosts). An id is remembered only after dispatch succeeds. While a delivery is in
+    flight, a concurrent delivery of the same id is reported as a duplicate at once (it does
     not wait); if the first one then fails, Basecamp's own retry delivers it again. Events
-    without an `id` are never deduplicated. The receiver is thread-safe and may be shared by
-    threads and asyncio tasks.
+    without an `id` are never deduplicated. A failing store fails the delivery
+    (`WebhookStoreError`, a 500 from the adapters). The receiver is thread-safe and may be
+    shared by threads and asyncio tasks.
 
     Args:
         secret: The webhook secret used to verify `signature_header`. Required unless
             `insecure_skip_verification` is `True`.
         signature_header: The header carrying the hex HMAC-SHA256 signature (any case).
-        dedup_window_size: How many processed event ids to remember; `0` disables
-            deduplication entirely (including of concurrent deliveries).
+        dedup_window_size: How many processed event ids the default in-memory store
+            remembers; `0` disables deduplication entirely (including of concurrent
+            deliveries). Only without `dedup_store`.
+        dedup_store: Where to record event ids instead of the default `MemoryStore`.
         insecure_skip_verification: Accept unsigned deliveries. Only for local development:
             anyone who can reach the endpoint can then forge events.
 
     Raises:
         WebhookConfigurationError: If `secret` is missing without the opt-out, if both are
-            given, or if an option has an invalid value.
+            given, if `dedup_window_size` and `dedup_store` are both given, or if an option
+            has an invalid value.
     """
 
     def __init__(
@@ -219,7 +238,8 @@ class WebhookReceiver:
         *,
         secret: str | None,
         signature_header: str = SIGNATURE_HEADER,
-        dedup_window_size: int = DEFAULT_DEDUP_WINDOW_SIZE,
+        dedup_window_size: int | None = None,
+        dedup_store: DedupStore | None = None,
         insecure_skip_verification: bool = False,
     ) -> None:
         if insecure_skip_verification is not True and insecure_skip_verification is not False:
@@ -244,14 +264,27 @@ class WebhookReceiver:
                 raise WebhookConfigurationError("secret is not encodable as UTF-8") from None
         if not isinstance(signature_header, str) or not signature_header.strip():
             raise WebhookConfigurationError("signature_header must be a non-empty string")
+        if dedup_store is not None:
+            if dedup_window_size is not None:
+                raise WebhookConfigurationError(
+                    "pass dedup_window_size or dedup_store, not both (size the store itself)"
+                )
+            for method in ("claim", "commit", "release", "seen"):
+                if not callable(getattr(dedup_store, method, None)):
+                    raise WebhookConfigurationError(f"dedup_store has no {method}() method")
+            dedup_window_size = 0
+        elif dedup_window_size is None:
+            dedup_window_size = DEFAULT_DEDUP_WINDOW_SIZE
         if isinstance(dedup_window_size, bool) or not isinstance(dedup_window_size, int):
             raise WebhookConfigurationError("dedup_window_size must be an int")
         if dedup_window_size < 0:
             raise WebhookConfigurationError("dedup_window_size must be >= 0")
+        if dedup_store is None and dedup_window_size:
+            dedup_store = MemoryStore(dedup_window_size)
 
         self._signature_header = signature_header.strip()
         self._signature_header_lower = self._signature_header.lower()
-        self._dedup = Deduplicator(dedup_window_size) if dedup_window_size else None
+        self._dedup = dedup_store
         self._dedup_window_size = dedup_window_size
         # Registrations are immutable tuples swapped on change, so dispatch never needs a lock;
         # the lock only keeps concurrent registrations from losing one another.
@@ -269,8 +302,13 @@ class WebhookReceiver:
 
     @property
     def dedup_window_size(self) -> int:
-        """How many processed event ids are remembered (`0`: deduplication is off)."""
+        """The size of the default in-memory window (`0`: off, or a `dedup_store` is used)."""
         return self._dedup_window_size
+
+    @property
+    def dedup_store(self) -> DedupStore | None:
+        """The store recording event ids, or `None` when deduplication is off."""
+        return self._dedup
 
     @property
     def insecure_skip_verification(self) -> bool:
@@ -279,9 +317,13 @@ class WebhookReceiver:
 
     def __repr__(self) -> str:
         insecure = ", insecure_skip_verification=True" if self._key is None else ""
+        if self._dedup is None or self._dedup_window_size:
+            dedup = f"dedup_window_size={self._dedup_window_size}"
+        else:
+            dedup = f"dedup_store={self._dedup!r}"
         return (
             f"WebhookReceiver(signature_header={self._signature_header!r}, "
-            f"dedup_window_size={self._dedup_window_size}{insecure}, "
+            f"{dedup}{insecure}, "
             f"handlers={len(self._routes) + len(self._any)}, "
             f"middleware={len(self._middleware)})"
         )
@@ -377,7 +419,8 @@ class WebhookReceiver:
             The parsed event.
 
         Raises:
-            WebhookSignatureError: If the signature header is missing or wrong.
+            WebhookSignatureError: If the signature header is missing or wrong, or repeated
+                with different values.
             WebhookPayloadError: If the body is not a JSON object shaped like an event.
             TypeError: If `raw_body` is not bytes-like.
         """
@@ -386,6 +429,16 @@ class WebhookReceiver:
             signature = _find_header(headers, self._signature_header, self._signature_header_lower)
             if not signature:
                 raise WebhookSignatureError(f"missing {self._signature_header} header")
+            if "," in signature:
+                # A repeated header reaches us joined with commas (as HTTP servers join it);
+                # no signature contains one. Copies of one value are that value; differing
+                # values are refused, whichever of them is right.
+                values = {part.strip() for part in signature.split(",")}
+                if len(values) != 1:
+                    raise WebhookSignatureError(
+                        f"conflicting values in repeated {self._signature_header} headers"
+                    )
+                signature = values.pop()
             if not _verify_with_key(raw_body, self._key, signature):
                 raise WebhookSignatureError("webhook signature does not match the request body")
         try:
@@ -466,6 +519,62 @@ class WebhookReceiver:
                 await _run_async(event, middleware, handlers, run, 0)
         return _result(event, run)
 
+    # -- HTTP ----------------------------------------------------------------------------
+
+    def respond(
+        self,
+        *,
+        method: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    ) -> WebhookResponse:
+        """Answer one HTTP request from a framework view, exactly as `wsgi_app()` would.
+
+        The same cap and status codes as the adapters (405 for a method other than POST, 413
+        above `max_body_size`, 401, 400, 204, and 500 when a handler raises, logged), and no
+        exception escapes, so the framework never turns one into a dropped connection.
+
+        Args:
+            method: The request method, e.g. `request.method`.
+            body: The raw request body, byte for byte as received.
+            headers: The request headers (case-insensitive lookup).
+            max_body_size: Largest accepted body in bytes; larger requests get 413.
+
+        Returns:
+            The status, headers and body to send.
+
+        Raises:
+            WebhookConfigurationError: If `max_body_size` is invalid.
+        """
+        return respond(self, method=method, body=body, headers=headers, max_body_size=max_body_size)
+
+    async def respond_async(
+        self,
+        *,
+        method: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    ) -> WebhookResponse:
+        """Like `respond`, for async views: dispatches as `asgi_app()` does.
+
+        Args:
+            method: The request method.
+            body: The raw request body, byte for byte as received.
+            headers: The request headers (case-insensitive lookup).
+            max_body_size: Largest accepted body in bytes; larger requests get 413.
+
+        Returns:
+            The status, headers and body to send.
+
+        Raises:
+            WebhookConfigurationError: If `max_body_size` is invalid.
+        """
+        return await respond_async(
+            self, method=method, body=body, headers=headers, max_body_size=max_body_size
+        )
+
     # -- adapters ------------------------------------------------------------------------
 
     def asgi_app(self, *, max_body_size: int = DEFAULT_MAX_BODY_SIZE) -> WebhookAsgiApp:
@@ -501,34 +610,33 @@ class WebhookReceiver:
         """The frame of one delivery, for both entry points: claim the event id, then commit it
         when the block succeeds or release it when it raises (so a redelivery runs again).
         Yields `None` for a duplicate: the block must then run nothing."""
-        key = self._claim(event)
-        if key is False:
+        claim = self._claim(event)
+        if not claim.dispatch:
             yield None
             return
         run = _Run()
         try:
             yield run
         except BaseException:
-            run.close(lambda: self._release(key))
+            run.close(lambda: self._release(claim))
             raise
-        run.close(lambda: self._commit(key))
+        run.close(lambda: self._commit(claim))
 
-    def _claim(self, event: WebhookEvent) -> str | bool | None:
-        """The dedup key to commit later, `None` if not deduplicated, `False` if a duplicate."""
+    def _claim(self, event: WebhookEvent) -> _Claim:
         if self._dedup is None:
-            return None
+            return _UNTRACKED
         key = dedup_key(event.id)
         if key is None:
-            return None
-        return key if self._dedup.claim(key) else False
+            return _UNTRACKED
+        return _Claim(dispatch=True, key=key) if self._dedup.claim(key) else _DUPLICATE
 
-    def _commit(self, key: str | bool | None) -> None:
-        if isinstance(key, str) and self._dedup is not None:
-            self._dedup.commit(key)
+    def _commit(self, claim: _Claim) -> None:
+        if claim.key is not None and self._dedup is not None:
+            self._dedup.commit(claim.key)
 
-    def _release(self, key: str | bool | None) -> None:
-        if isinstance(key, str) and self._dedup is not None:
-            self._dedup.release(key)
+    def _release(self, claim: _Claim) -> None:
+        if claim.key is not None and self._dedup is not None:
+            self._dedup.release(claim.key)
 
 
 # -- dispatch machinery ----------------------------------------------------------------------

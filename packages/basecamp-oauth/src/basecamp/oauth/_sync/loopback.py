@@ -25,6 +25,7 @@ def run_local_flow(
     token_endpoint: str | None = None,
     client_secret: str | None = None,
     scope: str | Sequence[str] | None = None,
+    resource: str | Sequence[str] | None = None,
     use_legacy_format: bool = False,
     host: str = "127.0.0.1",
     port: int = 0,
@@ -55,6 +56,8 @@ def run_local_flow(
         token_endpoint: The token endpoint, when you have no `config`.
         client_secret: Your app's client secret, if it has one (desktop apps usually do not).
         scope: A space-separated string or a list of scope tokens.
+        resource: RFC 8707 resource indicator(s), sent on the authorization URL and the
+            exchange.
         use_legacy_format: Use Launchpad's legacy `type=web_server` parameters.
         host: `127.0.0.1` (default), `::1` or `localhost` (which listens on 127.0.0.1).
         port: The port to listen on; 0 picks a free one. Use a fixed port when the server
@@ -83,6 +86,7 @@ def run_local_flow(
         token_endpoint=token_endpoint,
         client_secret=client_secret,
         scope=scope,
+        resource=resource,
         use_legacy_format=use_legacy_format,
         host=host,
         port=port,
@@ -99,7 +103,8 @@ def run_local_flow(
         client_id=client_id,
         client_secret=client_secret,
         code_verifier=loopback.pkce.verifier,
-        use_legacy_format=use_legacy_format,
+        resource=resource,
+        use_legacy_format=loopback.legacy,
         timeout=request_timeout,
         transport=transport,
     )

@@ -1,0 +1,7 @@
+"""`BasecampError.message` is a str."""
+
+from basecamp import BasecampError
+
+
+def code(error: BasecampError) -> int:
+    return error.message  # expect-error

@@ -1,0 +1,5 @@
+"""A misspelled import from `basecamp.testing`."""
+
+from basecamp.testing import FakeBasecmp  # expect-error
+
+__all__ = ["FakeBasecmp"]

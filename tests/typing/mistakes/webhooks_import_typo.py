@@ -1,0 +1,5 @@
+"""A misspelled import from `basecamp.webhooks`."""
+
+from basecamp.webhooks import WebhookReciever  # expect-error
+
+__all__ = ["WebhookReciever"]
