@@ -118,7 +118,7 @@ class FileCheckpointStore:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        self.path: Path = Path(path)
         self._lock = threading.Lock()
 
     def _read(self) -> dict[str, object]:
@@ -214,7 +214,7 @@ class SQLiteCheckpointStore:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
-        self.path = str(path)
+        self.path: str = str(path)
         self._lock = threading.Lock()
         self._connection = sqlite3.connect(
             self.path, timeout=timeout, isolation_level=None, check_same_thread=False
