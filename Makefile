@@ -103,10 +103,7 @@ check-versions: ## Fail unless every package, pin and __version__ agree
 
 .PHONY: check-imports
 check-imports: ## Fail when a module in the packages' src imports another that imports it back
-	# TODO(integrator): drop these --ignore flags once the oauth, webhooks and basecamp-testing
-	# cycle fixes (issue 13 item 4) are merged; the check then covers every package.
-	$(PYTHON) tools/check_imports.py --ignore basecamp-oauth --ignore basecamp-webhooks \
-		--ignore basecamp-testing
+	$(PYTHON) tools/check_imports.py
 
 .PHONY: bump
 bump: ## Set every package to VERSION=x.y.z, then refresh the lock

@@ -93,17 +93,38 @@ def readme_programs() -> list[Program]:
         blocks = [
             (text.count("\n", 0, m.start(1)) + 1, m.group(1)) for m in block_re.finditer(text)
         ]
-        if rel in SCRIPT_READMES and blocks:
-            program = Program(key=rel, text="")
-            for number, (first_line, block) in enumerate(blocks):
+        numbered = [(n, line, block) for n, (line, block) in enumerate(blocks)]
+        numbered = [item for item in numbered if _is_user_program(item[2])]
+        if rel in SCRIPT_READMES and numbered:
+            # Each block stands alone for a reader, so a later one may import a name again.
+            program = Program(key=rel, text="# pyright: reportDuplicateImport=false\n")
+            program.origin.append(f"{rel} (header)")
+            for number, first_line, block in numbered:
                 _append_block(program, rel, number, first_line, block)
             programs.append(program)
         else:
-            for number, (first_line, block) in enumerate(blocks):
+            for number, first_line, block in numbered:
                 program = Program(key=f"{rel}#{number}", text="")
                 _append_block(program, rel, number, first_line, block)
                 programs.append(program)
     return programs
+
+
+# Web frameworks have their own typing (Django ships none): their recipe blocks are run in the
+# real framework by basecamp-webhooks' tests instead.
+_FRAMEWORK_IMPORT = re.compile(
+    r"^\s*(?:from|import)\s+(?:starlette|fastapi|flask|werkzeug|django|waitress|uvicorn)\b",
+    re.MULTILINE,
+)
+# A relative import marks code that lives inside a package (the fake's handler example), not a
+# user's program.
+_RELATIVE_IMPORT = re.compile(r"^\s*from\s+\.", re.MULTILINE)
+
+
+def _is_user_program(block: str) -> bool:
+    """Whether a README block is a user's program (checked), not a framework recipe or an
+    excerpt of a package's own source (both run or checked elsewhere)."""
+    return not (_FRAMEWORK_IMPORT.search(block) or _RELATIVE_IMPORT.search(block))
 
 
 def _append_block(program: Program, rel: str, number: int, first_line: int, block: str) -> None:

@@ -311,10 +311,10 @@ def test_rate_limit_and_auth_errors_carry_retry_after_and_hint(world: World) -> 
         account.projects.list()
     assert limited.value.retry_after == 7
     bad = Client(access_token="...").for_account(world.fake.account_id)
-    world.fake.tokens = frozenset({"only-this"})
+    world.fake.faults.fail_next(1, status=401)
     with pytest.raises(AuthError) as denied:
         bad.projects.list()
-    assert denied.value.hint
+    assert denied.value.hint and "token" in denied.value.hint
 
 
 @pytest.mark.parametrize(
@@ -421,11 +421,11 @@ def test_a_401_refreshes_then_retries_once_even_for_writes(world: World) -> None
         refresh_token="r",
         expires_at=time.time() + 3600,
     )
-    world.fake.tokens = frozenset({f"{ISSUED_ACCESS}-1"})
+    world.fake.faults.fail_next(1, status=401, method="POST")
     account = Client(token_provider=provider).for_account(world.fake.account_id)
     project = account.projects.create(name="After refresh")
     assert project["name"] == "After refresh"
-    assert _attempts(world, "POST") == 2
+    assert world.authorization[-2:] == ["Bearer rejected-access", f"Bearer {ISSUED_ACCESS}-1"]
     assert len(world.launchpad.token_forms) == 1
 
 

@@ -264,6 +264,17 @@ _STATUS_CLASSES: dict[int, type[BasecampError]] = {
 }
 
 
+# What to do next, for the statuses whose cause the caller can act on.
+_STATUS_HINTS: Mapping[int, str] = {
+    401: "The access token is missing, expired or revoked: get a new one (a refreshable token "
+    "provider already tried once).",
+    403: "The token's owner cannot reach this: check their access to the account and project.",
+    404: "Check the id and the account id: the resource may be trashed or never existed.",
+    429: "Too many requests for this token: wait `retry_after` seconds, then try again.",
+    507: "The account is out of storage: free some space or upgrade the plan.",
+}
+
+
 def _parse_json_object(body: bytes) -> dict[str, object] | None:
     if not body or len(body) > 1_000_000:
         return None
@@ -403,4 +414,10 @@ def _error_from_data(
             retry_after=retry_after,
             request_id=request_id,
         )
-    return cls(message, http_status=status, retry_after=retry_after, request_id=request_id)
+    return cls(
+        message,
+        hint=_STATUS_HINTS.get(status),
+        http_status=status,
+        retry_after=retry_after,
+        request_id=request_id,
+    )

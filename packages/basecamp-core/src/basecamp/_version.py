@@ -1,3 +1,3 @@
 """The version every basecamp-python distribution shares (see `tools/versions.py`)."""
 
-__version__ = "0.1.0"
+__version__ = "0.30.0"

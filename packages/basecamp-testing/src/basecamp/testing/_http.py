@@ -123,7 +123,13 @@ class Handles(Protocol):
             while it serves.
     """
 
-    origin: str
+    @property
+    def origin(self) -> str:
+        """The origin of the URLs in inspection results."""
+        ...
+
+    @origin.setter
+    def origin(self, value: str) -> None: ...
 
     def handle(
         self,
