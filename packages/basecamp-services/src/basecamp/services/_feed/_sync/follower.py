@@ -115,10 +115,13 @@ class FeedFollower(Generic[T]):
         )
 
     def stop(self) -> None:
-        """Stop at the next step: a poll wait ends now, and iteration ends before the next item.
+        """Stop the running iteration at its next step: a poll wait ends now, and no further item
+        is handed out.
 
         The current page is checkpointed only if you had already asked past its last item, so
-        a stop in the middle of a page delivers the page again next time.
+        a stop in the middle of a page delivers the page again next time. Iterating again later
+        starts afresh from the store. The sync follower takes it from any thread or a signal
+        handler; the async one from its event loop (elsewhere: `loop.call_soon_threadsafe`).
         """
         self._stopping = True
         self._stopper.set()
