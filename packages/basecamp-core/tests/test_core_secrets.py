@@ -236,3 +236,32 @@ def test_parsers_raise_without_a_chained_error() -> None:
     for error in failures:
         assert error.__context__ is None and error.__cause__ is None
         assert_clean(chain_texts(error))
+
+
+async def test_no_log_record_at_any_level_holds_the_signed_query(
+    runner: Runner, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from core_testkit import Loopback, Reply
+
+    caplog.set_level(logging.DEBUG)
+    storage = Loopback()
+    api = Loopback()
+    try:
+        signed = f"{storage.url}/bucket/f.bin?X-Sig={SIGNATURE}"
+        api.route("/999/blob", Reply(302, b"", {"Location": signed, "X-Request-Id": TOKEN}))
+        storage.route("/bucket/f.bin", Reply(200, b"bytes", {"X-Echo": SIGNATURE}))
+        account = runner.account(config=Config(base_url=api.url))
+        assert (await runner.call(account.download_url("/blob"))).body == b"bytes"
+        assert b"".join(await runner.collect(account.iter_download("/blob"))) == b"bytes"
+    finally:
+        api.close()
+        storage.close()
+    names = {r.name for r in caplog.records}
+    assert "httpcore.http11" in names and "httpx" in names  # the trace did run...
+    traced = [r.getMessage() for r in caplog.records if r.name.startswith("httpcore")]
+    assert any("receive_response_headers" in line for line in traced)
+    assert any("b'Content-Length'" in line for line in traced)  # plain headers are kept
+    for record in caplog.records:
+        assert_clean(record.getMessage())  # ...without the signed query or an echoed token
