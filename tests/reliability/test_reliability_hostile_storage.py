@@ -14,6 +14,7 @@ import asyncio
 import gzip
 import io
 import logging
+import threading
 import time
 import traceback
 import tracemalloc
@@ -75,6 +76,7 @@ class HostileServer:
     url: str = ""
     _server: asyncio.Server | None = None
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    _arrival: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
@@ -96,6 +98,7 @@ class HostileServer:
                     headers[name.strip().lower()] = value.strip()
             seen = Seen(method, target, headers)
             self.requests.append(seen)
+            self._arrival.set()
             path = target.split("?", 1)[0]
             prefix = max((p for p in self.routes if path.startswith(p)), key=len, default=None)
             if prefix is None:
@@ -107,6 +110,12 @@ class HostileServer:
         finally:
             self._tasks.discard(task)
             writer.close()
+
+    async def wait_for(self, count: int) -> None:
+        """Return once `count` requests have arrived."""
+        while len(self.requests) < count:
+            self._arrival.clear()
+            await self._arrival.wait()
 
     async def close(self) -> None:
         if self._server is not None:
@@ -491,6 +500,7 @@ async def test_slow_storage_never_starves_the_api(
     figures: dict[str, object] = {}
 
     async def scenario(account: Any, run: Callable[[Any], Awaitable[Any]]) -> BaseException:
+        assert account.projects is not None  # the services are imported before the clock starts
         streams = [account.iter_download(FILE) for _ in range(8)]
         for stream in streams:
             await run(lambda s=stream: next_chunk(s))  # each holds a storage slot from now on
@@ -566,3 +576,70 @@ async def run_sync(fn: Callable[[], Any]) -> Any:
     if asyncio.iscoroutine(value):  # `next_chunk` is a coroutine wrapping a plain `next`
         return await value
     return value
+
+
+async def test_buffered_downloads_from_slow_storage_never_delay_the_api(
+    flavour: str, api: HostileServer, storage: HostileServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Eight buffered `download_url` calls wait on trickling storage (each cut off by
+    `request_deadline`) while `projects.get` against the healthy API answers at once."""
+    api.routes[BLOB] = redirect_to(storage)
+    api.routes[PROJECT] = json_reply(200)
+    storage.routes[STORED] = trickle_body(interval=0.1, size=10_000)
+    cfg = config(api.url, request_deadline=3.0, timeout=30)
+    figures: dict[str, object] = {}
+    tracemalloc.start()
+    started = time.monotonic()
+    if flavour == "sync":
+
+        def work() -> list[BaseException | object]:
+            with Client(access_token=TOKEN_MARKER, config=cfg) as client:
+                account = client.for_account(ACCOUNT_ID)
+                assert account.projects is not None  # imported before the clock starts
+                outcomes: list[BaseException | object] = []
+
+                def download() -> None:
+                    try:
+                        outcomes.append(account.download_url(FILE))
+                    except BasecampError as exc:
+                        outcomes.append(exc)
+
+                threads = [threading.Thread(target=download) for _ in range(8)]
+                for thread in threads:
+                    thread.start()
+                while len(storage.requests) < 8:
+                    time.sleep(0.01)
+                asked = time.monotonic()
+                assert account.projects.get(project_id=1)["id"] == 1
+                figures["projects_get_seconds"] = f"{time.monotonic() - asked:.2f}"
+                for thread in threads:
+                    thread.join(timeout=30)
+                return outcomes
+
+        outcomes = await asyncio.wait_for(asyncio.to_thread(work), timeout=60)
+    else:
+        async with AsyncClient(access_token=TOKEN_MARKER, config=cfg) as client:
+            account = client.for_account(ACCOUNT_ID)
+            assert account.projects is not None  # imported before the clock starts
+            downloads = [asyncio.create_task(account.download_url(FILE)) for _ in range(8)]
+            await asyncio.wait_for(storage.wait_for(8), timeout=10)
+            asked = time.monotonic()
+            assert (await account.projects.get(project_id=1))["id"] == 1
+            figures["projects_get_seconds"] = f"{time.monotonic() - asked:.2f}"
+            outcomes = list(
+                await asyncio.wait_for(asyncio.gather(*downloads, return_exceptions=True), 30)
+            )
+    elapsed = time.monotonic() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    figures.update(
+        error=type(outcomes[0]).__name__, seconds=f"{elapsed:.2f}", peak_mib=f"{peak / MiB:.2f}"
+    )
+    HOSTILE_FIGURES[f"buffered downloads beside the API ({flavour})"] = figures
+    assert len(outcomes) == 8
+    assert all(isinstance(o, NetworkError) for o in outcomes), outcomes
+    assert float(str(figures["projects_get_seconds"])) < 2.0  # not behind the storage hops
+    assert elapsed < 30.0
+    assert peak < 16 * MiB
+    texts = [t for o in outcomes if isinstance(o, BaseException) for t in exception_texts(o)]
+    assert_no_marker(texts + [r.getMessage() for r in caplog.records], "buffered downloads")
