@@ -166,14 +166,13 @@ class RequestCycle:
             self.retry_after = None
             return Action.RETURN
         self.retry_after = retry_after = parse_retry_after(headers.get("retry-after"))
-        signed = self._signed_url
         error = error_from_response(
             status,
             body,
             request_id=headers.get("x-request-id"),
             retry_after=retry_after,
-            redact=signed_url_secrets(signed) if signed else (secret,) if secret else (),
-            storage=signed is not None,
+            redact=self._secrets(secret),
+            storage=self._signed_url is not None,
         )
         if not self._idempotent and status in MAYBE_APPLIED_STATUSES:
             # The server may have done the work before failing: sending it again could
@@ -198,11 +197,8 @@ class RequestCycle:
         self.retry_after = None
         if isinstance(exc, BasecampError):
             if exc.request_id is not None:  # the only server text such an error carries
-                signed = self._signed_url
                 exc.request_id = clean_request_id(
-                    exc.request_id,
-                    signed_url_secrets(signed) if signed else (secret,) if secret else (),
-                    storage=signed is not None,
+                    exc.request_id, self._secrets(secret), storage=self._signed_url is not None
                 )
             self.error = exc
         else:
@@ -228,6 +224,13 @@ class RequestCycle:
             request_id=rejected.request_id if rejected is not None else None,
         )
         return Action.RAISE
+
+    def _secrets(self, secret: str | None) -> tuple[str, ...]:
+        """What an error must not repeat: the signed URL's query values (storage), or the
+        request's credential. Only computed on the way to an error."""
+        if self._signed_url is not None:
+            return signed_url_secrets(self._signed_url)
+        return (secret,) if secret else ()
 
     @property
     def failure(self) -> BasecampError:
