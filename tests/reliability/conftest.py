@@ -25,7 +25,7 @@ def _load_kit() -> None:
 
 _load_kit()
 
-from reliability_kit import SOAK_FIGURES, RawServer  # noqa: E402
+from reliability_kit import HOSTILE_FIGURES, SOAK_FIGURES, RawServer  # noqa: E402
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -45,13 +45,18 @@ def raw_server() -> Iterator[RawServer]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Print the figures the soak tests recorded (calls, faults, retries, duplicates, time)."""
-    if not SOAK_FIGURES:
-        return
+    """Print the figures the soak tests recorded (calls, faults, retries, duplicates, time), and
+    those of the hostile-server cases (the error, the time to it, the peak memory)."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     write = reporter.write_line if reporter is not None else print
-    write("")
-    write("reliability soak figures:")
-    for name, figures in SOAK_FIGURES.items():
-        shown = ", ".join(f"{key}={value}" for key, value in figures.items())
-        write(f"  {name}: {shown}")
+    for title, table in (
+        ("reliability soak figures:", SOAK_FIGURES),
+        ("hostile server figures:", HOSTILE_FIGURES),
+    ):
+        if not table:
+            continue
+        write("")
+        write(title)
+        for name, figures in table.items():
+            shown = ", ".join(f"{key}={value}" for key, value in figures.items())
+            write(f"  {name}: {shown}")

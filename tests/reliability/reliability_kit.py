@@ -43,6 +43,8 @@ MARKERS = (
 
 # Figures the soak tests publish; conftest prints them at the end of the session.
 SOAK_FIGURES: dict[str, dict[str, object]] = {}
+# Per hostile-server case: the error, the seconds to it and the peak traced memory.
+HOSTILE_FIGURES: dict[str, dict[str, object]] = {}
 
 
 # -- the scripted raw socket server -----------------------------------------------------------

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from basecamp import ApiError, BasecampError, UsageError
-from basecamp._errors import MAX_MESSAGE_BYTES, error_from_response
+from basecamp._errors import MAX_MESSAGE_BYTES, error_from_response, signed_url_secrets
 from basecamp._pagination import PageWalk, find_next_link, parse_total_count, resolve_next_url
 from basecamp._request import encode_query, expand_path, resolve_url
 from basecamp._retry import parse_retry_after
@@ -188,6 +188,48 @@ def test_error_from_response_gives_a_short_typed_error(
     str(error), repr(error)  # both render
     if len(secret) >= 3:
         assert secret not in error.message
+
+
+@FUZZ
+@given(
+    status=st.integers(400, 599),
+    # Printable ASCII as a URL query carries it unescaped (no separators, escapes or brackets).
+    signature=st.text(
+        alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="&#%+<>"),
+        min_size=8,
+        max_size=40,
+    ).filter(lambda v: v not in "<redacted>" and "redacted" not in v),
+    before=st.text(max_size=200),
+    after=st.text(max_size=200),
+    shape=st.sampled_from(["error", "message", "field", "field-name", "request-id"]),
+)
+def test_storage_errors_never_repeat_the_signature(
+    status: int, signature: str, before: str, after: str, shape: str
+) -> None:
+    url = f"https://storage.example/blobs/x?X-Amz-Signature={signature}&expires=1"
+    text = f"{before}{signature}{after}"
+    body: object = {"error": "refused"}
+    request_id = None
+    if shape in ("error", "message"):
+        body = {shape: text}
+    elif shape == "field":
+        body = {"errors": {"url": [text]}}
+    elif shape == "field-name":
+        body = {"errors": {text: ["is invalid"]}}
+    else:
+        request_id = text
+    error = error_from_response(
+        status,
+        json.dumps(body).encode(),
+        request_id=request_id,
+        redact=signed_url_secrets(url),
+        storage=True,
+    )
+    assert isinstance(error, BasecampError)
+    assert len(error.message.encode()) <= MAX_MESSAGE_BYTES
+    shown = [error.message, repr(error), str(error.request_id), repr(getattr(error, "errors", ""))]
+    for item in shown:
+        assert signature not in item
 
 
 # -- URL building -----------------------------------------------------------------------------

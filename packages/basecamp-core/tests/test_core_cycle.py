@@ -316,3 +316,26 @@ def test_the_refresh_error_keeps_the_request_id() -> None:
     assert cycle.refresh_failed(AuthError("invalid_grant")) is RAISE
     assert cycle.failure.request_id == "r9"
     assert cycle.failure.http_status == 401
+
+
+def test_a_storage_error_loses_the_signed_query_and_an_echoed_request_id() -> None:
+    signed = "https://storage.example/b/x?sig=0123456789abcdef&expires=1"
+    cycle = RequestCycle(
+        RetryPolicy(max_retries=0), idempotent=True, refreshable=False, signed_url=signed
+    )
+    assert not cycle.respond(403)
+    body = b'{"error": "denied: /b/x?sig=0123456789abcdef"}'
+    action = cycle.replied({"x-request-id": "id 0123456789abcdef"}, body)
+    assert action is Action.RAISE
+    assert cycle.failure.message == "denied: /b/x?<redacted>"
+    assert cycle.failure.request_id == "id <redacted>"
+
+
+def test_a_failed_read_keeps_no_echoed_secret_in_its_request_id() -> None:
+    cycle = RequestCycle(RetryPolicy(max_retries=0), idempotent=True)
+    too_large = ApiError("The response body is too large.", request_id="r-TOKEN-1")
+    assert cycle.failed(too_large, secret="TOKEN") is Action.RAISE
+    assert cycle.failure.request_id == "r-<redacted>-1"
+    plain = RequestCycle(RetryPolicy(max_retries=0), idempotent=True)
+    plain.failed(ApiError("x", request_id="abc-123"), secret="TOKEN")
+    assert plain.failure.request_id == "abc-123"

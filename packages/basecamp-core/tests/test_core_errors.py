@@ -367,3 +367,53 @@ def test_error_details_keep_the_body_scalars_redacted() -> None:
     )
     assert error_from_response(500, b"not json").details == {}
     assert BasecampError("x").details == {}
+
+
+def test_signed_url_secrets_are_the_query_and_its_long_values() -> None:
+    from basecamp._errors import signed_url_secrets
+
+    url = "https://s.example/b/x?X-Amz-Signature=abc%2Fdef123456&expires=1#frag"
+    found = signed_url_secrets(url)
+    assert "X-Amz-Signature=abc%2Fdef123456&expires=1" in found
+    assert "abc%2Fdef123456" in found and "abc/def123456" in found
+    assert "1" not in found  # too short to be a credential; replacing it would mangle text
+    assert list(found) == sorted(found, key=len, reverse=True)
+    assert signed_url_secrets("https://s.example/b/x") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("signature expired: /blobs/x?sig=s3cr3t", "signature expired: /blobs/x?<redacted>"),
+        ("X-Amz-Signature: 0123abcd", "X-Amz-Signature: <redacted>"),
+        ("bad token=abc", "bad token=<redacted>"),
+        ("expected 9f8e7d6c5b4a39281706f5e4d3c2b1a0", "expected <redacted>"),
+        ("Access Denied", "Access Denied"),
+        ("an extraordinarilylongwordwithoutdigits stays", None),
+    ],
+)
+def test_storage_error_text_loses_anything_signature_like(text: str, shown: str | None) -> None:
+    error = error_from_response(403, json.dumps({"error": text}).encode(), storage=True)
+    assert isinstance(error, ForbiddenError)
+    assert error.message == (text if shown is None else shown)
+    # The API's own errors are left as they are: only the storage hop is scrubbed this way.
+    assert error_from_response(403, json.dumps({"error": text}).encode()).message == text
+
+
+def test_storage_validation_errors_and_request_ids_are_scrubbed() -> None:
+    body = json.dumps({"errors": {"url": ["?sig=abc is invalid"]}}).encode()
+    error = error_from_response(
+        400, body, request_id="req-0123456789abcdef0123456789", storage=True
+    )
+    assert isinstance(error, ValidationError)
+    assert error.errors == {"url": ["?<redacted> is invalid"]}
+    assert "sig=abc" not in error.message
+    assert error.request_id == "<redacted>"
+
+
+def test_request_id_echoing_a_secret_is_redacted_and_capped() -> None:
+    error = error_from_response(500, b"", request_id="id-SECRET-x", redact=("SECRET",))
+    assert error.request_id == "id-<redacted>-x"
+    long_id = error_from_response(500, b"", request_id="r" * 10_000).request_id
+    assert long_id is not None and len(long_id.encode()) <= 128
+    assert error_from_response(500, b"", request_id="abc-123").request_id == "abc-123"

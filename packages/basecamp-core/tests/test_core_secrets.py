@@ -136,3 +136,132 @@ def test_token_endpoint_errors_do_not_echo_body() -> None:
     with pytest.raises(BasecampError) as caught:
         parse_token_response(400, body)
     assert_clean(describe(caught.value))
+
+
+# -- issue 14 item 3: storage errors, request ids and exception chains -------------------------
+
+STORAGE_SIG = "sIg0a1b2c3d4e5f6MARKER"
+SIGNED_BLOB = f"https://storage.example/blobs/x?sig={STORAGE_SIG}&expires=1"
+
+
+def chain_texts(error: BaseException) -> str:
+    """Everything an exception and its whole chain can show: str, repr, args, attributes, the
+    formatted traceback, and any document a chained decoding error kept (`.doc`)."""
+    import traceback
+
+    parts: list[str] = []
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [error]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        parts += [str(current), repr(current), repr(current.args), repr(vars(current))]
+        parts.append(str(getattr(current, "doc", "")))
+        stack += [current.__cause__, current.__context__]
+    parts += traceback.format_exception(error)
+    return "\n".join(parts)
+
+
+async def test_a_storage_error_echoing_the_signature_is_redacted(
+    runner: Runner, recording_hooks: RecordingHooks
+) -> None:
+    echoed = {"error": f"signature expired: /blobs/x?sig={STORAGE_SIG}"}
+    with respx.mock(base_url=BASE_URL) as api:
+        api.get("/999/blob").respond(302, headers={"Location": SIGNED_BLOB})
+        api.get("https://storage.example/blobs/x").respond(
+            403, json=echoed, headers={"X-Request-Id": f"req-{STORAGE_SIG}"}
+        )
+        account = runner.account(hooks=recording_hooks, config=Config(max_retries=0))
+        for call in (
+            lambda: account.download_url("/blob"),
+            lambda: account.download_to("/blob", io.BytesIO()),
+            lambda: runner.collect(account.iter_download("/blob")),
+        ):
+            with pytest.raises(basecamp.ForbiddenError) as caught:
+                await runner.call(call())
+            error = caught.value
+            assert error.message == "signature expired: /blobs/x?<redacted>"
+            assert error.request_id == "req-<redacted>"
+            assert STORAGE_SIG not in chain_texts(error)
+    assert recording_hooks.named("request_end")
+    assert STORAGE_SIG not in repr(recording_hooks.calls)
+
+
+async def test_an_echoed_token_in_a_request_id_is_redacted(runner: Runner) -> None:
+    with respx.mock(base_url=BASE_URL) as api:
+        echo = {"X-Request-Id": f"r-{TOKEN}"}
+        api.get("/999/denied.json").respond(403, json={"error": "no"}, headers=echo)
+        api.get("/999/html.json").respond(200, text=f"<p>{TOKEN}</p>", headers=echo)
+        api.get("/999/broken.json").respond(
+            200, content=b'{"token": "' + TOKEN.encode(), headers=echo
+        )
+        api.get("/999/huge.json").respond(200, content=b"[" + b" " * 2000 + b"]", headers=echo)
+        account = runner.account(config=Config(max_retries=0, max_response_bytes=1024))
+        for path in ("/denied.json", "/html.json", "/broken.json", "/huge.json"):
+            with pytest.raises(BasecampError) as caught:
+                await runner.call(account.get(path))
+            assert caught.value.request_id == "r-<redacted>", path
+            assert_clean(chain_texts(caught.value))
+
+
+async def test_no_error_body_survives_in_the_exception_chain(runner: Runner) -> None:
+    with respx.mock(base_url=BASE_URL) as api:
+        api.get("/999/broken.json").respond(200, content=b'{"echo": "' + TOKEN.encode())
+        account = runner.account(config=Config(max_retries=0))
+        for path in ("/broken.json",):
+            with pytest.raises(basecamp.ApiError) as caught:
+                await runner.call(account.get(path))
+            assert caught.value.__context__ is None, path
+            assert caught.value.__cause__ is None, path
+            assert_clean(chain_texts(caught.value))
+
+
+def test_parsers_raise_without_a_chained_error() -> None:
+    from basecamp._pagination import resolve_next_url
+    from basecamp._response import BoundedDecoder, decode_json
+
+    failures: list[BaseException] = []
+    for attempt in (
+        lambda: decode_json(b'{"echo": "' + TOKEN.encode(), "application/json"),
+        lambda: BoundedDecoder(deflate=False).decode(b"not gzip " + TOKEN.encode(), 100),
+        lambda: resolve_next_url(
+            f"https://[::1/{TOKEN}", current_url=BASE_URL + "/", base_url=BASE_URL
+        ),
+    ):
+        with pytest.raises(basecamp.ApiError) as caught:
+            attempt()
+        failures.append(caught.value)
+    for error in failures:
+        assert error.__context__ is None and error.__cause__ is None
+        assert_clean(chain_texts(error))
+
+
+async def test_no_log_record_at_any_level_holds_the_signed_query(
+    runner: Runner, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from core_testkit import Loopback, Reply
+
+    caplog.set_level(logging.DEBUG)
+    storage = Loopback()
+    api = Loopback()
+    try:
+        signed = f"{storage.url}/bucket/f.bin?X-Sig={SIGNATURE}"
+        api.route("/999/blob", Reply(302, b"", {"Location": signed, "X-Request-Id": TOKEN}))
+        storage.route("/bucket/f.bin", Reply(200, b"bytes", {"X-Echo": SIGNATURE}))
+        account = runner.account(config=Config(base_url=api.url))
+        assert (await runner.call(account.download_url("/blob"))).body == b"bytes"
+        assert b"".join(await runner.collect(account.iter_download("/blob"))) == b"bytes"
+    finally:
+        api.close()
+        storage.close()
+    names = {r.name for r in caplog.records}
+    assert "httpcore.http11" in names and "httpx" in names  # the trace did run...
+    traced = [r.getMessage() for r in caplog.records if r.name.startswith("httpcore")]
+    assert any("receive_response_headers" in line for line in traced)
+    assert any("b'Content-Length'" in line for line in traced)  # plain headers are kept
+    for record in caplog.records:
+        assert_clean(record.getMessage())  # ...without the signed query or an echoed token

@@ -24,7 +24,14 @@ from collections.abc import Mapping
 
 import httpx
 
-from ._errors import AuthError, BasecampError, NetworkError, error_from_response
+from ._errors import (
+    AuthError,
+    BasecampError,
+    NetworkError,
+    clean_request_id,
+    error_from_response,
+    signed_url_secrets,
+)
 from ._retry import MAYBE_APPLIED_STATUSES, RetryPolicy, parse_retry_after
 
 __all__ = ["Action", "RequestCycle", "network_error", "no_free_slot"]
@@ -85,6 +92,8 @@ class RequestCycle:
         accept_redirect: A 3xx is the answer too (hop 1 of a download), not an error.
         refreshable: A 401 may be answered by refreshing the token once (authenticated
             requests; whether the provider can refresh is the refresh step's business).
+        signed_url: The URL of a download storage request (hop 2): an error built from its
+            response loses the URL's query and anything signature-like.
 
     Attributes:
         attempt: The 1-based number of the current attempt.
@@ -101,6 +110,7 @@ class RequestCycle:
         "_idempotent",
         "_policy",
         "_refreshable",
+        "_signed_url",
         "attempt",
         "delay",
         "error",
@@ -116,8 +126,10 @@ class RequestCycle:
         idempotent: bool,
         accept_redirect: bool = False,
         refreshable: bool = True,
+        signed_url: str | None = None,
     ) -> None:
         self._policy = policy
+        self._signed_url = signed_url
         self._idempotent = idempotent
         self._accept_redirect = accept_redirect
         self._refreshable = refreshable
@@ -159,7 +171,8 @@ class RequestCycle:
             body,
             request_id=headers.get("x-request-id"),
             retry_after=retry_after,
-            redact=(secret,) if secret else (),
+            redact=self._secrets(secret),
+            storage=self._signed_url is not None,
         )
         if not self._idempotent and status in MAYBE_APPLIED_STATUSES:
             # The server may have done the work before failing: sending it again could
@@ -172,16 +185,21 @@ class RequestCycle:
             return Action.REFRESH
         return self._retry_or_raise()
 
-    def failed(self, exc: BaseException) -> Action:
+    def failed(self, exc: BaseException, *, secret: str | None = None) -> Action:
         """The attempt ended without a usable response.
 
         Args:
             exc: A `BasecampError` raised while reading (a body over its cap, the deadline),
                 or what the transport raised (`httpx.HTTPError`, `TimeoutError`).
+            secret: The credential the request carried: a request id echoing it is redacted.
         """
         self.status = None
         self.retry_after = None
         if isinstance(exc, BasecampError):
+            if exc.request_id is not None:  # the only server text such an error carries
+                exc.request_id = clean_request_id(
+                    exc.request_id, self._secrets(secret), storage=self._signed_url is not None
+                )
             self.error = exc
         else:
             self.error = network_error(exc, idempotent=self._idempotent)
@@ -206,6 +224,13 @@ class RequestCycle:
             request_id=rejected.request_id if rejected is not None else None,
         )
         return Action.RAISE
+
+    def _secrets(self, secret: str | None) -> tuple[str, ...]:
+        """What an error must not repeat: the signed URL's query values (storage), or the
+        request's credential. Only computed on the way to an error."""
+        if self._signed_url is not None:
+            return signed_url_secrets(self._signed_url)
+        return (secret,) if secret else ()
 
     @property
     def failure(self) -> BasecampError:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Collection, Mapping
 from typing import TypeGuard
+from urllib.parse import unquote
 
 from ._retry import RETRYABLE_STATUSES
 
@@ -28,11 +30,16 @@ __all__ = [
     "RateLimitError",
     "UsageError",
     "ValidationError",
+    "clean_request_id",
     "error_from_response",
+    "signed_url_secrets",
     "truncate_message",
 ]
 
 MAX_MESSAGE_BYTES = 500
+# A request id is an opaque handle for support tickets: a few dozen characters at most.
+MAX_REQUEST_ID_BYTES = 128
+REDACTED = "<redacted>"
 
 
 class ErrorCode(enum.StrEnum):
@@ -321,18 +328,91 @@ def _summary(errors: Mapping[str, list[str]], raw: Mapping[str, object]) -> str:
 def _redact(text: str, secrets: Collection[str]) -> str:
     for secret in secrets:
         if secret and secret in text:
-            text = text.replace(secret, "<redacted>")
+            text = text.replace(secret, REDACTED)
     return text
 
 
+# Download storage (hop 2) answers a signed URL: whatever it says may quote the signature, the
+# whole URL, or a signature of its own. Its text loses every URL query, every value named like a
+# credential (`sig=`, `X-Amz-Signature:`, `token=`...) and every long opaque run of letters and
+# digits, on top of the exact values of the URL's query.
+# Every quantifier that can backtrack is bounded, so hostile text costs linear time.
+_QUERY = re.compile(r"\?[^\s\"'<>]+")
+_CREDENTIAL_PAIR = re.compile(
+    r"(?i)((?:sig|signature|token|key|credential|secret|policy|auth|session|expires)[\w.-]{0,40})"
+    r"(\s{0,4}[=:]\s{0,4})[^\s\"'&,;<>()\[\]{}]+"
+)
+_RUN = re.compile(r"[\w+=%-]{24,}")
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
+# Query values this short (`expires=1`, `v=2`) are not secrets, and replacing them would
+# mangle unrelated text.
+_MIN_SECRET_VALUE = 8
+_PATTERN_WINDOW = 4096
+_REPEATED = re.compile(f"(?:{REDACTED}){{2,}}")
+
+
+def signed_url_secrets(url: str) -> tuple[str, ...]:
+    """The parts of a signed URL's query that server text must never repeat: the whole query,
+    and each value long enough to be a credential, as sent and percent-decoded (longest first).
+
+    Pure and cheap; called only when an error is built from a storage response.
+    """
+    _, _, query = url.partition("?")
+    query = query.partition("#")[0]
+    if not query:
+        return ()
+    found = {query, unquote(query)}
+    for pair in query.split("&"):
+        value = pair.partition("=")[2]
+        for form in (value, unquote(value.replace("+", " "))):
+            if len(form) >= _MIN_SECRET_VALUE:
+                found.add(form)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _opaque(match: re.Match[str]) -> str:
+    """A long run of word characters mixing letters and digits (a signature, a key) is
+    redacted; a long plain word is kept."""
+    run = match.group()
+    return REDACTED if _DIGIT.search(run) and _LETTER.search(run) else run
+
+
+def _clean(text: str, secrets: Collection[str], storage: bool) -> str:
+    text = _redact(text, secrets)  # the whole text: exact secrets are found wherever they are
+    if storage:
+        # The patterns only see what could reach a message (500 bytes, after they shrink it).
+        cut = len(text) > _PATTERN_WINDOW
+        text = text[:_PATTERN_WINDOW]
+        text = _QUERY.sub("?" + REDACTED, text)
+        text = _CREDENTIAL_PAIR.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+        text = _RUN.sub(_opaque, text)
+        text = _REPEATED.sub(REDACTED, text)
+        if cut:
+            text += "…"
+    return text
+
+
+def clean_request_id(
+    value: str | None, secrets: Collection[str] = (), *, storage: bool = False
+) -> str | None:
+    """An `X-Request-Id` as an error may keep it: server text like any other, so a secret it
+    echoes is redacted (and, from download storage, anything signature-like), and it is cut to
+    `MAX_REQUEST_ID_BYTES`.
+    """
+    if not value:
+        return None
+    return truncate_message(_clean(value, secrets, storage), MAX_REQUEST_ID_BYTES)
+
+
 def _details(
-    data: Mapping[str, object] | None, secrets: Collection[str]
+    data: Mapping[str, object] | None, secrets: Collection[str], storage: bool
 ) -> dict[str, str | int | float | bool | None]:
     """The body's scalar fields, so a caller can act on them (nested values stay behind)."""
     details: dict[str, str | int | float | bool | None] = {}
     for key, value in (data or {}).items():
         if isinstance(value, str):
-            details[str(key)] = _redact(value, secrets)
+            details[str(key)] = _clean(value, secrets, storage)
         elif value is None or isinstance(value, bool | int | float):
             details[str(key)] = value
     return details
@@ -345,6 +425,7 @@ def error_from_response(
     request_id: str | None = None,
     retry_after: float | None = None,
     redact: Collection[str] = (),
+    storage: bool = False,
 ) -> BasecampError:
     """Map a non-2xx response to the matching typed error. Pure: no I/O.
 
@@ -359,15 +440,18 @@ def error_from_response(
         body: The response body (already size-capped by the transport).
         request_id: The `X-Request-Id` response header, if present.
         retry_after: The parsed `Retry-After` delay in seconds, if present.
-        redact: Secrets the request carried (the access token): a server that echoes one in its
-            message or field errors gets it replaced by `<redacted>`.
+        redact: Secrets the request carried (the access token, or the parts of a signed URL's
+            query): a server that echoes one in its message, field errors or request id gets
+            it replaced by `<redacted>`.
+        storage: The response came from download storage (hop 2): its text also loses every
+            URL query, credential-named value and long opaque run (a signature it quotes).
 
     Returns:
         The error to raise. It is returned, not raised, so callers can decide.
     """
     data = _parse_json_object(body)
-    error = _error_from_data(status, data, request_id, retry_after, redact)
-    error.details = _details(data, redact)
+    error = _error_from_data(status, data, request_id, retry_after, redact, storage)
+    error.details = _details(data, redact, storage)
     return error
 
 
@@ -377,13 +461,17 @@ def _error_from_data(
     request_id: str | None,
     retry_after: float | None,
     redact: Collection[str],
+    storage: bool,
 ) -> BasecampError:
+    scrub = bool(redact) or storage
+    if request_id is not None:
+        request_id = clean_request_id(request_id, redact, storage=storage)
     message: str | None = None
     if data is not None:
         for key in ("error", "message"):
             candidate = data.get(key)
             if isinstance(candidate, str) and candidate.strip():
-                message = _redact(candidate.strip(), redact)
+                message = _clean(candidate.strip(), redact, storage)
                 break
     cls = _STATUS_CLASSES.get(status)
     if cls is ValidationError:
@@ -393,13 +481,13 @@ def _error_from_data(
         summary = _summary(errors, raw) if errors and isinstance(raw, Mapping) else ""
         if summary:
             message = f"{message} ({summary})" if message else summary
-        if redact:
+        if scrub:
             errors = {
-                _redact(key, redact): [_redact(m, redact) for m in messages]
+                _clean(key, redact, storage): [_clean(m, redact, storage) for m in messages]
                 for key, messages in errors.items()
             }
             # Redacted after joining too: a secret could span a field name and its message.
-            message = _redact(message, redact) if message else message
+            message = _clean(message, redact, storage) if message else message
         return ValidationError(
             message,
             errors=errors,

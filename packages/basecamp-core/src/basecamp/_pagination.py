@@ -123,11 +123,16 @@ def resolve_next_url(link: str, *, current_url: str, base_url: str) -> str:
     """
     if any(c in link for c in "\r\n\t"):
         raise ApiError("Refused a pagination link that contains control characters.")
+    origin: tuple[str, str, int | None] | None
     try:
         absolute = urljoin(current_url, link)
-        scheme, host, port = _origin(absolute)
+        origin = _origin(absolute)
     except ValueError:  # e.g. a malformed IPv6 literal: "https://[::1/"
-        raise ApiError("Refused a pagination link that is not a valid URL.") from None
+        origin = None
+    if origin is None:
+        # Raised outside the handler: the parser's error may quote the link.
+        raise ApiError("Refused a pagination link that is not a valid URL.")
+    scheme, host, port = origin
     base_scheme, base_host, base_port = _origin(base_url)
     if base_scheme == "https" and scheme == "http":
         raise ApiError("Refused a pagination link that downgrades https to http.")

@@ -6,10 +6,10 @@ replies without knowing the client that produced them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ._errors import ApiError
+from ._errors import ApiError, clean_request_id
 from ._response import decode_json
 
 if TYPE_CHECKING:
@@ -23,6 +23,8 @@ class Reply:
     """A response whose status the transport accepted.
 
     `body` holds the capped body; for streamed replies it is empty and `response` is still open.
+    `secret` is the credential the request carried (never shown): an error decoding the body
+    redacts it from the request id it keeps.
     """
 
     status: int
@@ -30,6 +32,7 @@ class Reply:
     body: bytes
     url: str
     response: httpx.Response | None = None
+    secret: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def request_id(self) -> str | None:
@@ -44,5 +47,6 @@ class Reply:
         except ApiError as exc:
             # Which response was unusable: worth a support ticket's time.
             exc.http_status = self.status
-            exc.request_id = self.request_id
+            secret = self.secret
+            exc.request_id = clean_request_id(self.request_id, (secret,) if secret else ())
             raise

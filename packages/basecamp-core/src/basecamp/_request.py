@@ -166,13 +166,17 @@ def resolve_url(path_or_url: str, *, base_url: str, prefix: str = "") -> str:
     # Absolute only when it *starts* with a scheme (or "//"): "/search.json?q=https://x" is a
     # relative path whose query happens to mention a URL.
     if _ABSOLUTE.match(path_or_url) or path_or_url.startswith("//"):
+        resolved: str | None
         try:
-            return resolve_next_url(path_or_url, current_url=base_url + "/", base_url=base_url)
-        except Exception:
+            resolved = resolve_next_url(path_or_url, current_url=base_url + "/", base_url=base_url)
+        except Exception:  # refused below, outside the handler: nothing is chained
+            resolved = None
+        if resolved is None:
             raise UsageError(
                 "Absolute URLs must be on the API origin (base_url); credentials are never "
                 "sent to another host."
-            ) from None
+            )
+        return resolved
     path = path_or_url if path_or_url.startswith("/") else "/" + path_or_url
     return f"{base_url}{prefix}{path}"
 

@@ -75,7 +75,9 @@ class BoundedDecoder:
         try:
             return self._zlib.decompress(tail + data if tail else data, max(room, 1))
         except zlib.error:
-            raise ApiError("The response body is not valid compressed data.") from None
+            pass
+        # Raised outside the handler, so no decoding error rides along as `__context__`.
+        raise ApiError("The response body is not valid compressed data.")
 
 
 # The usual Content-Type values, accepted without parsing them.
@@ -97,7 +99,10 @@ def decode_json(body: bytes, content_type: str | None) -> object:
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise ApiError("The server sent a response that is not valid JSON.") from None
+        pass
+    # Raised outside the handler: a `JSONDecodeError` keeps the whole body in `.doc` (perhaps an
+    # echoed token), and `from None` would still leave it in `__context__`.
+    raise ApiError("The server sent a response that is not valid JSON.")
 
 
 def expect_object(value: object, what: str = "response") -> dict[str, object]:

@@ -114,6 +114,7 @@ def iter_decoded(
     decoder = _decoder(response)
     raw_size = 0
     decoded_size = 0
+    broken: str | None = None
     try:
         for raw in _raw_chunks(response):
             if ends_at is not None and time.monotonic() > ends_at:
@@ -134,4 +135,7 @@ def iter_decoded(
                 yield piece
                 piece = decoder.decode(b"", chunk_size)
     except httpx.HTTPError as exc:
-        raise NetworkError(f"The download broke off mid-stream ({type(exc).__name__}).") from None
+        broken = type(exc).__name__
+    if broken is not None:
+        # Raised outside the handler, so the transport's error is not kept as `__context__`.
+        raise NetworkError(f"The download broke off mid-stream ({broken}).")

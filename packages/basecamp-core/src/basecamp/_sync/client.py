@@ -330,6 +330,7 @@ class Client:
             idempotent=idempotent,
             accept_redirect=accept_redirect,
             refreshable=authenticated,
+            signed_url=None if authenticated else url,
         )
         gate = self._api_gate if authenticated else self._storage_gate
         while True:
@@ -345,7 +346,7 @@ class Client:
                     request, url, cycle, authenticated, stream, body_limit, started
                 )
             except (BasecampError, httpx.HTTPError, TimeoutError) as exc:
-                action = cycle.failed(exc)
+                action = cycle.failed(exc, secret=token)
             else:
                 action = cycle.replied(reply.headers, reply.body, secret=token)
             finally:
@@ -357,6 +358,7 @@ class Client:
                 )
                 safe_call(hooks.on_request_end, info, result)
             if action is Action.RETURN and reply is not None:
+                reply.secret = token  # for the request id of an error decoding the body
                 return reply
             if action is Action.REFRESH:
                 action = self._refresh(cycle, token)
@@ -409,12 +411,15 @@ class Client:
                 headers=headers,
             )
         except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
-            # A caller's value that cannot go on the wire: not a network problem.
-            raise UsageError(
-                f"The request cannot be encoded ({type(exc).__name__}); check the path and "
-                "parameters for characters a URL cannot carry."
-            ) from None
-        return request, token
+            failure = type(exc).__name__
+        else:
+            return request, token
+        # Raised outside the handler: httpx's error quotes the URL (a signed one, for storage),
+        # and it must not ride along as `__context__`.
+        raise UsageError(
+            f"The request cannot be encoded ({failure}); check the path and "
+            "parameters for characters a URL cannot carry."
+        )
 
     def _exchange(
         self,
