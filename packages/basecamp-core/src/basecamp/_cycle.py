@@ -10,6 +10,8 @@ sync twin) tells it what happened and does what it answers:
 | `failed(exc)`: no usable response        | `SLEEP`, `RAISE`                        |
 | `refreshed(replaced)`: the refresh ended | `SEND`, `SLEEP`, `RAISE`                |
 | `refresh_failed(exc)`                    | `RAISE`                                 |
+| `not_modified_unserved()`: a 304 the     | `SEND`                                  |
+| cache had no entry for                   |                                         |
 
 After `SLEEP` the shell sleeps `delay` seconds and sends again; after `SEND` it sends at once;
 after `RAISE` it raises `failure`. `attempt`, `status`, `error` and `retry_after` describe the
@@ -85,6 +87,8 @@ class RequestCycle:
         accept_redirect: A 3xx is the answer too (hop 1 of a download), not an error.
         refreshable: A 401 may be answered by refreshing the token once (authenticated
             requests; whether the provider can refresh is the refresh step's business).
+        accept_not_modified: A `304` is the answer too (a cached GET: the shell serves it
+            from the cache), not an error.
 
     Attributes:
         attempt: The 1-based number of the current attempt.
@@ -101,6 +105,7 @@ class RequestCycle:
         "_idempotent",
         "_policy",
         "_refreshable",
+        "accept_not_modified",
         "attempt",
         "delay",
         "error",
@@ -116,8 +121,10 @@ class RequestCycle:
         idempotent: bool,
         accept_redirect: bool = False,
         refreshable: bool = True,
+        accept_not_modified: bool = False,
     ) -> None:
         self._policy = policy
+        self.accept_not_modified = accept_not_modified
         self._idempotent = idempotent
         self._accept_redirect = accept_redirect
         self._refreshable = refreshable
@@ -133,7 +140,11 @@ class RequestCycle:
         """Response headers arrived with `status`: whether it is the answer (a 2xx, or a 3xx
         when redirects are accepted) rather than an error to map."""
         self.status = status
-        answered = 200 <= status < 300 or (self._accept_redirect and 300 <= status < 400)
+        answered = (
+            200 <= status < 300
+            or (self._accept_redirect and 300 <= status < 400)
+            or (status == 304 and self.accept_not_modified)
+        )
         self._answered = answered
         return answered
 
@@ -193,6 +204,13 @@ class RequestCycle:
             self.attempt += 1  # a replay, not a retry: the retry budget is untouched
             return Action.SEND
         return self._retry_or_raise()
+
+    def not_modified_unserved(self) -> Action:
+        """A `304` came back but the cache holds no entry to serve (the request carried no
+        validators): send once more at once, where a `304` is an error like any other status."""
+        self.accept_not_modified = False
+        self.attempt += 1  # a replay, not a retry: the retry budget is untouched
+        return Action.SEND
 
     def refresh_failed(self, exc: BasecampError) -> Action:
         """Refreshing after a 401 raised `exc`."""

@@ -23,6 +23,8 @@ class Reply:
     """A response whose status the transport accepted.
 
     `body` holds the capped body; for streamed replies it is empty and `response` is still open.
+    `from_cache` is `None` when no cache was asked, else whether the cache served the body (a
+    `304`, turned back into the stored `200`).
     """
 
     status: int
@@ -30,6 +32,7 @@ class Reply:
     body: bytes
     url: str
     response: httpx.Response | None = None
+    from_cache: bool | None = None
 
     @property
     def request_id(self) -> str | None:
