@@ -10,6 +10,7 @@ from core_testkit import TOKEN
 from basecamp import CacheEntry, CacheStore, MemoryCache, UsageError
 from basecamp._cache import (
     ENTRY_OVERHEAD,
+    HEADER_OVERHEAD,
     cache_key,
     conditional_headers,
     credential_identity,
@@ -68,7 +69,8 @@ def test_a_200_with_a_validator_is_stored_without_wire_headers() -> None:
     names = [name for name, _ in entry.headers]
     assert names == ["etag", "last-modified", "content-type", "link"]  # the body is decoded
     assert entry.body == b"[1]"
-    assert entry.size == len(b"[1]") + sum(len(n) + len(v) for n, v in entry.headers) + 256
+    chars = sum(len(n) + len(v) for n, v in entry.headers)
+    assert entry.size == len(b"[1]") + chars + 4 * HEADER_OVERHEAD + ENTRY_OVERHEAD
 
 
 @pytest.mark.parametrize(

@@ -48,8 +48,11 @@ _KEPT_FROM_ENTRY = frozenset(
 _NOT_STORED = frozenset(
     {"content-length", "content-encoding", "transfer-encoding", "connection", "set-cookie"}
 )
-# Bytes counted per entry on top of its body, headers and key: the objects that hold them.
-ENTRY_OVERHEAD = 256
+# Bytes counted on top of the characters: what CPython spends on the objects holding them (a
+# header pair is two `str` and a tuple; an entry adds its object, the body's `bytes`, the key
+# and the store's bookkeeping). Measured to err high, so `max_bytes` bounds real memory.
+HEADER_OVERHEAD = 160
+ENTRY_OVERHEAD = 512
 _KEY_SALT = b"basecamp-cache-v1\x00"
 
 
@@ -72,7 +75,8 @@ class CacheEntry:
     @property
     def size(self) -> int:
         """Bytes the entry is counted as against a store's `max_bytes` (without its key)."""
-        return len(self.body) + sum(len(n) + len(v) for n, v in self.headers) + ENTRY_OVERHEAD
+        headers = sum(len(n) + len(v) + HEADER_OVERHEAD for n, v in self.headers)
+        return len(self.body) + headers + ENTRY_OVERHEAD
 
 
 @runtime_checkable
