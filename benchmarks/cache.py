@@ -73,8 +73,10 @@ def _sync(
             assert len(items) == total
 
         again = projects.list()
-        assert list(again) == list(warm) and again.meta == warm.meta
-        assert again.meta.total_count == total and again.meta.pages == pages
+        assert list(again) == list(warm)
+        assert again.meta == warm.meta
+        assert again.meta.total_count == total
+        assert again.meta.pages == pages
         ctx.server.configure(**link)
         ctx.server.sent_bytes()  # start the count here
         sdk_cached()
@@ -196,7 +198,8 @@ def _fill(store: Any, count: int) -> int:
         for number in range(count):
             url = f"http://127.0.0.1:40000/999/projects.json?page={number}"
             store.set(cache_key(identity, url), _page_entry(number))
-            assert len(store) <= store.max_entries and store.size <= store.max_bytes
+            assert len(store) <= store.max_entries
+            assert store.size <= store.max_bytes
         held: int = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
