@@ -125,6 +125,11 @@ class MemoryCache:
 
     __slots__ = ("_bytes", "_entries", "_lock", "max_bytes", "max_entries")
 
+    max_entries: int
+    """Most entries kept."""
+    max_bytes: int
+    """Most bytes kept (see `CacheEntry.size`; keys count too)."""
+
     def __init__(self, *, max_entries: int = 1_000, max_bytes: int = 64 * 1024 * 1024) -> None:
         for name, value in (("max_entries", max_entries), ("max_bytes", max_bytes)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
