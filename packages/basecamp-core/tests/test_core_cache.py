@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,7 @@ import respx
 from core_testkit import ACCOUNT_URL, BASE_URL, TOKEN, RecordingHooks, Runner
 
 from basecamp import ApiError, BearerAuth, Client, Config, MemoryCache, UsageError
+from basecamp.hooks import console_hooks
 
 ETAG = 'W/"v1"'
 SINCE = "Tue, 01 Dec 2026 10:00:00 GMT"
@@ -302,3 +304,42 @@ def test_threads_share_one_cached_client_safely() -> None:
     assert errors == []
     assert len(cache) <= 8
     assert len(statuses) == 180 and 304 in statuses
+
+
+async def test_console_hooks_show_a_cached_answer(runner: Runner, api: respx.MockRouter) -> None:
+    api.get("/999/x.json").mock(side_effect=conditional({"n": 1}))
+    stream = io.StringIO()
+    account = runner.account(cache=MemoryCache(), hooks=console_hooks(stream))
+    await runner.call(account.get("/x.json"))
+    await runner.call(account.get("/x.json"))
+    lines = [line for line in stream.getvalue().splitlines() if line.startswith("[basecamp] GET")]
+    assert "-> 200" in lines[0] and "cached" not in lines[0]
+    assert "-> 304" in lines[1] and "cached" in lines[1]
+
+
+async def test_concurrent_collect_is_served_from_the_cache(api: respx.MockRouter) -> None:
+    for number in (2, 3):
+        api.get("/999/items.json", params={"page": str(number)}).mock(
+            side_effect=conditional([{"id": number}], etag=f'W/"p{number}"')
+        )
+    api.get("/999/items.json").mock(
+        side_effect=conditional(
+            [{"id": 1}],
+            headers={
+                "X-Total-Count": "3",
+                "Link": f'<{ACCOUNT_URL}/items.json?page=2>; rel="next"',
+            },
+        )
+    )
+    hooks = RecordingHooks()
+    runner = Runner("async")
+    try:
+        account = runner.account(cache=MemoryCache(), hooks=hooks)
+        first = await account.iterate("/items.json").collect(concurrency=2)
+        again = await account.iterate("/items.json").collect(concurrency=2)
+    finally:
+        await runner.aclose_all()
+    assert list(first) == list(again) == [{"id": 1}, {"id": 2}, {"id": 3}]
+    assert again.meta == first.meta
+    ends = [(r.status_code, r.from_cache) for _, r in hooks.named("request_end")]
+    assert ends == [(200, False)] * 3 + [(304, True)] * 3
