@@ -26,6 +26,7 @@ SCENARIOS: dict[int, tuple[str, str]] = {
     8: ("webhooks", "Webhook signature verification, 2 KB payload"),
     9: ("webhook_stores", "Webhook deliveries through each dedup store, ASGI on loopback"),
     10: ("feed", "Following the event feed, 10,000 events"),
+    11: ("cache", "HTTP caching: re-listing unchanged pages, and the memory bound"),
 }
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
 README = os.path.join(ROOT, "benchmarks", "README.md")
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             module_name, title = SCENARIOS[number]
             print(f"[{number}] {title}", flush=True)
             scenario_started = time.perf_counter()
-            server.configure(pages=200, per_page=15, latency_ms=0)
+            server.configure(pages=200, per_page=15, latency_ms=0, bandwidth_mbps=0)
             module = importlib.import_module(f".{module_name}", __package__)
             module.run(ctx)
             print(f"    ({time.perf_counter() - scenario_started:.1f} s)", flush=True)

@@ -8,15 +8,21 @@ Routes (the account id in the path is ignored):
 
 - `GET /{account}/projects/{id}` and `/{id}.json`: a ~2 KB project.
 - `GET /{account}/projects.json[?page=N]`: page N (default 1) of the project list, with
-  `X-Total-Count` and, except on the last page, `Link: <...?page=N+1>; rel="next"`.
+  `X-Total-Count`, an `ETag` and, except on the last page, `Link: <...?page=N+1>; rel="next"`.
+  A request whose `If-None-Match` is that `ETag` gets `304 Not Modified` with no body (the
+  `Link` and `X-Total-Count` kept, as Basecamp does).
 - `GET /{account}/.../download/{name}[?size=N]`: `302 Found` to `/storage/{name}?sig=...`
   (hop 1); `size` overrides the configured download size (for small warm-up downloads).
 - `GET /storage/{name}`: the download's bytes, streamed in chunks with flow control (hop 2).
 - `GET /{account}/events.json?since=0` or `?position=pN`: the event feed, `events` events
   (configurable) in pages of 100; each page carries `position` (`pN`: after event N) and, while
   more remain, an absolute `next` URL.
-- `GET /__bench/config?pages=&per_page=&latency_ms=&download_bytes=&events=`: change the shape of
-  the data set (the benchmarks set it before each scenario); answers with the current config.
+- `GET /__bench/config?pages=&per_page=&latency_ms=&download_bytes=&events=&bandwidth_mbps=`:
+  change the shape of the data set (the benchmarks set it before each scenario); answers with the
+  current config. `bandwidth_mbps` models a slower link for API answers: each waits as long as
+  its bytes take at that rate (plus `latency_ms`), which loopback otherwise hides.
+- `GET /__bench/bytes`: the bytes of API responses written since the last call (status line,
+  headers and body: what a client received), as `{"sent": N}`; the count starts again at 0.
 
 API routes answer 401 without `Authorization: Bearer ...`; the storage route answers 400 *with*
 one, so both the SDK and the hand-written baseline must do the two hops the same, safe way.
@@ -109,6 +115,8 @@ class ServerConfig:
     latency_ms: float = 0.0
     download_bytes: int = DEFAULT_DOWNLOAD_BYTES
     events: int = 10_000
+    # A link of this many Mbit/s: an API answer waits as long as its bytes take to send.
+    bandwidth_mbps: float = 0.0
 
 
 def render_event_page(after: int, total: int, origin: str) -> bytes:
@@ -146,8 +154,9 @@ class _State:
     def __init__(self, origin: str) -> None:
         self.origin = origin
         self.config = ServerConfig()
-        self._pages: dict[tuple[int, int, int], bytes] = {}
+        self._pages: dict[tuple[int, int, int], tuple[bytes, bytes, bytes]] = {}
         self._event_pages: dict[tuple[int, int], bytes] = {}
+        self.sent = 0
         self.project = _response(
             "200 OK",
             json.dumps(render_project(1, origin), separators=(",", ":")).encode(),
@@ -159,11 +168,13 @@ class _State:
         self.not_found = _response("404 Not Found", b'{"error":"not found"}', [])
         self.bad_request = _response("400 Bad Request", b"credentials sent to storage", [])
 
-    def page(self, number: int) -> bytes:
+    def page(self, number: int, if_none_match: bytes | None = None) -> bytes:
+        """Page `number`, or its 304 when `if_none_match` is the page's `ETag`."""
         config = self.config
         key = (number, config.per_page, config.pages)
         cached = self._pages.get(key)
         if cached is None:
+            etag = f'W/"{number}-{config.per_page}-{config.pages}"'.encode()
             body = (
                 render_page(number, config.per_page, self.origin)
                 if number <= config.pages
@@ -176,8 +187,18 @@ class _State:
             if number < config.pages:
                 link = f'<{self.origin}/{ACCOUNT_ID}/projects.json?page={number + 1}>; rel="next"'
                 headers.append((b"Link", link.encode()))
-            cached = self._pages[key] = _response("200 OK", body, headers)
-        return cached
+            headers.append((b"ETag", etag))
+            cached = self._pages[key] = (
+                _response("200 OK", body, headers),
+                _response("304 Not Modified", b"", headers[1:]),
+                etag,
+            )
+        full, not_modified, etag = cached
+        return not_modified if if_none_match == etag else full
+
+    def sent_bytes(self) -> bytes:
+        sent, self.sent = self.sent, 0
+        return _response("200 OK", json.dumps({"sent": sent}).encode(), [(b"Content-Type", _JSON)])
 
     def events(self, query: str) -> bytes:
         after = 0
@@ -196,8 +217,8 @@ class _State:
     def configure(self, query: str) -> bytes:
         config = self.config
         for name, value in parse_qsl(query):
-            if name == "latency_ms":
-                config.latency_ms = float(value)
+            if name in ("latency_ms", "bandwidth_mbps"):
+                setattr(config, name, float(value))
             elif name in ("pages", "per_page", "download_bytes", "events"):
                 setattr(config, name, int(value))
         body = json.dumps(config.__dict__).encode()
@@ -260,6 +281,10 @@ class _Connection(asyncio.Protocol):
             assert self._transport is not None
             self._transport.write(state.configure(query))
             return
+        if path == "/__bench/bytes":
+            assert self._transport is not None
+            self._transport.write(state.sent_bytes())
+            return
         authorized = b"uthorization: Bearer " in headers
         if path.startswith("/storage/"):
             if authorized:
@@ -277,7 +302,11 @@ class _Connection(asyncio.Protocol):
             for name, value in parse_qsl(query):
                 if name == "page":
                     number = int(value)
-            response = state.page(number)
+            etag = None
+            at = headers.lower().find(b"if-none-match:")
+            if at >= 0:
+                etag = headers[at + 14 :].split(b"\r\n", 1)[0].strip()
+            response = state.page(number, etag)
         elif path.endswith("/events.json"):
             response = state.events(query)
         elif "/projects/" in path:
@@ -301,7 +330,14 @@ class _Connection(asyncio.Protocol):
             action()
 
     def _send(self, response: bytes) -> None:
-        if self._state.config.latency_ms > 0:
+        state = self._state
+        state.sent += len(response)
+        if state.config.bandwidth_mbps > 0:
+            delay = state.config.latency_ms / 1000
+            delay += len(response) * 8 / (state.config.bandwidth_mbps * 1e6)
+            self._busy = True
+            asyncio.get_running_loop().call_later(delay, lambda: self._finish(response))
+        elif state.config.latency_ms > 0:
             self._busy = True
             self._delayed(lambda: self._finish(response))
         else:
@@ -416,6 +452,19 @@ class FakeServer:
             response.read()
             if response.status != 200:
                 raise RuntimeError(f"configuring the fake server failed: {response.status}")
+        finally:
+            connection.close()
+
+    def sent_bytes(self) -> int:
+        """Bytes of API responses written since the last call (then the count restarts)."""
+        import http.client
+
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("GET", "/__bench/bytes")
+            response = connection.getresponse()
+            sent: int = json.loads(response.read())["sent"]
+            return sent
         finally:
             connection.close()
 

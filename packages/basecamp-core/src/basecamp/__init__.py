@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     )
     from ._async.pager import AsyncPager
     from ._auth import AsyncTokenProvider, AuthStrategy, BearerAuth, TokenProvider
+    from ._cache import CacheEntry, CacheStore, MemoryCache
     from ._config import Config
     from ._download import DownloadInfo, DownloadResult
     from ._errors import (
@@ -65,6 +66,10 @@ __all__ = [
     "AccountClient",
     "AsyncAccountClient",
     "Config",
+    # caching
+    "MemoryCache",
+    "CacheStore",
+    "CacheEntry",
     # results
     "ListResult",
     "ListMeta",
@@ -117,6 +122,7 @@ if not TYPE_CHECKING:
         "AsyncAccountClient": "._async.account",
         "AsyncPager": "._async.pager",
         "Config": "._config",
+        **dict.fromkeys(("MemoryCache", "CacheStore", "CacheEntry"), "._cache"),
         "ListResult": "._pagination",
         "ListMeta": "._pagination",
         "DownloadResult": "._download",

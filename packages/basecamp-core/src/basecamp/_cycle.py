@@ -10,6 +10,8 @@ sync twin) tells it what happened and does what it answers:
 | `failed(exc)`: no usable response        | `SLEEP`, `RAISE`                        |
 | `refreshed(replaced)`: the refresh ended | `SEND`, `SLEEP`, `RAISE`                |
 | `refresh_failed(exc)`                    | `RAISE`                                 |
+| `not_modified_unserved()`: a 304 the     | `SEND`                                  |
+| cache had no entry for                   |                                         |
 
 After `SLEEP` the shell sleeps `delay` seconds and sends again; after `SEND` it sends at once;
 after `RAISE` it raises `failure`. `attempt`, `status`, `error` and `retry_after` describe the
@@ -94,6 +96,8 @@ class RequestCycle:
             requests; whether the provider can refresh is the refresh step's business).
         signed_url: The URL of a download storage request (hop 2): an error built from its
             response loses the URL's query and anything signature-like.
+        accept_not_modified: A `304` is the answer too (a cached GET: the shell serves it
+            from the cache), not an error.
 
     Attributes:
         attempt: The 1-based number of the current attempt.
@@ -111,6 +115,7 @@ class RequestCycle:
         "_policy",
         "_refreshable",
         "_signed_url",
+        "accept_not_modified",
         "attempt",
         "delay",
         "error",
@@ -127,9 +132,11 @@ class RequestCycle:
         accept_redirect: bool = False,
         refreshable: bool = True,
         signed_url: str | None = None,
+        accept_not_modified: bool = False,
     ) -> None:
         self._policy = policy
         self._signed_url = signed_url
+        self.accept_not_modified = accept_not_modified
         self._idempotent = idempotent
         self._accept_redirect = accept_redirect
         self._refreshable = refreshable
@@ -145,7 +152,11 @@ class RequestCycle:
         """Response headers arrived with `status`: whether it is the answer (a 2xx, or a 3xx
         when redirects are accepted) rather than an error to map."""
         self.status = status
-        answered = 200 <= status < 300 or (self._accept_redirect and 300 <= status < 400)
+        answered = (
+            200 <= status < 300
+            or (self._accept_redirect and 300 <= status < 400)
+            or (status == 304 and self.accept_not_modified)
+        )
         self._answered = answered
         return answered
 
@@ -211,6 +222,13 @@ class RequestCycle:
             self.attempt += 1  # a replay, not a retry: the retry budget is untouched
             return Action.SEND
         return self._retry_or_raise()
+
+    def not_modified_unserved(self) -> Action:
+        """A `304` came back but the cache holds no entry to serve (the request carried no
+        validators): send once more at once, where a `304` is an error like any other status."""
+        self.accept_not_modified = False
+        self.attempt += 1  # a replay, not a retry: the retry budget is untouched
+        return Action.SEND
 
     def refresh_failed(self, exc: BasecampError) -> Action:
         """Refreshing after a 401 raised `exc`."""

@@ -25,6 +25,8 @@ class Reply:
     `body` holds the capped body; for streamed replies it is empty and `response` is still open.
     `secret` is the credential the request carried (never shown): an error decoding the body
     redacts it from the request id it keeps.
+    `from_cache` is `None` when no cache was asked, else whether the cache served the body (a
+    `304`, turned back into the stored `200`).
     """
 
     status: int
@@ -33,6 +35,7 @@ class Reply:
     url: str
     response: httpx.Response | None = None
     secret: str | None = field(default=None, repr=False, compare=False)
+    from_cache: bool | None = None
 
     @property
     def request_id(self) -> str | None:

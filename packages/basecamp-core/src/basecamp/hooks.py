@@ -69,10 +69,13 @@ class OperationResult:
     Attributes:
         duration_ms: Wall time of the whole call, retries and pages included.
         error: The exception it raised, or `None` on success.
+        from_cache: Whether the result came from the client's cache: every response the call
+            used (each page of a list) was a `304 Not Modified` served from it.
     """
 
     duration_ms: float
     error: BaseException | None = None
+    from_cache: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +102,15 @@ class RequestResult:
         duration: Seconds from send to the end of the body.
         error: The exception the attempt produced, if any.
         retry_after: The server's `Retry-After` in seconds, if it sent a usable one.
+        from_cache: Whether the client's cache served this attempt's answer: the server said
+            `304 Not Modified` (that is `status_code`) and the stored body was used.
     """
 
     status_code: int | None
     duration: float
     error: BaseException | None = None
     retry_after: float | None = None
+    from_cache: bool = False
 
 
 class BasecampHooks:
@@ -181,9 +187,10 @@ class _ConsoleHooks(BasecampHooks):
 
     def on_request_end(self, info: RequestInfo, result: RequestResult) -> None:
         status = result.status_code if result.status_code is not None else "-"
+        cached = ", cached" if result.from_cache else ""
         self._write(
             f"{info.method} {info.url} -> {status} ({result.duration * 1000:.1f} ms, "
-            f"attempt {info.attempt})"
+            f"attempt {info.attempt}{cached})"
         )
 
     def on_retry(self, info: RequestInfo, attempt: int, error: BaseException, delay: float) -> None:

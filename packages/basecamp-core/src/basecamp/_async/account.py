@@ -100,10 +100,12 @@ class AsyncAccountClient(AsyncAccountServices):
             if hooks is None
             else OperationInfo(_RAW, method.lower(), f"{method} {path}", method != "GET")
         )
-        with report(hooks, info):
+        with report(hooks, info) as rep:
             reply = await client._request(
                 method, url, params=encode_query(params), body=body, idempotent=idempotent
             )
+            if reply.from_cache is not None:
+                rep.note(reply.from_cache)
             return cast(JSON, reply.json()) if reply.body.strip() else None
 
     async def get(self, path: str, *, params: Mapping[str, object] | None = None) -> JSON:
@@ -199,7 +201,7 @@ class AsyncAccountClient(AsyncAccountServices):
             op, args, base_url=client.config.base_url, account_id=self.account_id, json=json
         )
         hooks = client.hooks
-        with report(hooks, None if hooks is None else operation_info(op, args)):
+        with report(hooks, None if hooks is None else operation_info(op, args)) as rep:
             reply = await client._request(
                 request.method,
                 request.url,
@@ -207,6 +209,8 @@ class AsyncAccountClient(AsyncAccountServices):
                 body=request.body,
                 idempotent=request.idempotent,
             )
+            if reply.from_cache is not None:
+                rep.note(reply.from_cache)
             return decode_result(op, reply)
 
     async def _list(

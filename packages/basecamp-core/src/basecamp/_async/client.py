@@ -17,6 +17,15 @@ from urllib.parse import urlencode
 import httpx
 
 from .._auth import AsyncTokenProvider, AuthStrategy, check_token
+from .._cache import (
+    CacheEntry,
+    CacheStore,
+    cache_key,
+    conditional_headers,
+    credential_identity,
+    entry_from_response,
+    revalidated,
+)
 from .._config import Config
 from .._cycle import Action, RequestCycle
 from .._errors import BasecampError, UsageError
@@ -95,6 +104,9 @@ class AsyncClient:
         hooks: Observability hooks (`basecamp.hooks`).
         user_agent: Your app's name and contact, put before the SDK's own User-Agent.
         transport: An httpx transport, e.g. a fake server for tests.
+        cache: A `CacheStore` (e.g. `MemoryCache()`) for HTTP caching of GETs: a repeat sends
+            the stored validators and a `304 Not Modified` is answered from the store. Off by
+            default. Entries are keyed by a hash of the credential and the full URL.
 
     Example:
         ```python
@@ -113,6 +125,7 @@ class AsyncClient:
         hooks: BasecampHooks | None = None,
         user_agent: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        cache: CacheStore | None = None,
     ) -> None:
         given = sum(x is not None for x in (access_token, token_provider, auth))
         if given != 1:
@@ -127,6 +140,11 @@ class AsyncClient:
         self.config: Config = config or Config()
         self._retry_policy = RetryPolicy.from_config(self.config)
         self._hooks = hooks
+        if cache is not None and not isinstance(cache, CacheStore):
+            raise UsageError("cache= must be a CacheStore (get, set, delete), e.g. MemoryCache().")
+        self._cache = cache
+        # (token, its hash) as one value: a thread never pairs one token with another's hash.
+        self._cache_identity: tuple[str | None, str] = (None, "")
         agent = DEFAULT_USER_AGENT
         if user_agent:
             agent = f"{check_header_value('User-Agent', user_agent)} {DEFAULT_USER_AGENT}"
@@ -181,6 +199,11 @@ class AsyncClient:
     def hooks(self) -> BasecampHooks | None:
         """The hooks this client reports to."""
         return self._hooks
+
+    @property
+    def cache(self) -> CacheStore | None:
+        """The store of cached GET responses, or `None` when caching is off."""
+        return self._cache
 
     async def close(self) -> None:
         """Close pooled connections. The client cannot be used afterwards: calls waiting for a
@@ -327,16 +350,29 @@ class AsyncClient:
         """
         shown_url = self._shown_url(url, params, authenticated)
         hooks = self._hooks
+        # Buffered GETs of the API only: no download hop, no streamed reply.
+        cached = (
+            self._cache is not None
+            and method == "GET"
+            and authenticated
+            and not stream
+            and not accept_redirect
+        )
         cycle = RequestCycle(
             self._retry_policy,
             idempotent=idempotent,
             accept_redirect=accept_redirect,
             refreshable=authenticated,
             signed_url=None if authenticated else url,
+            accept_not_modified=cached,
         )
         gate = self._api_gate if authenticated else self._storage_gate
+        key = ""
+        entry: CacheEntry | None = None
         while True:
             request, token = await self._prepare(method, url, params, body, authenticated)
+            if cached:
+                key, entry = self._cache_lookup(request, token, cycle.accept_not_modified)
             info = RequestInfo(method, shown_url, cycle.attempt)
             await gate.acquire()  # past Config.pool_timeout: a NetworkError, nothing was sent
             reply: Reply | None = None
@@ -356,12 +392,22 @@ class AsyncClient:
                     gate.release()
             if hooks is not None:
                 result = RequestResult(
-                    cycle.status, time.monotonic() - started, cycle.error, cycle.retry_after
+                    cycle.status,
+                    time.monotonic() - started,
+                    cycle.error,
+                    cycle.retry_after,
+                    entry is not None and cycle.status == 304,
                 )
                 safe_call(hooks.on_request_end, info, result)
             if action is Action.RETURN and reply is not None:
                 reply.secret = token  # for the request id of an error decoding the body
-                return reply
+                if not cached:
+                    return reply
+                served = self._cache_answer(key, entry, reply)
+                if served is not None:
+                    served.secret = token
+                    return served
+                action = cycle.not_modified_unserved()
             if action is Action.REFRESH:
                 action = await self._refresh(cycle, token)
             if action is Action.RAISE:
@@ -370,6 +416,50 @@ class AsyncClient:
                 if hooks is not None:
                     safe_call(hooks.on_retry, info, cycle.retries, cycle.error, cycle.delay)
                 await sleep(cycle.delay)
+
+    def _cache_lookup(
+        self, request: httpx.Request, token: str | None, conditional: bool
+    ) -> tuple[str, CacheEntry | None]:
+        """The cache key of this attempt and, when `conditional`, the entry to revalidate (its
+        validators are added to `request`)."""
+        assert self._cache is not None
+        if self._provider is not None and token is not None:
+            memo = self._cache_identity
+            if memo[0] is not token:
+                memo = (token, credential_identity(token))
+                self._cache_identity = memo
+            identity = memo[1]
+        else:
+            # A custom strategy may put credentials in any header: all of them make the key.
+            identity = credential_identity(request.headers.multi_items())
+        key = cache_key(identity, str(request.url))
+        entry = self._cache.get(key) if conditional else None
+        if entry is not None:
+            conditional_headers(entry, request.headers)
+        return key, entry
+
+    def _cache_answer(self, key: str, entry: CacheEntry | None, reply: Reply) -> Reply | None:
+        """The reply to hand back for a cached GET, the store updated; `None` for a `304`
+        with no entry to serve (the request is then sent again without validators)."""
+        store = self._cache
+        assert store is not None
+        if reply.status == 304:
+            if entry is None:
+                return None
+            served, keep = revalidated(entry, reply.headers.multi_items())
+            if keep:
+                store.set(key, served)
+            else:
+                store.delete(key)
+            headers = httpx.Headers(list(served.headers))
+            return Reply(200, headers, served.body, reply.url, from_cache=True)
+        fresh = entry_from_response(reply.status, reply.headers.multi_items(), reply.body)
+        if fresh is not None:
+            store.set(key, fresh)
+        else:
+            store.delete(key)  # what was stored no longer describes the resource
+        reply.from_cache = False
+        return reply
 
     def _shown_url(
         self, url: str, params: list[tuple[str, str]] | None, authenticated: bool
@@ -472,8 +562,10 @@ class AsyncAuthorization:
             ApiError: Launchpad answered with something unusable.
         """
         url = f"{self._client.config.launchpad_url}/authorization.json"
-        with report(self._client.hooks, _AUTHORIZATION):
+        with report(self._client.hooks, _AUTHORIZATION) as rep:
             reply = await self._client._request("GET", url, idempotent=True)
+            if reply.from_cache is not None:
+                rep.note(reply.from_cache)
         return cast(AuthorizationInfo, expect_object(reply.json(), "authorization"))
 
     def __repr__(self) -> str:

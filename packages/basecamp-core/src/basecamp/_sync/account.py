@@ -94,10 +94,12 @@ class AccountClient(AccountServices):
             if hooks is None
             else OperationInfo(_RAW, method.lower(), f"{method} {path}", method != "GET")
         )
-        with report(hooks, info):
+        with report(hooks, info) as rep:
             reply = client._request(
                 method, url, params=encode_query(params), body=body, idempotent=idempotent
             )
+            if reply.from_cache is not None:
+                rep.note(reply.from_cache)
             return cast(JSON, reply.json()) if reply.body.strip() else None
 
     def get(self, path: str, *, params: Mapping[str, object] | None = None) -> JSON:
@@ -193,7 +195,7 @@ class AccountClient(AccountServices):
             op, args, base_url=client.config.base_url, account_id=self.account_id, json=json
         )
         hooks = client.hooks
-        with report(hooks, None if hooks is None else operation_info(op, args)):
+        with report(hooks, None if hooks is None else operation_info(op, args)) as rep:
             reply = client._request(
                 request.method,
                 request.url,
@@ -201,6 +203,8 @@ class AccountClient(AccountServices):
                 body=request.body,
                 idempotent=request.idempotent,
             )
+            if reply.from_cache is not None:
+                rep.note(reply.from_cache)
             return decode_result(op, reply)
 
     def _list(

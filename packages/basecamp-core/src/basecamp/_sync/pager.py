@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from .._errors import UsageError
 from .._pagination import ListMeta, ListResult, PageWalk, find_next_link, parse_total_count
-from .._report import report
+from .._report import NO_REPORT, AnyReport, report
 from .._response import expect_list
 from ..hooks import safe_call
 
@@ -48,8 +48,11 @@ class Pager(Generic[T]):
         max_items: int | None = None,
         items_key: str | None = None,
         info: OperationInfo | None = None,
+        report_to: AnyReport | None = None,
     ) -> None:
         self._engine = engine
+        # The operation around this walk, when it is not the walk itself (`collect_list`).
+        self._report_to = report_to
         self._url = url
         self._params = params
         self._max_items = check_count("max_items", max_items)
@@ -75,17 +78,22 @@ class Pager(Generic[T]):
         return walk, first_url
 
     def _walk_from(
-        self, walk: PageWalk, url: str | None, *, reported: bool = True
+        self, walk: PageWalk, url: str | None, *, report_to: AnyReport | None = None
     ) -> Generator[list[T], None]:
         engine = self._engine
         hooks = engine.hooks
+        report_to = report_to or self._report_to
         # A lazy walk is one operation for the hooks: from its first page to its end (or the
-        # caller's `break`, which is not an error).
-        with report(hooks, self._info if reported else None):
+        # caller's `break`, which is not an error), unless it runs inside one (`report_to`).
+        with NO_REPORT if report_to is not None else report(hooks, self._info) as rep:
+            if report_to is not None:
+                rep = report_to
             while url is not None:
                 if walk.pages and hooks is not None:
                     safe_call(hooks.on_paginate, url, walk.pages + 1)
                 reply = engine._request("GET", url, idempotent=True)
+                if reply.from_cache is not None:
+                    rep.note(reply.from_cache)
                 items = expect_list(reply.json(), "list response", key=self._items_key)
                 kept = walk.take(len(items))
                 url = walk.advance(
@@ -130,13 +138,17 @@ def collect_list(
 ) -> ListResult[Any]:
     """Every page of a list as one `ListResult`, or with `page` exactly that page (no links
     followed; `meta.truncated` when `max_items` cut it)."""
-    with report(engine.hooks, info):
+    with report(engine.hooks, info) as rep:
         if check_count("page", page) is None:
-            pager: Pager[Any] = Pager(engine, url, params, max_items=max_items, items_key=items_key)
+            pager: Pager[Any] = Pager(
+                engine, url, params, max_items=max_items, items_key=items_key, report_to=rep
+            )
             return pager.collect()
         limit = check_count("max_items", max_items)
         params = [*(p for p in params if p[0] != "page"), ("page", str(page))]
         reply = engine._request("GET", url, params=params, idempotent=True)
+        if reply.from_cache is not None:
+            rep.note(reply.from_cache)
         items = expect_list(reply.json(), "list response", key=items_key)
         truncated = limit is not None and len(items) > limit
         # More pages exist past this one: the caller did not get the whole list.
