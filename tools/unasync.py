@@ -2,9 +2,9 @@
 
 The async modules (core's `basecamp/_async/`, oauth's `basecamp/oauth/_async/`, the services' feed
 follower `basecamp/services/_feed/_async/` and extension mixins
-`basecamp/services/_extensions/_async/`) are the source of truth. This script rewrites each module into the sibling `_sync/` folder by dropping
-`async`/`await`, mapping async names to their sync twins
-(`AsyncClient` -> `Client`, `aiter_raw` -> `iter_raw`, `_primitives_async` ->
+`basecamp/services/_extensions/_async/`) are the source of truth. This script rewrites each
+module into the sibling `_sync/` folder by dropping `async`/`await`, mapping async names to their
+sync twins (`AsyncClient` -> `Client`, `aiter_raw` -> `iter_raw`, `_primitives_async` ->
 `_primitives_sync`, ...), removing blocks fenced by `# unasync: remove-start` /
 `# unasync: remove-end` (async-only features) and un-commenting `# unasync: sync <code>` lines
 (sync-only ones). The result is import-sorted and formatted with ruff so it reads like
