@@ -43,15 +43,16 @@ lock: uv ## Refresh uv.lock after changing dependencies
 demo: sync ## Run the quick start against the embedded fake Basecamp
 	$(RUN) python examples/demo.py
 
+# unasync runs first: the generator reads the sync twins of the services' extension mixins.
 .PHONY: generate
 generate: sync ## Regenerate services, models, the registry and the sync twins from their sources
-	$(RUN) python tools/generate.py
 	$(RUN) python tools/unasync.py
+	$(RUN) python tools/generate.py
 
 .PHONY: check-generated
 check-generated: sync ## Fail when generated code is out of date
-	$(RUN) python tools/generate.py --check
 	$(RUN) python tools/unasync.py --check
+	$(RUN) python tools/generate.py --check
 
 .PHONY: format
 format: sync ## Format and auto-fix the code

@@ -85,8 +85,15 @@ def _public_methods(tree: ast.Module, class_name: str) -> list[str] | None:
     return None
 
 
+def _parse(root: Path, rel: str) -> ast.Module:
+    return ast.parse((root / rel).read_text(encoding="utf-8"), filename=rel)
+
+
 def check_extensions(root: Path, spec: Spec) -> dict[str, tuple[str, ...]]:
-    """`extension = true` and the hand-written `_extensions/<accessor>.py` must go together.
+    """`extension = true` and the hand-written `_extensions/_async/<accessor>.py` go together.
+
+    The async mixin is the source; its sync twin in `_extensions/_sync/` is generated from it by
+    `tools/unasync.py`, so the generator reads each class from where it lives.
 
     Returns:
         accessor -> the public methods its extension mixins add (read from the source, not
@@ -95,34 +102,41 @@ def check_extensions(root: Path, spec: Spec) -> dict[str, tuple[str, ...]]:
     """
     problems = []
     methods: dict[str, tuple[str, ...]] = {}
-    written = {p.stem for p in (root / EXTENSIONS_DIR).glob("*.py") if p.stem != "__init__"}
+    async_dir, sync_dir = f"{EXTENSIONS_DIR}/_async", f"{EXTENSIONS_DIR}/_sync"
+    written = {p.stem for p in (root / async_dir).glob("*.py") if p.stem != "__init__"}
     for service in spec.services:
+        source, twin = f"{async_dir}/{service.name}.py", f"{sync_dir}/{service.name}.py"
         if service.extension and service.name not in written:
-            problems.append(
-                f"{service.file}: extension = true, but"
-                f" {EXTENSIONS_DIR}/{service.name}.py is missing"
-            )
+            problems.append(f"{service.file}: extension = true, but {source} is missing")
         if not service.extension and service.name in written:
             problems.append(
-                f"{service.file}: {EXTENSIONS_DIR}/{service.name}.py exists; set"
+                f"{service.file}: {source} exists; set"
                 " `extension = true` in [service] so the generated classes use it"
             )
         if not (service.extension and service.name in written):
             continue
-        rel = f"{EXTENSIONS_DIR}/{service.name}.py"
-        tree = ast.parse((root / rel).read_text(encoding="utf-8"), filename=rel)
+        if not (root / twin).is_file():
+            problems.append(f"{twin} is missing: run `python tools/unasync.py` to generate it")
+            continue
         cls = f"{service.class_name}Extension"
-        sync, asyn = _public_methods(tree, cls), _public_methods(tree, "Async" + cls)
+        asyn = _public_methods(_parse(root, source), "Async" + cls)
+        sync = _public_methods(_parse(root, twin), cls)
+        if asyn is None:
+            problems.append(f"{source}: needs class Async{cls}")
+        if sync is None:
+            problems.append(f"{twin}: needs class {cls} (run `python tools/unasync.py`)")
         if sync is None or asyn is None:
-            problems.append(f"{rel}: needs classes {cls} and Async{cls}")
             continue
         if sorted(sync) != sorted(asyn):
-            problems.append(f"{rel}: {cls} and Async{cls} must add the same public methods")
-        for name in sorted(set(sync) & set(service.method_names)):
-            problems.append(f"{rel}: {cls}.{name} clashes with a generated method")
-        methods[service.name] = tuple(sync)
+            problems.append(
+                f"{source}: {cls} and Async{cls} must add the same public methods"
+                f" (if {twin} is stale, run `python tools/unasync.py`)"
+            )
+        for name in sorted(set(asyn) & set(service.method_names)):
+            problems.append(f"{source}: Async{cls}.{name} clashes with a generated method")
+        methods[service.name] = tuple(asyn)
     for name in sorted(written - {s.name for s in spec.services}):
-        problems.append(f"{EXTENSIONS_DIR}/{name}.py: no service named {name!r} in spec/services")
+        problems.append(f"{async_dir}/{name}.py: no service named {name!r} in spec/services")
     if problems:
         raise SpecError(problems)
     return methods

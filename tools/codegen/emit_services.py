@@ -507,7 +507,8 @@ def emit_service(service: Service, spec: Spec) -> str:
     out.append("from .._base import AsyncService, Service")
     if service.extension:
         cls = service.class_name
-        out.append(f"from .._extensions.{service.name} import Async{cls}Extension, {cls}Extension")
+        out.append(f"from .._extensions._async.{service.name} import Async{cls}Extension")
+        out.append(f"from .._extensions._sync.{service.name} import {cls}Extension")
     if mod.runtime:
         out.append(f"from .._runtime import {', '.join(sorted(mod.runtime))}")
     out.append("from .operations import OPERATIONS")

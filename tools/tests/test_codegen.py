@@ -19,6 +19,7 @@ REPO = TOOLS.parent
 FIXTURE = Path(__file__).resolve().parent / "codegen_fixture"
 sys.path.insert(0, str(TOOLS))
 
+import unasync  # noqa: E402
 from codegen import generate, main, plan  # noqa: E402
 from codegen.spec import SpecError, load_spec  # noqa: E402
 
@@ -270,62 +271,110 @@ def test_invalid_toml_is_reported(root: Path) -> None:
     assert "spec/services/broken.toml: invalid TOML" in _problems(root)
 
 
-def test_extension_flag_and_module_must_agree(root: Path) -> None:
+def _flag_widgets_extension(root: Path) -> None:
     _edit(
         root,
         WIDGETS,
         lambda t: t.replace('summary = "Widgets', 'extension = true\nsummary = "Widgets'),
     )
-    with pytest.raises(SpecError, match=r"_extensions/widgets.py is missing"):
+
+
+def test_extension_flag_and_module_must_agree(root: Path) -> None:
+    _flag_widgets_extension(root)
+    with pytest.raises(SpecError, match=r"_extensions/_async/widgets.py is missing"):
         plan(root, load_spec(root))
 
 
-def _add_extension(root: Path, body: str) -> None:
-    _edit(
-        root,
-        WIDGETS,
-        lambda t: t.replace('summary = "Widgets', 'extension = true\nsummary = "Widgets'),
-    )
-    ext = root / f"{SERVICES}/_extensions/widgets.py"
-    ext.parent.mkdir(parents=True, exist_ok=True)
-    ext.write_text(body, encoding="utf-8")
+EXT_ASYNC = f"{SERVICES}/_extensions/_async/widgets.py"
+EXT_SYNC = f"{SERVICES}/_extensions/_sync/widgets.py"
 
-
-EXTENSION = """
+# The async mixin is the hand-written source; the sync one stands in for its unasync twin.
+EXTENSION_ASYNC = """
+class AsyncWidgetsExtension:
+    async def polish(self) -> None: ...
+    async def _helper(self) -> None: ...
+"""
+EXTENSION_SYNC = """
 class WidgetsExtension:
     def polish(self) -> None: ...
     def _helper(self) -> None: ...
-
-
-class AsyncWidgetsExtension:
-    async def polish(self) -> None: ...
 """
 
 
+def _add_extension(
+    root: Path, source: str = EXTENSION_ASYNC, twin: str | None = EXTENSION_SYNC
+) -> None:
+    _flag_widgets_extension(root)
+    files = {EXT_ASYNC: source} if twin is None else {EXT_ASYNC: source, EXT_SYNC: twin}
+    for rel, body in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(body, encoding="utf-8")
+
+
 def test_extension_methods_are_listed_in_the_readme_table(root: Path) -> None:
-    _add_extension(root, EXTENSION)
+    _add_extension(root)
     readme = plan(root, load_spec(root))[README]
     assert "feed, iter_feed, polish |" in readme
     assert "_helper" not in readme
 
 
+def test_a_module_in_the_sync_folder_alone_is_not_an_extension(root: Path) -> None:
+    # Only `_async/` sources count: a leftover twin does not make widgets an extension.
+    (root / EXT_SYNC).parent.mkdir(parents=True)
+    (root / EXT_SYNC).write_text(EXTENSION_SYNC, encoding="utf-8")
+    readme = plan(root, load_spec(root))[README]
+    assert "feed, iter_feed |" in readme
+
+
+def test_an_extension_without_its_generated_twin_is_reported(root: Path) -> None:
+    _add_extension(root, twin=None)
+    with pytest.raises(SpecError, match=r"_extensions/_sync/widgets.py is missing: run"):
+        plan(root, load_spec(root))
+
+
 @pytest.mark.parametrize(
-    ("old", "new", "message"),
+    ("source", "twin", "message", "where"),
     [
-        ("    async def polish", "    async def shine", "must add the same public methods"),
         (
-            "def polish(self) -> None: ...\n    def _h",
-            "def stats(self) -> None: ...\n    def _h",
-            "",
+            EXTENSION_ASYNC.replace("async def polish", "async def shine"),
+            EXTENSION_SYNC,
+            "must add the same public methods",
+            EXT_ASYNC,
         ),
-        ("class AsyncWidgetsExtension", "class AsyncWidgetsMixin", "needs classes"),
+        (
+            EXTENSION_ASYNC.replace("def polish", "def stats"),
+            EXTENSION_SYNC.replace("def polish", "def stats"),
+            "AsyncWidgetsExtension.stats clashes with a generated method",
+            EXT_ASYNC,
+        ),
+        (
+            EXTENSION_ASYNC.replace("class AsyncWidgetsExtension", "class AsyncWidgetsMixin"),
+            EXTENSION_SYNC,
+            "needs class AsyncWidgetsExtension",
+            EXT_ASYNC,
+        ),
+        (
+            EXTENSION_ASYNC,
+            EXTENSION_SYNC.replace("class WidgetsExtension", "class WidgetsMixin"),
+            "needs class WidgetsExtension",
+            EXT_SYNC,
+        ),
     ],
 )
-def test_extension_mixins_are_checked(root: Path, old: str, new: str, message: str) -> None:
-    _add_extension(root, EXTENSION.replace(old, new))
-    with pytest.raises(SpecError, match=message or "WidgetsExtension.stats clashes") as info:
+def test_extension_mixins_are_checked(
+    root: Path, source: str, twin: str, message: str, where: str
+) -> None:
+    _add_extension(root, source, twin)
+    with pytest.raises(SpecError, match=message) as info:
         plan(root, load_spec(root))
-    assert "_extensions/widgets.py" in str(info.value)
+    assert f"{where}: " in str(info.value)
+
+
+def test_an_async_extension_without_a_service_is_reported(root: Path) -> None:
+    (root / EXT_ASYNC.replace("widgets", "gadgets")).parent.mkdir(parents=True)
+    (root / EXT_ASYNC.replace("widgets", "gadgets")).write_text(EXTENSION_ASYNC, encoding="utf-8")
+    with pytest.raises(SpecError, match=r"_async/gadgets.py: no service named 'gadgets'"):
+        plan(root, load_spec(root))
 
 
 def test_cli_reports_invalid_spec_with_exit_2(
@@ -594,6 +643,27 @@ def test_script_entry_point(root: Path) -> None:
 # -- the generated fixture code type-checks --------------------------------------------------
 
 
+TYPED_EXTENSION = '''"""Widgets' hand-written method."""
+
+from __future__ import annotations
+
+from ..._base import AsyncService
+from ..._generated.operations import OPERATIONS
+
+__all__ = ["AsyncWidgetsExtension"]
+
+
+class AsyncWidgetsExtension(AsyncService):
+    """Adds `polish` to `AsyncWidgets`."""
+
+    __slots__ = ()
+
+    async def polish(self, *, widget_id: int) -> object:
+        """Polish a widget."""
+        return await self._account._call(OPERATIONS["GetWidget"], {"widget_id": widget_id})
+'''
+
+
 def test_generated_fixture_passes_mypy_strict(root: Path) -> None:
     pytest.importorskip("mypy")
     # The hand-written halves of core and services, with the fixture's generated code.
@@ -603,10 +673,17 @@ def test_generated_fixture_passes_mypy_strict(root: Path) -> None:
             root / "packages" / package / "src",
             ignore=shutil.ignore_patterns("_generated", "__pycache__"),
         )
+    # The fixture's widgets get an extension mixin, its sync twin made by unasync, so the
+    # generated import lines and bases are type-checked against real classes.
     shutil.rmtree(root / f"{SERVICES}/_extensions")
-    (root / f"{SERVICES}/_extensions").mkdir()
-    (root / f"{SERVICES}/_extensions/__init__.py").write_text("", encoding="utf-8")
+    for folder in ("", "/_async", "/_sync"):
+        (root / f"{SERVICES}/_extensions{folder}").mkdir()
+        (root / f"{SERVICES}/_extensions{folder}/__init__.py").write_text("", encoding="utf-8")
+    _add_extension(root, TYPED_EXTENSION, twin=None)
+    module = "basecamp.services._extensions._async.widgets"
+    (root / EXT_SYNC).write_text(unasync.transform(TYPED_EXTENSION, module), encoding="utf-8")
     assert main(["--root", str(root)]) == 0
+    assert "import WidgetsExtension" in (root / f"{SERVICES}/_generated/widgets.py").read_text()
     run = subprocess.run(
         [
             sys.executable,

@@ -106,7 +106,15 @@ def test_every_rule_is_used_and_the_twins_are_current() -> None:
     assert unasync.main(["--check"]) == 0
 
 
-@pytest.mark.parametrize("package", ["basecamp._async", "basecamp._sync"])
+@pytest.mark.parametrize(
+    "package",
+    [
+        "basecamp._async",
+        "basecamp._sync",
+        "basecamp.services._extensions._async",
+        "basecamp.services._extensions._sync",
+    ],
+)
 def test_no_docstring_shows_a_fence(package: str) -> None:
     shown = []
     for info in pkgutil.iter_modules(importlib.import_module(package).__path__):

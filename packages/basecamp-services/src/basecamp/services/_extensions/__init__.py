@@ -1,5 +1,6 @@
 """Hand-written mixins for services whose spec sets `extension = true`.
 
-`_extensions/<accessor>.py` defines `<Class>Extension` and `Async<Class>Extension`; the generated
-service classes inherit from them.
+`_async/<accessor>.py` defines `Async<Class>Extension`, the source of truth; `tools/unasync.py`
+(`make generate`) writes its sync twin `<Class>Extension` into `_sync/<accessor>.py`. The
+generated service classes inherit from them.
 """

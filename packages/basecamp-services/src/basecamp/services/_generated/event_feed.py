@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from .._base import AsyncService, Service
-from .._extensions.event_feed import AsyncEventFeedExtension, EventFeedExtension
+from .._extensions._async.event_feed import AsyncEventFeedExtension
+from .._extensions._sync.event_feed import EventFeedExtension
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:

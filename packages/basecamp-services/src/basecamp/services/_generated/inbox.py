@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from .._base import AsyncService, Service
-from .._extensions.inbox import AsyncInboxExtension, InboxExtension
+from .._extensions._async.inbox import AsyncInboxExtension
+from .._extensions._sync.inbox import InboxExtension
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:

@@ -10,7 +10,8 @@ import builtins
 from typing import TYPE_CHECKING, Literal, cast
 
 from .._base import AsyncService, Service
-from .._extensions.uploads import AsyncUploadsExtension, UploadsExtension
+from .._extensions._async.uploads import AsyncUploadsExtension
+from .._extensions._sync.uploads import UploadsExtension
 from .operations import OPERATIONS
 
 if TYPE_CHECKING:

@@ -1,4 +1,7 @@
-"""`account.uploads.download(...)`: fetch an upload's file in one call."""
+"""`account.uploads.download(...)`: fetch an upload's file in one call.
+
+`tools/unasync.py` generates the sync `UploadsExtension` in `_sync/uploads.py` from this module.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,13 @@ from typing import TYPE_CHECKING
 
 from basecamp import ApiError
 
-from .._base import AsyncService, Service
-from .._generated.operations import OPERATIONS
+from ..._base import AsyncService
+from ..._generated.operations import OPERATIONS
 
 if TYPE_CHECKING:
     from basecamp import DownloadResult
 
-__all__ = ["AsyncUploadsExtension", "UploadsExtension"]
+__all__ = ["AsyncUploadsExtension"]
 
 _GET_UPLOAD = OPERATIONS["GetUpload"]
 
@@ -22,30 +25,6 @@ def _download_url(record: object, upload_id: int) -> str:
     if not isinstance(url, str) or not url:
         raise ApiError(f"Upload {upload_id} has no download_url to fetch.")
     return url
-
-
-class UploadsExtension(Service):
-    """Adds `download` to `Uploads`."""
-
-    __slots__ = ()
-
-    def download(self, *, upload_id: int) -> DownloadResult:
-        """Download an upload's file.
-
-        Reads the upload (`GetUpload`) and fetches its `download_url`.
-
-        Args:
-            upload_id: The upload.
-
-        Returns:
-            The file, as a `DownloadResult`.
-
-        Raises:
-            basecamp.ApiError: When the upload has no `download_url`.
-            basecamp.BasecampError: When a request fails; the subclass says why.
-        """
-        record = self._account._call(_GET_UPLOAD, {"upload_id": upload_id})
-        return self._account.download_url(_download_url(record, upload_id))
 
 
 class AsyncUploadsExtension(AsyncService):
