@@ -53,7 +53,6 @@ NAMES = {
     "aclose": "close",
     "__aenter__": "__enter__",
     "__aexit__": "__exit__",
-    "__aiter__": "__iter__",
     "_primitives_async": "_primitives_sync",
 }
 NAME_RE = re.compile(r"\b(" + "|".join(map(re.escape, NAMES)) + r")\b")

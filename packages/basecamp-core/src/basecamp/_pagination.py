@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -99,14 +100,23 @@ def parse_total_count(value: str | None) -> int | None:
     return int(text)
 
 
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     try:
         port = parts.port
     except ValueError:
         port = -1
-    default = {"https": 443, "http": 80}.get(parts.scheme)
+    default = _DEFAULT_PORTS.get(parts.scheme)
     return parts.scheme, (parts.hostname or "").lower(), port if port is not None else default
+
+
+@functools.lru_cache(maxsize=8)
+def _base_origin(base_url: str) -> tuple[tuple[str, str, int | None], tuple[str, str]]:
+    """`base_url`'s origin and its (scheme, netloc): parsed once, not on every page."""
+    return _origin(base_url), tuple(urlsplit(base_url)[:2])  # type: ignore[return-value]
 
 
 def resolve_next_url(link: str, *, current_url: str, base_url: str) -> str:
@@ -128,7 +138,7 @@ def resolve_next_url(link: str, *, current_url: str, base_url: str) -> str:
         scheme, host, port = _origin(absolute)
     except ValueError:  # e.g. a malformed IPv6 literal: "https://[::1/"
         raise ApiError("Refused a pagination link that is not a valid URL.") from None
-    base_scheme, base_host, base_port = _origin(base_url)
+    (base_scheme, base_host, base_port), base_parts = _base_origin(base_url)
     if base_scheme == "https" and scheme == "http":
         raise ApiError("Refused a pagination link that downgrades https to http.")
     if (scheme, host, port) != (base_scheme, base_host, base_port):
@@ -140,7 +150,7 @@ def resolve_next_url(link: str, *, current_url: str, base_url: str) -> str:
     # Rebuild on the configured origin: the same origin spelled another way (":443", upper
     # case, "user@") must neither fail the shells' base_url prefix check nor carry userinfo.
     parts = urlsplit(absolute)
-    return urlunsplit((*urlsplit(base_url)[:2], parts.path or "/", parts.query, ""))
+    return urlunsplit((*base_parts, parts.path or "/", parts.query, ""))
 
 
 class PageWalk:

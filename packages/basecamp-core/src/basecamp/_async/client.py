@@ -127,6 +127,9 @@ class AsyncClient:
         self.config: Config = config or Config()
         self._retry_policy = RetryPolicy.from_config(self.config)
         self._hooks = hooks
+        # `Config` is frozen: the origin checks every request makes are built once.
+        self._api_prefix = self.config.base_url + "/"
+        self._credential_prefixes = (self._api_prefix, self.config.launchpad_url + "/")
         agent = DEFAULT_USER_AGENT
         if user_agent:
             agent = f"{check_header_value('User-Agent', user_agent)} {DEFAULT_USER_AGENT}"
@@ -334,13 +337,14 @@ class AsyncClient:
             refreshable=authenticated,
         )
         gate = self._api_gate if authenticated else self._storage_gate
+        info: RequestInfo | None = None
         while True:
             request, token = await self._prepare(method, url, params, body, authenticated)
-            info = RequestInfo(method, shown_url, cycle.attempt)
             await gate.acquire()  # past Config.pool_timeout: a NetworkError, nothing was sent
             reply: Reply | None = None
             try:
                 if hooks is not None:
+                    info = RequestInfo(method, shown_url, cycle.attempt)
                     safe_call(hooks.on_request_start, info)
                 started = time.monotonic()
                 reply = await self._exchange(
@@ -354,6 +358,7 @@ class AsyncClient:
                 if reply is None or reply.response is None:  # a streamed 2xx keeps its place
                     gate.release()
             if hooks is not None:
+                assert info is not None
                 result = RequestResult(
                     cycle.status, time.monotonic() - started, cycle.error, cycle.retry_after
                 )
@@ -366,6 +371,7 @@ class AsyncClient:
                 raise cycle.failure
             if action is Action.SLEEP:
                 if hooks is not None:
+                    assert info is not None
                     safe_call(hooks.on_retry, info, cycle.retries, cycle.error, cycle.delay)
                 await sleep(cycle.delay)
 
@@ -375,15 +381,12 @@ class AsyncClient:
         """Refuse what must not be sent; return the URL as the hooks may see it."""
         if self._closed:
             raise UsageError("This client is closed.")
-        config = self.config
-        if authenticated and not url.startswith(
-            (config.base_url + "/", config.launchpad_url + "/")
-        ):
+        if authenticated and not url.startswith(self._credential_prefixes):
             raise UsageError("Credentials are only sent to the API origin (base_url).")
         # Unauthenticated fetches (download storage) and anything off the API origin: hide the
         # signed query string from hooks. A bare prefix test would also match look-alike hosts
         # such as `https://3.basecampapi.com.example`, so the origin must end with "/".
-        if not (authenticated and url.startswith(config.base_url + "/")):
+        if not (authenticated and url.startswith(self._api_prefix)):
             return redact_url(url)
         if params and self._hooks is not None:
             return f"{url}?{urlencode(params)}"  # hooks tell pages and filters apart

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 
 # unasync: remove-end
+# unasync: sync import itertools
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import urlencode
@@ -109,10 +110,16 @@ class AsyncPager(Generic[T]):
         walk, first_url = self._start()
         return self._walk_from(walk, first_url)
 
+    # unasync: remove-start
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
             for item in page:
                 yield item
+
+    # unasync: remove-end
+    # unasync: sync def __iter__(self) -> Iterator[T]:
+    # unasync: sync     # Items flow through C: a generator here would resume once per item.
+    # unasync: sync     return itertools.chain.from_iterable(self.pages())
 
     async def collect(
         self,

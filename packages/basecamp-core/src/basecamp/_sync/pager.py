@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import urlencode
@@ -101,9 +102,8 @@ class Pager(Generic[T]):
         return self._walk_from(walk, first_url)
 
     def __iter__(self) -> Iterator[T]:
-        for page in self.pages():
-            for item in page:
-                yield item
+        # Items flow through C: a generator here would resume once per item.
+        return itertools.chain.from_iterable(self.pages())
 
     def collect(
         self,
