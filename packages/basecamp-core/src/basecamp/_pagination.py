@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from typing import Generic, TypeVar
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from ._errors import ApiError
 
@@ -103,8 +103,7 @@ def parse_total_count(value: str | None) -> int | None:
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
+def _origin(parts: SplitResult) -> tuple[str, str, int | None]:
     try:
         port = parts.port
     except ValueError:
@@ -116,7 +115,8 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 @functools.lru_cache(maxsize=8)
 def _base_origin(base_url: str) -> tuple[tuple[str, str, int | None], tuple[str, str]]:
     """`base_url`'s origin and its (scheme, netloc): parsed once, not on every page."""
-    return _origin(base_url), tuple(urlsplit(base_url)[:2])  # type: ignore[return-value]
+    parts = urlsplit(base_url)
+    return _origin(parts), (parts.scheme, parts.netloc)
 
 
 def resolve_next_url(link: str, *, current_url: str, base_url: str) -> str:
@@ -134,8 +134,8 @@ def resolve_next_url(link: str, *, current_url: str, base_url: str) -> str:
     if any(c in link for c in "\r\n\t"):
         raise ApiError("Refused a pagination link that contains control characters.")
     try:
-        absolute = urljoin(current_url, link)
-        scheme, host, port = _origin(absolute)
+        parts = urlsplit(urljoin(current_url, link))
+        scheme, host, port = _origin(parts)
     except ValueError:  # e.g. a malformed IPv6 literal: "https://[::1/"
         raise ApiError("Refused a pagination link that is not a valid URL.") from None
     (base_scheme, base_host, base_port), base_parts = _base_origin(base_url)
@@ -149,7 +149,6 @@ def resolve_next_url(link: str, *, current_url: str, base_url: str) -> str:
         )
     # Rebuild on the configured origin: the same origin spelled another way (":443", upper
     # case, "user@") must neither fail the shells' base_url prefix check nor carry userinfo.
-    parts = urlsplit(absolute)
     return urlunsplit((*base_parts, parts.path or "/", parts.query, ""))
 
 

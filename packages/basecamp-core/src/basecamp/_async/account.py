@@ -17,7 +17,6 @@ from importlib import import_module
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from .._download import DownloadInfo, DownloadResult
 from .._errors import UsageError
 from .._execution import build_request, decode_result, operation_info
 from .._generated.accessors import AsyncAccountServices
@@ -26,10 +25,10 @@ from .._report import report
 from .._request import NO_BODY, PreparedBody, encode_json_body, encode_query, resolve_url
 from .._response import JSON
 from ..hooks import OperationInfo
-from .download import download_bytes, download_chunks, download_file
 from .pager import AsyncPager, collect_list
 
 if TYPE_CHECKING:
+    from .._download import DownloadInfo, DownloadResult
     from .._operation import Operation
     from .engine import AsyncEngine
 
@@ -271,6 +270,8 @@ class AsyncAccountClient(AsyncAccountServices):
             UsageError: `url` is on neither a Basecamp host nor the API origin.
             ApiError: A hop answered with an error, or the file exceeds `max_download_bytes`.
         """
+        from .download import download_bytes  # loaded on the first download, not at import
+
         return await download_bytes(self.client, url, prefix=self._prefix)
 
     async def download_to(
@@ -288,6 +289,8 @@ class AsyncAccountClient(AsyncAccountServices):
         Returns:
             The content type, size and file name of what was written.
         """
+        from .download import download_file  # loaded on the first download, not at import
+
         return await download_file(self.client, url, destination, prefix=self._prefix)
 
     def iter_download(self, url: str) -> AsyncIterator[bytes]:
@@ -296,4 +299,6 @@ class AsyncAccountClient(AsyncAccountServices):
         Args:
             url: The file's `download_url` (as for `download_url`).
         """
+        from .download import download_chunks  # loaded on the first download, not at import
+
         return download_chunks(self.client, url, prefix=self._prefix)

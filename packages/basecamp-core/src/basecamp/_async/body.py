@@ -12,9 +12,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from .._download import MAX_INFLATION_RATIO, inflation_exceeded
 from .._errors import ApiError, NetworkError
-from .._response import BoundedDecoder
+from .._response import MAX_INFLATION_RATIO, BoundedDecoder, inflation_exceeded
 
 __all__ = ["STREAM_CHUNK", "iter_decoded", "read_capped"]
 
