@@ -11,8 +11,6 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from .hooks import OperationResult, safe_call
-
 if TYPE_CHECKING:
     from .hooks import BasecampHooks, OperationInfo
 
@@ -33,6 +31,10 @@ class Report:
         self._started = 0.0
 
     def __enter__(self) -> None:
+        # Imported here: `basecamp.hooks` loads with the first hook, not with the client (and
+        # whoever set hooks has loaded it already).
+        from .hooks import safe_call
+
         safe_call(self._hooks.on_operation_start, self._info)
         self._started = time.monotonic()
 
@@ -42,6 +44,8 @@ class Report:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        from .hooks import OperationResult, safe_call
+
         duration = (time.monotonic() - self._started) * 1000
         error = None if isinstance(exc, GeneratorExit) else exc
         safe_call(self._hooks.on_operation_end, self._info, OperationResult(duration, error))

@@ -24,18 +24,32 @@ from .._pagination import ListResult
 from .._report import report
 from .._request import NO_BODY, PreparedBody, encode_json_body, encode_query, resolve_url
 from .._response import JSON
-from ..hooks import OperationInfo
 from .pager import AsyncPager, collect_list
 
 if TYPE_CHECKING:
     from .._download import DownloadInfo, DownloadResult
     from .._operation import Operation
+    from ..hooks import BasecampHooks, OperationInfo
     from .engine import AsyncEngine
 
 __all__ = ["AsyncAccountClient", "AsyncPager"]
 
 _SERVICES_PACKAGE = __name__.rsplit(".", 2)[0] + ".services"
 _RAW = "raw"
+
+
+def _raw_info(
+    hooks: BasecampHooks | None, operation: str, operation_id: str, is_mutation: bool
+) -> OperationInfo | None:
+    """What the hooks are told about a raw call; `None` without hooks, so `basecamp.hooks`
+    loads with the first hook rather than with the client."""
+    if hooks is None:
+        return None
+    from ..hooks import OperationInfo
+
+    return OperationInfo(_RAW, operation, operation_id, is_mutation)
+
+
 _NO_ARGS: Mapping[str, object] = MappingProxyType({})
 
 
@@ -94,11 +108,7 @@ class AsyncAccountClient(AsyncAccountServices):
         url = self._url(path)
         client = self.client
         hooks = client.hooks
-        info = (
-            None
-            if hooks is None
-            else OperationInfo(_RAW, method.lower(), f"{method} {path}", method != "GET")
-        )
+        info = _raw_info(hooks, method.lower(), f"{method} {path}", method != "GET")
         with report(hooks, info):
             reply = await client._request(
                 method, url, params=encode_query(params), body=body, idempotent=idempotent
@@ -160,7 +170,7 @@ class AsyncAccountClient(AsyncAccountServices):
                 existed).
             page: Fetch only this page and follow no links.
         """
-        info = OperationInfo(_RAW, "paginate", f"GET {path}", False)
+        info = _raw_info(self.client.hooks, "paginate", f"GET {path}", False)
         return await collect_list(
             self.client,
             self._url(path),

@@ -22,7 +22,6 @@ from .._errors import UsageError
 from .._pagination import ListMeta, ListResult, PageWalk, find_next_link, parse_total_count
 from .._report import report
 from .._response import expect_list
-from ..hooks import safe_call
 
 if TYPE_CHECKING:
     from ..hooks import OperationInfo
@@ -94,6 +93,8 @@ class AsyncPager(Generic[T]):
         with report(hooks, self._info if reported else None):
             while url is not None:
                 if walk.pages and hooks is not None:
+                    from ..hooks import safe_call  # with the first hook, not with the client
+
                     safe_call(hooks.on_paginate, url, walk.pages + 1)
                 reply = await engine._request("GET", url, idempotent=True)
                 items = expect_list(reply.json(), "list response", key=self._items_key)
@@ -171,6 +172,8 @@ class AsyncPager(Generic[T]):
                 params = [*self._params, ("page", str(number))]
                 async with semaphore:
                     if hooks is not None:
+                        from ..hooks import safe_call
+
                         safe_call(hooks.on_paginate, f"{self._url}?{urlencode(params)}", number)
                     reply = await engine._request("GET", self._url, params=params, idempotent=True)
                 page = expect_list(reply.json(), "list response", key=self._items_key)

@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from typing import Self, TypedDict, cast
+from typing import TYPE_CHECKING, Self, TypedDict, cast
 from urllib.parse import urlencode
 
 import httpx
@@ -26,16 +26,13 @@ from .._request import NO_BODY, PreparedBody, check_header_value, redact_url, va
 from .._response import expect_object
 from .._retry import RetryPolicy
 from .._version import __version__
-from ..hooks import (
-    BasecampHooks,
-    OperationInfo,
-    RequestInfo,
-    RequestResult,
-    safe_call,
-)
 from .account import AccountClient
 from .auth import StaticTokenProvider
 from .body import read_capped
+
+if TYPE_CHECKING:
+    # `basecamp.hooks` loads with the first hook, not with the client (see `_send`).
+    from ..hooks import BasecampHooks, RequestInfo
 
 __all__ = [
     "Authorization",
@@ -328,6 +325,8 @@ class Client:
         """
         shown_url = self._shown_url(url, params, authenticated)
         hooks = self._hooks
+        if hooks is not None:  # whoever set hooks has loaded `basecamp.hooks` already
+            from ..hooks import RequestInfo, RequestResult, safe_call
         cycle = RequestCycle(
             self._retry_policy,
             idempotent=idempotent,
@@ -451,9 +450,6 @@ class Client:
             return Reply(response.status_code, response.headers, content, url)
 
 
-_AUTHORIZATION = OperationInfo("authorization", "get", "GetAuthorization", is_mutation=False)
-
-
 class Authorization:
     """Launchpad's `authorization.json`: the only credentialed request off the API origin."""
 
@@ -468,7 +464,13 @@ class Authorization:
             ApiError: Launchpad answered with something unusable.
         """
         url = f"{self._client.config.launchpad_url}/authorization.json"
-        with report(self._client.hooks, _AUTHORIZATION):
+        hooks = self._client.hooks
+        info = None
+        if hooks is not None:
+            from ..hooks import OperationInfo
+
+            info = OperationInfo("authorization", "get", "GetAuthorization", is_mutation=False)
+        with report(hooks, info):
             reply = self._client._request("GET", url, idempotent=True)
         return cast(AuthorizationInfo, expect_object(reply.json(), "authorization"))
 

@@ -13,7 +13,6 @@ from .._errors import UsageError
 from .._pagination import ListMeta, ListResult, PageWalk, find_next_link, parse_total_count
 from .._report import report
 from .._response import expect_list
-from ..hooks import safe_call
 
 if TYPE_CHECKING:
     from ..hooks import OperationInfo
@@ -85,6 +84,8 @@ class Pager(Generic[T]):
         with report(hooks, self._info if reported else None):
             while url is not None:
                 if walk.pages and hooks is not None:
+                    from ..hooks import safe_call  # with the first hook, not with the client
+
                     safe_call(hooks.on_paginate, url, walk.pages + 1)
                 reply = engine._request("GET", url, idempotent=True)
                 items = expect_list(reply.json(), "list response", key=self._items_key)
