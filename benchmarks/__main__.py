@@ -16,8 +16,8 @@ from ._common import ROOT, Context, Row
 from .server import FakeServer
 
 SCENARIOS: dict[int, tuple[str, str]] = {
-    1: ("per_request", "Per-request overhead, sequential GETs"),
-    2: ("listing", "Listing 200 pages x 15 items"),
+    1: ("per_request", "Per-request overhead, sequential GETs and POSTs"),
+    2: ("listing", "Listing pages of 15 items: lazy at 20 / 200 / 2,000 pages, eager at 200"),
     3: ("memory", "Memory of listing 20 / 200 / 2,000 pages (fresh process per case)"),
     4: ("concurrent_pages", "Async listing, 10 ms latency, 50 pages: concurrent fetch"),
     5: ("burst", "Burst of 500 gathered GETs on a fresh async client"),

@@ -10,6 +10,8 @@ bytecode caches exist (`PYTHONDONTWRITEBYTECODE` is dropped for the children).
 - `from basecamp import Client` + `Client(access_token=...)` vs `import httpx` +
   `httpx.Client()`: both build one HTTP client (the SDK builds an `httpx.Client` inside, and
   that construction, which loads the TLS context, dominates both).
+- `import basecamp.oauth` vs `import httpx`; a check process asserts that it loads neither
+  httpx nor the flow modules (they load on first use).
 - `import basecamp.services`: a check process asserts it does not import the service modules
   (it counts `basecamp.services._generated.*` modules in `sys.modules`).
 """
@@ -26,7 +28,8 @@ import time
 from ._common import ROOT, Context, Row, Stat
 
 WEBHOOKS_TARGET = 1.5
-CLIENT_TARGET = 1.3
+CLIENT_TARGET = 1.1
+OAUTH_TARGET = 1.1
 SERVICE_MODULES = 53
 
 SNIPPETS = {
@@ -34,6 +37,8 @@ SNIPPETS = {
     "stdlib": "import hmac, hashlib, json",
     "webhooks": "import basecamp.webhooks",
     "httpx": "import httpx; httpx.Client()",
+    "httpx-import": "import httpx",
+    "oauth": "import basecamp.oauth",
     "client": "from basecamp import Client; Client(access_token='x')",
 }
 
@@ -43,6 +48,15 @@ import basecamp.webhooks
 print(json.dumps({
     "httpx": "httpx" in sys.modules,
     "services": sorted(m for m in sys.modules if m.startswith("basecamp.services")),
+}))
+"""
+
+_CHECK_OAUTH = """
+import json, sys
+import basecamp.oauth
+print(json.dumps({
+    "httpx": "httpx" in sys.modules,
+    "flows": sorted(m for m in sys.modules if m.startswith("basecamp.oauth.")),
 }))
 """
 
@@ -89,6 +103,8 @@ def run(ctx: Context) -> None:
     webhooks = _check(_CHECK_WEBHOOKS, env)
     assert webhooks["httpx"] is False, "import basecamp.webhooks loaded httpx"
     assert webhooks["services"] == [], f"import basecamp.webhooks loaded {webhooks['services']}"
+    oauth = _check(_CHECK_OAUTH, env)
+    assert oauth["httpx"] is False, "import basecamp.oauth loaded httpx"
     services = _check(_CHECK_SERVICES, env)
     loaded = services["loaded"]
     assert isinstance(loaded, list)
@@ -136,6 +152,16 @@ def run(ctx: Context) -> None:
             "import httpx + httpx.Client()",
             CLIENT_TARGET,
             ["both sides construct one client (an httpx.Client with its TLS context)"],
+        )
+    )
+    ctx.add(
+        row(
+            "import basecamp.oauth (net of start-up)",
+            "oauth",
+            "httpx-import",
+            "import httpx",
+            OAUTH_TARGET,
+            [f"asserted: loads no httpx; submodules loaded: {oauth['flows'] or 'none'}"],
         )
     )
     ctx.add(

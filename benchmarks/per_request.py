@@ -1,8 +1,10 @@
-"""Scenario 1: per-request overhead of sequential GETs of a ~2 KB project, sync and async.
+"""Scenario 1: per-request overhead of sequential GETs and POSTs, sync and async.
 
-The SDK call is `account.projects.get(project_id=1)`; the baseline is an `httpx.Client` with the
-same headers doing `get` + `raise_for_status()` + `json()`. Both run in this one process on
-one keep-alive connection, alternating in blocks (ABBA order) so that drift cancels out.
+GET: `account.projects.get(project_id=1)` (a ~2 KB project) vs an `httpx.Client` with the same
+headers doing `get` + `raise_for_status()` + `json()`. POST: `account.projects.create(name=...)`
+(answered `201` with the project) vs `post(url, json={...})` + `raise_for_status()` + `json()`.
+Both run in this one process on one keep-alive connection, alternating in blocks (ABBA order)
+so that drift cancels out.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import httpx
 from ._common import ACCOUNT_ID, Context, Row, Stat, paired_ratio, sdk_headers
 
 TARGET = 1.05
+POST_TARGET = 1.05
+POST_BODY = {"name": "The launch plan"}
 
 
 def _alternate(
@@ -52,7 +56,9 @@ async def _alternate_async(
     return sdk_times, raw_times
 
 
-def _row(case: str, sdk: list[float], raw: list[float], per_block: int) -> Row:
+def _row(
+    case: str, sdk: list[float], raw: list[float], per_block: int, target: float = TARGET
+) -> Row:
     per_request_sdk = [t / per_block * 1e6 for t in sdk]
     per_request_raw = [t / per_block * 1e6 for t in raw]
     ratio, spread = paired_ratio(per_request_sdk, per_request_raw)
@@ -61,7 +67,7 @@ def _row(case: str, sdk: list[float], raw: list[float], per_block: int) -> Row:
         case=case,
         value=ratio,
         value_range=spread,
-        target=TARGET,
+        target=target,
         sdk=Stat.of(per_request_sdk, "us/req"),
         baseline=Stat.of(per_request_raw, "us/req"),
     )
@@ -71,6 +77,7 @@ def run(ctx: Context) -> None:
     blocks, per_block = (6, 20) if ctx.smoke else (40, 50)
     warmup = 20 if ctx.smoke else 300
     url = f"{ctx.account_url}/projects/1"
+    create_url = f"{ctx.account_url}/projects.json"
     headers = sdk_headers()
     total = blocks * per_block
     ctx.log(f"  {total} sequential GETs per side, in {blocks} alternating blocks of {per_block}")
@@ -96,10 +103,29 @@ def run(ctx: Context) -> None:
             sdk_block()
             raw_block()
         sdk_times, raw_times = _alternate(sdk_block, raw_block, blocks)
+
+        def sdk_post_block() -> None:
+            create = projects.create
+            for _ in range(per_block):
+                create(**POST_BODY)
+
+        def raw_post_block() -> None:
+            post = http.post
+            for _ in range(per_block):
+                response = post(create_url, json=POST_BODY)
+                response.raise_for_status()
+                response.json()
+
+        assert projects.create(**POST_BODY) == http.post(create_url, json=POST_BODY).json()
+        for _ in range(max(1, warmup // per_block)):
+            sdk_post_block()
+            raw_post_block()
+        sdk_post, raw_post = _alternate(sdk_post_block, raw_post_block, blocks)
     ctx.add(_row(f"sync GET x{total}, per request", sdk_times, raw_times, per_block))
+    ctx.add(_row(f"sync POST x{total}, per request", sdk_post, raw_post, per_block, POST_TARGET))
 
     # -- async ---------------------------------------------------------------------------------
-    async def main() -> tuple[list[float], list[float]]:
+    async def main() -> tuple[list[float], ...]:
         async with ctx.async_client() as client, httpx.AsyncClient(headers=headers) as http:
             projects = client.for_account(ACCOUNT_ID).projects
 
@@ -119,7 +145,28 @@ def run(ctx: Context) -> None:
             for _ in range(max(1, warmup // per_block)):
                 await sdk_block()
                 await raw_block()
-            return await _alternate_async(sdk_block, raw_block, blocks)
+            sdk_times, raw_times = await _alternate_async(sdk_block, raw_block, blocks)
 
-    sdk_times, raw_times = asyncio.run(main())
+            async def sdk_post_block() -> None:
+                create = projects.create
+                for _ in range(per_block):
+                    await create(**POST_BODY)
+
+            async def raw_post_block() -> None:
+                post = http.post
+                for _ in range(per_block):
+                    response = await post(create_url, json=POST_BODY)
+                    response.raise_for_status()
+                    response.json()
+
+            created = await projects.create(**POST_BODY)
+            assert created == (await http.post(create_url, json=POST_BODY)).json()
+            for _ in range(max(1, warmup // per_block)):
+                await sdk_post_block()
+                await raw_post_block()
+            sdk_post, raw_post = await _alternate_async(sdk_post_block, raw_post_block, blocks)
+            return sdk_times, raw_times, sdk_post, raw_post
+
+    sdk_times, raw_times, sdk_post, raw_post = asyncio.run(main())
     ctx.add(_row(f"async GET x{total}, per request", sdk_times, raw_times, per_block))
+    ctx.add(_row(f"async POST x{total}, per request", sdk_post, raw_post, per_block, POST_TARGET))

@@ -7,6 +7,8 @@ so the server spends its time on sockets, not on JSON.
 Routes (the account id in the path is ignored):
 
 - `GET /{account}/projects/{id}` and `/{id}.json`: a ~2 KB project.
+- `POST /{account}/projects.json`: `201 Created` with the ~2 KB project (the body is read and
+  ignored).
 - `GET /{account}/projects.json[?page=N]`: page N (default 1) of the project list, with
   `X-Total-Count`, an `ETag` and, except on the last page, `Link: <...?page=N+1>; rel="next"`.
   A request whose `If-None-Match` is that `ETag` gets `304 Not Modified` with no body (the
@@ -150,6 +152,14 @@ def _response(status: str, body: bytes, headers: list[tuple[bytes, bytes]]) -> b
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
+def _content_length(headers: bytes) -> int:
+    for line in headers.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value.strip())
+    return 0
+
+
 class _State:
     def __init__(self, origin: str) -> None:
         self.origin = origin
@@ -161,6 +171,11 @@ class _State:
             "200 OK",
             json.dumps(render_project(1, origin), separators=(",", ":")).encode(),
             [(b"Content-Type", _JSON), (b"X-Request-Id", b"bench-1")],
+        )
+        self.created = _response(
+            "201 Created",
+            json.dumps(render_project(1, origin), separators=(",", ":")).encode(),
+            [(b"Content-Type", _JSON), (b"X-Request-Id", b"bench-2")],
         )
         self.unauthorized = _response(
             "401 Unauthorized", b'{"error":"unauthorized"}', [(b"Content-Type", _JSON)]
@@ -265,16 +280,20 @@ class _Connection(asyncio.Protocol):
             if end < 0:
                 return
             head = bytes(self._buffer[:end])
-            del self._buffer[: end + 4]
             request_line, _, headers = head.partition(b"\r\n")
+            length = _content_length(headers)
+            if len(self._buffer) < end + 4 + length:
+                return  # the body is still on its way
+            # The body is read and dropped: the POST route answers the same for every body.
+            del self._buffer[: end + 4 + length]
             try:
-                _method, target, _version = request_line.decode("latin-1").split(" ", 2)
+                method, target, _version = request_line.decode("latin-1").split(" ", 2)
             except ValueError:
                 self._transport.close()
                 return
-            self._dispatch(target, headers)
+            self._dispatch(method, target, headers)
 
-    def _dispatch(self, target: str, headers: bytes) -> None:
+    def _dispatch(self, method: str, target: str, headers: bytes) -> None:
         state = self._state
         path, _, query = target.partition("?")
         if path == "/__bench/config":
@@ -297,6 +316,8 @@ class _Connection(asyncio.Protocol):
             return
         if not authorized:
             response = state.unauthorized
+        elif method == "POST" and path.endswith("/projects.json"):
+            response = state.created
         elif path.endswith("/projects.json"):
             number = 1
             for name, value in parse_qsl(query):

@@ -120,6 +120,41 @@ def test_resolve_relative_and_absolute() -> None:
 @pytest.mark.parametrize(
     "link",
     [
+        f"{BASE}/1/p.json?page=2",
+        f"{BASE}/1/p.json?",
+        f"{BASE}/1/p.json",
+        f"{BASE}/",
+        f"{BASE}//1/p.json?page=2",
+        f"{BASE}/1/../2/p.json?page=2&status=archived",
+        f"{BASE}/1/p%2F.json?q=a%20b&q=?",
+        f"{BASE}/1/p.json;?page=2",
+        f"{BASE}/1/p;x.json?page=2",
+        f"{BASE}/1/p.json?page=2#",
+        f"{BASE}/1/p.json?page=2 ",
+        f"{BASE}.example/1/p.json",
+        f"{BASE}:443/1/p.json",
+    ],
+)
+def test_resolve_fast_path_agrees_with_the_general_one(
+    link: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Links under base_url skip `urljoin`: what they resolve to (or the error) must not change.
+    import basecamp._pagination as pagination
+
+    def resolve() -> object:
+        try:
+            return resolve_next_url(link, current_url=f"{BASE}/1/p.json", base_url=BASE)
+        except ApiError as exc:
+            return ("refused", exc.message)
+
+    fast = resolve()
+    monkeypatch.setattr(pagination, "_plain_link_on", lambda link, base_url: False)
+    assert fast == resolve()
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
         "https://3.basecampapi.com:443/1/p.json?page=2",
         "https://3.BASECAMPAPI.COM/1/p.json?page=2",
         "HTTPS://3.basecampapi.com/1/p.json?page=2",

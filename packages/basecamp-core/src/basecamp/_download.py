@@ -10,6 +10,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 from ._errors import ApiError, UsageError
 from ._request import resolve_url
 
+# The inflation limit lives with the body reader (loaded by every client); named here too.
+from ._response import INFLATION_ALLOWANCE, MAX_INFLATION_RATIO, inflation_exceeded
+
 __all__ = [
     "BASECAMP_DOMAINS",
     "INFLATION_ALLOWANCE",
@@ -29,11 +32,6 @@ _UNSAFE_FILENAME = re.compile(r"[\x00-\x1f/\\]")
 BASECAMP_DOMAINS = ("basecamp.com", "basecampapi.com")
 _HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _DEFAULT_PORTS = {"https": 443}
-# A streamed download whose compressed body inflates beyond this ratio is refused. Real files
-# rarely compress past 20:1; a gzip bomb reaches about 1000:1. The allowance lets small, very
-# regular bodies through however well they compress.
-MAX_INFLATION_RATIO = 100
-INFLATION_ALLOWANCE = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +90,6 @@ def filename_from(content_disposition: str | None, url: str) -> str | None:
         return None
     cleaned = _UNSAFE_FILENAME.sub("", name).strip().lstrip(".")
     return cleaned or None
-
-
-def inflation_exceeded(raw: int, decoded: int) -> bool:
-    """Whether `decoded` bytes inflated from `raw` compressed bytes pass the download limit
-    (`MAX_INFLATION_RATIO` to 1, beyond the first `INFLATION_ALLOWANCE` bytes)."""
-    return decoded > raw * MAX_INFLATION_RATIO + INFLATION_ALLOWANCE
 
 
 def _is_basecamp_host(host: str) -> bool:

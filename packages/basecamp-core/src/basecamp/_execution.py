@@ -23,11 +23,11 @@ from ._request import (
     expand_path,
 )
 from ._response import expect_list
-from .hooks import OperationInfo
 
 if TYPE_CHECKING:
     from ._operation import Operation
     from ._reply import Reply
+    from .hooks import OperationInfo
 
 __all__ = [
     "OperationRequest",
@@ -176,6 +176,8 @@ def build_request(
 
 def operation_info(op: Operation, args: Mapping[str, object]) -> OperationInfo:
     """What the hooks are told about a call of `op`: the operation, and the ids it touches."""
+    from .hooks import OperationInfo  # with the first hook, not with the client
+
     names = op.path_params
     project = args.get("project_id") if "project_id" in names else None
     resource = next(

@@ -11,8 +11,6 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Self, TypeAlias
 
-from .hooks import OperationResult, safe_call
-
 if TYPE_CHECKING:
     from .hooks import BasecampHooks, OperationInfo
 
@@ -38,6 +36,10 @@ class Report:
         self._fresh = False
 
     def __enter__(self) -> Self:
+        # Imported here: `basecamp.hooks` loads with the first hook, not with the client (and
+        # whoever set hooks has loaded it already).
+        from .hooks import safe_call
+
         safe_call(self._hooks.on_operation_start, self._info)
         self._started = time.monotonic()
         return self
@@ -55,6 +57,8 @@ class Report:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        from .hooks import OperationResult, safe_call
+
         duration = (time.monotonic() - self._started) * 1000
         error = None if isinstance(exc, GeneratorExit) else exc
         result = OperationResult(duration, error, self._cached and not self._fresh)

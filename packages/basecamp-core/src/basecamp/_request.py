@@ -7,7 +7,7 @@ import json as jsonlib
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ._errors import UsageError
@@ -30,8 +30,8 @@ _HEADER_BAD = re.compile(r"[\r\n\x00]")
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedBody:
+# A NamedTuple, not a dataclass: as cheap to use, and much cheaper to define at import.
+class PreparedBody(NamedTuple):
     """An encoded request body and its content type."""
 
     content: bytes | None = None

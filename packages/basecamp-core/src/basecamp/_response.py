@@ -8,10 +8,32 @@ from typing import TypeAlias
 
 from ._errors import ApiError
 
-__all__ = ["JSON", "BoundedDecoder", "decode_json", "expect_list", "expect_object"]
+__all__ = [
+    "INFLATION_ALLOWANCE",
+    "JSON",
+    "MAX_INFLATION_RATIO",
+    "BoundedDecoder",
+    "decode_json",
+    "expect_list",
+    "expect_object",
+    "inflation_exceeded",
+]
 
 JSON: TypeAlias = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
 """Any JSON value, as the raw calls (`account.get(...)`) return it. Narrow it before use."""
+
+# A streamed download whose compressed body inflates beyond this ratio is refused. Real files
+# rarely compress past 20:1; a gzip bomb reaches about 1000:1. The allowance lets small, very
+# regular bodies through however well they compress.
+MAX_INFLATION_RATIO = 100
+INFLATION_ALLOWANCE = 8 * 1024 * 1024
+
+
+def inflation_exceeded(raw: int, decoded: int) -> bool:
+    """Whether `decoded` bytes inflated from `raw` compressed bytes pass the download limit
+    (`MAX_INFLATION_RATIO` to 1, beyond the first `INFLATION_ALLOWANCE` bytes)."""
+    return decoded > raw * MAX_INFLATION_RATIO + INFLATION_ALLOWANCE
+
 
 _GZIP = ("gzip", "x-gzip")
 _IDENTITY = ("", "identity")
@@ -47,7 +69,9 @@ class BoundedDecoder:
             ApiError: An encoding the SDK did not ask for (it asks for gzip and deflate only),
                 or several stacked ones, which a well-behaved server never sends.
         """
-        codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
+        if not content_encoding:  # the common case: skip the parsing below
+            return None
+        codings = [c.strip().lower() for c in content_encoding.split(",")]
         codings = [c for c in codings if c not in _IDENTITY]
         if not codings:
             return None

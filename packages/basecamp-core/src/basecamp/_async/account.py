@@ -17,7 +17,6 @@ from importlib import import_module
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from .._download import DownloadInfo, DownloadResult
 from .._errors import UsageError
 from .._execution import build_request, decode_result, operation_info
 from .._generated.accessors import AsyncAccountServices
@@ -25,18 +24,32 @@ from .._pagination import ListResult
 from .._report import report
 from .._request import NO_BODY, PreparedBody, encode_json_body, encode_query, resolve_url
 from .._response import JSON
-from ..hooks import OperationInfo
-from .download import download_bytes, download_chunks, download_file
 from .pager import AsyncPager, collect_list
 
 if TYPE_CHECKING:
+    from .._download import DownloadInfo, DownloadResult
     from .._operation import Operation
+    from ..hooks import BasecampHooks, OperationInfo
     from .engine import AsyncEngine
 
 __all__ = ["AsyncAccountClient", "AsyncPager"]
 
 _SERVICES_PACKAGE = __name__.rsplit(".", 2)[0] + ".services"
 _RAW = "raw"
+
+
+def _raw_info(
+    hooks: BasecampHooks | None, operation: str, operation_id: str, is_mutation: bool
+) -> OperationInfo | None:
+    """What the hooks are told about a raw call; `None` without hooks, so `basecamp.hooks`
+    loads with the first hook rather than with the client."""
+    if hooks is None:
+        return None
+    from ..hooks import OperationInfo
+
+    return OperationInfo(_RAW, operation, operation_id, is_mutation)
+
+
 _NO_ARGS: Mapping[str, object] = MappingProxyType({})
 
 
@@ -95,11 +108,7 @@ class AsyncAccountClient(AsyncAccountServices):
         url = self._url(path)
         client = self.client
         hooks = client.hooks
-        info = (
-            None
-            if hooks is None
-            else OperationInfo(_RAW, method.lower(), f"{method} {path}", method != "GET")
-        )
+        info = _raw_info(hooks, method.lower(), f"{method} {path}", method != "GET")
         with report(hooks, info) as rep:
             reply = await client._request(
                 method, url, params=encode_query(params), body=body, idempotent=idempotent
@@ -163,7 +172,7 @@ class AsyncAccountClient(AsyncAccountServices):
                 existed).
             page: Fetch only this page and follow no links.
         """
-        info = OperationInfo(_RAW, "paginate", f"GET {path}", False)
+        info = _raw_info(self.client.hooks, "paginate", f"GET {path}", False)
         return await collect_list(
             self.client,
             self._url(path),
@@ -275,6 +284,8 @@ class AsyncAccountClient(AsyncAccountServices):
             UsageError: `url` is on neither a Basecamp host nor the API origin.
             ApiError: A hop answered with an error, or the file exceeds `max_download_bytes`.
         """
+        from .download import download_bytes  # loaded on the first download, not at import
+
         return await download_bytes(self.client, url, prefix=self._prefix)
 
     async def download_to(
@@ -292,6 +303,8 @@ class AsyncAccountClient(AsyncAccountServices):
         Returns:
             The content type, size and file name of what was written.
         """
+        from .download import download_file  # loaded on the first download, not at import
+
         return await download_file(self.client, url, destination, prefix=self._prefix)
 
     def iter_download(self, url: str) -> AsyncIterator[bytes]:
@@ -300,4 +313,6 @@ class AsyncAccountClient(AsyncAccountServices):
         Args:
             url: The file's `download_url` (as for `download_url`).
         """
+        from .download import download_chunks  # loaded on the first download, not at import
+
         return download_chunks(self.client, url, prefix=self._prefix)

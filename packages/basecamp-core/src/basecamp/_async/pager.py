@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 
 # unasync: remove-end
+# unasync: sync import itertools
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import urlencode
@@ -21,7 +22,6 @@ from .._errors import UsageError
 from .._pagination import ListMeta, ListResult, PageWalk, find_next_link, parse_total_count
 from .._report import NO_REPORT, AnyReport, report
 from .._response import expect_list
-from ..hooks import safe_call
 
 if TYPE_CHECKING:
     from ..hooks import OperationInfo
@@ -99,6 +99,8 @@ class AsyncPager(Generic[T]):
                 rep = report_to
             while url is not None:
                 if walk.pages and hooks is not None:
+                    from ..hooks import safe_call  # with the first hook, not with the client
+
                     safe_call(hooks.on_paginate, url, walk.pages + 1)
                 reply = await engine._request("GET", url, idempotent=True)
                 if reply.from_cache is not None:
@@ -117,10 +119,16 @@ class AsyncPager(Generic[T]):
         walk, first_url = self._start()
         return self._walk_from(walk, first_url)
 
+    # unasync: remove-start
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
             for item in page:
                 yield item
+
+    # unasync: remove-end
+    # unasync: sync def __iter__(self) -> Iterator[T]:
+    # unasync: sync     # Items flow through C: a generator here would resume once per item.
+    # unasync: sync     return itertools.chain.from_iterable(self.pages())
 
     async def collect(
         self,
@@ -172,6 +180,8 @@ class AsyncPager(Generic[T]):
                 params = [*self._params, ("page", str(number))]
                 async with semaphore:
                     if hooks is not None:
+                        from ..hooks import safe_call
+
                         safe_call(hooks.on_paginate, f"{self._url}?{urlencode(params)}", number)
                     reply = await engine._request("GET", self._url, params=params, idempotent=True)
                 if reply.from_cache is not None:

@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from typing import Self, TypedDict, cast
+from typing import TYPE_CHECKING, Self, TypedDict, cast
 from urllib.parse import urlencode
 
 import httpx
@@ -35,16 +35,13 @@ from .._request import NO_BODY, PreparedBody, check_header_value, redact_url, va
 from .._response import expect_object
 from .._retry import RetryPolicy
 from .._version import __version__
-from ..hooks import (
-    BasecampHooks,
-    OperationInfo,
-    RequestInfo,
-    RequestResult,
-    safe_call,
-)
 from .account import AccountClient
 from .auth import StaticTokenProvider
 from .body import read_capped
+
+if TYPE_CHECKING:
+    # `basecamp.hooks` loads with the first hook, not with the client (see `_send`).
+    from ..hooks import BasecampHooks, RequestInfo
 
 __all__ = [
     "Authorization",
@@ -143,6 +140,9 @@ class Client:
         self._cache = cache
         # (token, its hash) as one value: a thread never pairs one token with another's hash.
         self._cache_identity: tuple[str | None, str] = (None, "")
+        # `Config` is frozen: the origin checks every request makes are built once.
+        self._api_prefix = self.config.base_url + "/"
+        self._credential_prefixes = (self._api_prefix, self.config.launchpad_url + "/")
         agent = DEFAULT_USER_AGENT
         if user_agent:
             agent = f"{check_header_value('User-Agent', user_agent)} {DEFAULT_USER_AGENT}"
@@ -348,6 +348,8 @@ class Client:
         """
         shown_url = self._shown_url(url, params, authenticated)
         hooks = self._hooks
+        if hooks is not None:  # whoever set hooks has loaded `basecamp.hooks` already
+            from ..hooks import RequestInfo, RequestResult, safe_call
         # Buffered GETs of the API only: no download hop, no streamed reply.
         cached = (
             self._cache is not None
@@ -367,15 +369,16 @@ class Client:
         gate = self._api_gate if authenticated else self._storage_gate
         key = ""
         entry: CacheEntry | None = None
+        info: RequestInfo | None = None
         while True:
             request, token = self._prepare(method, url, params, body, authenticated)
             if cached:
                 key, entry = self._cache_lookup(request, token, cycle.accept_not_modified)
-            info = RequestInfo(method, shown_url, cycle.attempt)
             gate.acquire()  # past Config.pool_timeout: a NetworkError, nothing was sent
             reply: Reply | None = None
             try:
                 if hooks is not None:
+                    info = RequestInfo(method, shown_url, cycle.attempt)
                     safe_call(hooks.on_request_start, info)
                 started = time.monotonic()
                 reply = self._exchange(
@@ -389,6 +392,7 @@ class Client:
                 if reply is None or reply.response is None:  # a streamed 2xx keeps its place
                     gate.release()
             if hooks is not None:
+                assert info is not None
                 result = RequestResult(
                     cycle.status,
                     time.monotonic() - started,
@@ -412,6 +416,7 @@ class Client:
                 raise cycle.failure
             if action is Action.SLEEP:
                 if hooks is not None:
+                    assert info is not None
                     safe_call(hooks.on_retry, info, cycle.retries, cycle.error, cycle.delay)
                 sleep(cycle.delay)
 
@@ -465,15 +470,12 @@ class Client:
         """Refuse what must not be sent; return the URL as the hooks may see it."""
         if self._closed:
             raise UsageError("This client is closed.")
-        config = self.config
-        if authenticated and not url.startswith(
-            (config.base_url + "/", config.launchpad_url + "/")
-        ):
+        if authenticated and not url.startswith(self._credential_prefixes):
             raise UsageError("Credentials are only sent to the API origin (base_url).")
         # Unauthenticated fetches (download storage) and anything off the API origin: hide the
         # signed query string from hooks. A bare prefix test would also match look-alike hosts
         # such as `https://3.basecampapi.com.example`, so the origin must end with "/".
-        if not (authenticated and url.startswith(config.base_url + "/")):
+        if not (authenticated and url.startswith(self._api_prefix)):
             return redact_url(url)
         if params and self._hooks is not None:
             return f"{url}?{urlencode(params)}"  # hooks tell pages and filters apart
@@ -543,9 +545,6 @@ class Client:
             return Reply(response.status_code, response.headers, content, url)
 
 
-_AUTHORIZATION = OperationInfo("authorization", "get", "GetAuthorization", is_mutation=False)
-
-
 class Authorization:
     """Launchpad's `authorization.json`: the only credentialed request off the API origin."""
 
@@ -560,7 +559,13 @@ class Authorization:
             ApiError: Launchpad answered with something unusable.
         """
         url = f"{self._client.config.launchpad_url}/authorization.json"
-        with report(self._client.hooks, _AUTHORIZATION) as rep:
+        hooks = self._client.hooks
+        info = None
+        if hooks is not None:
+            from ..hooks import OperationInfo
+
+            info = OperationInfo("authorization", "get", "GetAuthorization", is_mutation=False)
+        with report(hooks, info) as rep:
             reply = self._client._request("GET", url, idempotent=True)
             if reply.from_cache is not None:
                 rep.note(reply.from_cache)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import urlencode
@@ -12,7 +13,6 @@ from .._errors import UsageError
 from .._pagination import ListMeta, ListResult, PageWalk, find_next_link, parse_total_count
 from .._report import NO_REPORT, AnyReport, report
 from .._response import expect_list
-from ..hooks import safe_call
 
 if TYPE_CHECKING:
     from ..hooks import OperationInfo
@@ -90,6 +90,8 @@ class Pager(Generic[T]):
                 rep = report_to
             while url is not None:
                 if walk.pages and hooks is not None:
+                    from ..hooks import safe_call  # with the first hook, not with the client
+
                     safe_call(hooks.on_paginate, url, walk.pages + 1)
                 reply = engine._request("GET", url, idempotent=True)
                 if reply.from_cache is not None:
@@ -109,9 +111,8 @@ class Pager(Generic[T]):
         return self._walk_from(walk, first_url)
 
     def __iter__(self) -> Iterator[T]:
-        for page in self.pages():
-            for item in page:
-                yield item
+        # Items flow through C: a generator here would resume once per item.
+        return itertools.chain.from_iterable(self.pages())
 
     def collect(
         self,
