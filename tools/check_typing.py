@@ -4,8 +4,9 @@ Usage: `python tools/check_typing.py dist` (after `uv build --all-packages --no-
 inside the workspace environment (`make check-typing`), whose locked mypy and basedpyright do the
 checking.
 
-1. A scratch venv gets every wheel (and pytest, for the plugin's fixtures): the checkers see what
-   a user's `pip install` gives, not the workspace sources.
+1. A scratch venv gets every wheel (and pytest, for the plugin's fixtures, and the web frameworks
+   the webhooks recipes use, with django-stubs): the checkers see what a user's `pip install`
+   gives, not the workspace sources.
 2. Programs: `tests/typing/clean/*.py` must pass with zero errors; each `tests/typing/mistakes/*.py`
    marks one line with `# expect-error` and must fail on exactly that line and nowhere else. Every
    ```python block of every README is a clean program too (a README marked "script" below runs
@@ -28,9 +29,20 @@ import sys
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# What the webhooks README's framework recipes import (django-stubs gives Django its types).
+RECIPE_FRAMEWORKS = (
+    "starlette",
+    "fastapi",
+    "flask",
+    "django",
+    "django-stubs",
+    "waitress",
+    "uvicorn",
+)
 PROGRAMS = ROOT / "tests" / "typing"
 UV = os.environ.get("UV") or shutil.which("uv") or str(ROOT / ".tools/uv/bin/uv")
 BIN = Path(sys.executable).parent
@@ -94,7 +106,6 @@ def readme_programs() -> list[Program]:
             (text.count("\n", 0, m.start(1)) + 1, m.group(1)) for m in block_re.finditer(text)
         ]
         numbered = [(n, line, block) for n, (line, block) in enumerate(blocks)]
-        numbered = [item for item in numbered if _is_user_program(item[2])]
         if rel in SCRIPT_READMES and numbered:
             # Each block stands alone for a reader, so a later one may import a name again.
             program = Program(key=rel, text="# pyright: reportDuplicateImport=false\n")
@@ -108,23 +119,6 @@ def readme_programs() -> list[Program]:
                 _append_block(program, rel, number, first_line, block)
                 programs.append(program)
     return programs
-
-
-# Web frameworks have their own typing (Django ships none): their recipe blocks are run in the
-# real framework by basecamp-webhooks' tests instead.
-_FRAMEWORK_IMPORT = re.compile(
-    r"^\s*(?:from|import)\s+(?:starlette|fastapi|flask|werkzeug|django|waitress|uvicorn)\b",
-    re.MULTILINE,
-)
-# A relative import marks code that lives inside a package (the fake's handler example), not a
-# user's program.
-_RELATIVE_IMPORT = re.compile(r"^\s*from\s+\.", re.MULTILINE)
-
-
-def _is_user_program(block: str) -> bool:
-    """Whether a README block is a user's program (checked), not a framework recipe or an
-    excerpt of a package's own source (both run or checked elsewhere)."""
-    return not (_FRAMEWORK_IMPORT.search(block) or _RELATIVE_IMPORT.search(block))
 
 
 def _append_block(program: Program, rel: str, number: int, first_line: int, block: str) -> None:
@@ -171,8 +165,21 @@ def scratch_venv(tmp: Path, dist: Path) -> Path:
     target = tmp / "venv"
     subprocess.run([UV, "venv", "--quiet", "--python", sys.executable, str(target)], check=True)
     python = target / "bin" / "python"
+    # The web frameworks of the webhooks README's recipes, at the workspace's locked versions,
+    # so those blocks are checked like every other.
+    frameworks = [f"{name}=={version(name)}" for name in RECIPE_FRAMEWORKS]
     subprocess.run(
-        [UV, "pip", "install", "--quiet", "--python", str(python), *map(str, wheels), pytest_pin],
+        [
+            UV,
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(python),
+            *map(str, wheels),
+            pytest_pin,
+            *frameworks,
+        ],
         check=True,
     )
     return python
