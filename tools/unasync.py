@@ -60,6 +60,7 @@ NAMES = {
     "AbstractAsyncContextManager": "AbstractContextManager",
     "aiter_raw": "iter_raw",
     "aclose": "close",
+    "handle_async_request": "handle_request",
     "__aenter__": "__enter__",
     "__aexit__": "__exit__",
     "__aiter__": "__iter__",

@@ -174,7 +174,7 @@ async def test_no_secret_in_any_output_across_failure_scenarios(
 async def test_signed_download_query_never_reaches_hooks_or_errors(
     flavour: str, path: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG)  # httpx's own request log lines included
+    caplog.set_level(logging.DEBUG)  # httpcore's trace included
     console = io.StringIO()
     recording = RecordingHooks()
     hooks = basecamp.hooks.chain_hooks(basecamp.hooks.console_hooks(console), recording)
@@ -187,7 +187,8 @@ async def test_signed_download_query_never_reaches_hooks_or_errors(
     )
     assert any("blobs/" in r for r in recording.records)  # the storage hop was reported...
     http_logs = [r.getMessage() for r in caplog.records if r.name.startswith("httpx")]
-    assert any("blobs/" in line for line in http_logs)  # ...and logged by httpx...
+    # The SDK sends through the transport, so httpx's client logs no request line here (with a
+    # proxy in the environment it does: test_core_secrets checks that line is redacted too).
     texts = [console.getvalue(), *recording.records, *exception_texts(outcome.error), *http_logs]
     for text in texts:
         assert SIGNED_QUERY_MARKER not in text  # ...without its signed query string

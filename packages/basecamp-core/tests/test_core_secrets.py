@@ -238,13 +238,22 @@ def test_parsers_raise_without_a_chained_error() -> None:
         assert_clean(chain_texts(error))
 
 
+@pytest.mark.parametrize("proxied", [False, True], ids=["direct", "proxy-env"])
 async def test_no_log_record_at_any_level_holds_the_signed_query(
-    runner: Runner, caplog: pytest.LogCaptureFixture
+    runner: Runner,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    proxied: bool,
 ) -> None:
     import logging
 
     from core_testkit import Loopback, Reply
 
+    if proxied:
+        # A proxy in the environment sends through an `httpx.Client`, which logs each request
+        # itself; `NO_PROXY` sends these loopback requests direct, so it is never dialled.
+        monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     caplog.set_level(logging.DEBUG)
     storage = Loopback()
     api = Loopback()
@@ -259,7 +268,9 @@ async def test_no_log_record_at_any_level_holds_the_signed_query(
         api.close()
         storage.close()
     names = {r.name for r in caplog.records}
-    assert "httpcore.http11" in names and "httpx" in names  # the trace did run...
+    assert "httpcore.http11" in names  # the trace did run...
+    # httpx's own request line comes only from its client, which only a proxy brings in.
+    assert ("httpx" in names) is proxied
     traced = [r.getMessage() for r in caplog.records if r.name.startswith("httpcore")]
     assert any("receive_response_headers" in line for line in traced)
     assert any("b'Content-Length'" in line for line in traced)  # plain headers are kept

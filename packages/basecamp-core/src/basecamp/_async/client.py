@@ -149,26 +149,38 @@ class AsyncClient:
         if user_agent:
             agent = f"{check_header_value('User-Agent', user_agent)} {DEFAULT_USER_AGENT}"
         self._base_headers = {"User-Agent": agent, "Accept": "application/json"}
-        # Requests without credentials (download storage) carry httpx's defaults, not ours.
-        self._anonymous_headers = {
-            "User-Agent": f"python-httpx/{httpx.__version__}",
-            "Accept": "*/*",
+        # Every header a request carries but its credentials and Content-Type, in the order
+        # httpx would send them. Only encodings `read_capped` can inflate within the size cap.
+        self._api_headers = {
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip, deflate",
+            "Connection": "keep-alive",
+            "User-Agent": agent,
         }
+        # Requests without credentials (download storage) carry httpx's defaults, not ours.
+        self._storage_headers = {
+            **self._api_headers,
+            "Accept": "*/*",
+            "User-Agent": f"python-httpx/{httpx.__version__}",
+        }
+        self._timeouts = httpx.Timeout(self.config.timeout).as_dict()
         limit = self.config.max_concurrency
         # As many connections again for download storage, which has slots of its own.
         limits = httpx.Limits(max_connections=2 * limit, max_keepalive_connections=2 * limit)
-        self._http = httpx.AsyncClient(
-            timeout=httpx.Timeout(self.config.timeout),
-            follow_redirects=False,
-            # The API needs no cookies, and a stored one would ride along to download storage.
-            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
-            transport=transport or http_transport(limits),
-            limits=limits,  # used when httpx builds the transport itself (a proxy from the env)
-            # Only encodings `read_capped` can inflate within the size cap. The SDK's own headers
-            # are the pool's defaults, so a request adds only its credentials: merging headers
-            # that override defaults is a measurable part of a small GET's cost in httpx.
-            headers={"Accept-Encoding": "gzip, deflate", **self._base_headers},
-        )
+        # Requests go straight to the transport: what `httpx.AsyncClient.send` adds (its auth
+        # flow, redirects, cookies, event hooks) the SDK does itself or refuses, and it costs
+        # about a sixth of a small GET's CPU. Only a proxy from the environment (no transport:
+        # httpx routes each URL) goes through an `httpx.AsyncClient`.
+        self._transport = transport or http_transport(limits)
+        self._proxied: httpx.AsyncClient | None = None
+        if self._transport is None:
+            self._proxied = httpx.AsyncClient(
+                timeout=httpx.Timeout(self.config.timeout),
+                follow_redirects=False,
+                # The API needs no cookies; a stored one would ride along to download storage.
+                cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+                limits=limits,
+            )
         # API calls and storage hops (unauthenticated, off the API's rate limit) take their
         # places in separate gates, so slow storage cannot starve calls to the API.
         self._api_gate = Gate(limit, self.config.pool_timeout)
@@ -211,7 +223,11 @@ class AsyncClient:
         self._closed = True
         self._api_gate.close()
         self._storage_gate.close()
-        await self._http.aclose()
+        if self._transport is not None:
+            await self._transport.aclose()
+        else:
+            assert self._proxied is not None
+            await self._proxied.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -229,21 +245,24 @@ class AsyncClient:
 
     # -- transport ---------------------------------------------------------------------------
 
-    async def _authorize(self, headers: dict[str, str]) -> str | None:
+    async def _credentials(self) -> tuple[dict[str, str] | httpx.Headers, str | None]:
+        """An API request's headers with fresh credentials, and the secret they carry."""
         if self._provider is not None:
             token = await self._provider.access_token()
             if token is not self._checked_token:
                 # A provider's token is checked like a given one (once per token): it must not
                 # split the request.
                 self._checked_token = check_token(token)
-            headers["Authorization"] = f"Bearer {token}"
-            return token
+            return {**self._api_headers, "Authorization": f"Bearer {token}"}, token
         assert self._auth is not None
-        headers.update(self._base_headers)  # a strategy sees the headers it always saw
-        self._auth.authenticate(headers)
+        seen = dict(self._base_headers)  # a strategy sees the headers it always saw
+        self._auth.authenticate(seen)
+        # Merged as httpx merges a request's headers over its defaults: names match in any case.
+        headers = httpx.Headers(self._api_headers)
+        headers.update(seen)
         # Not a token we can refresh, but a secret all the same: errors must never echo it.
-        credential = headers.get("Authorization", "").rpartition(" ")[2]
-        return credential or None
+        credential = headers.get("authorization", "").rpartition(" ")[2]
+        return headers, credential or None
 
     async def _refresh(self, cycle: RequestCycle, used: str | None) -> Action:
         """After a 401: get a fresh token, refreshing only if nobody else already did."""
@@ -492,17 +511,21 @@ class AsyncClient:
         authenticated: bool,
     ) -> tuple[httpx.Request, str | None]:
         """One attempt's request, with fresh credentials, and the secret it carries."""
-        headers = {} if authenticated else dict(self._anonymous_headers)
-        token = await self._authorize(headers) if authenticated else None
+        headers: dict[str, str] | httpx.Headers
+        if authenticated:
+            headers, token = await self._credentials()
+        else:
+            headers, token = dict(self._storage_headers), None
         if body.content_type:
             headers["Content-Type"] = body.content_type
         try:
-            request = self._http.build_request(
+            request = httpx.Request(
                 method,
                 url,
                 params=tuple(params) if params else None,
                 content=body.content,
                 headers=headers,
+                extensions={"timeout": self._timeouts},
             )
         except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
             failure = type(exc).__name__
@@ -529,11 +552,11 @@ class AsyncClient:
         config = self.config
         ends_at = started + config.request_deadline
         async with deadline(config.request_deadline):
-            if authenticated:
-                response = await self._http.send(request, stream=True)
-            else:  # a signed storage URL: keep its query out of httpx's log line
-                with signed_url(url):
-                    response = await self._http.send(request, stream=True)
+            if self._transport is not None:
+                response = await self._transport.handle_async_request(request)
+                response.request = request
+            else:
+                response = await self._send_proxied(request, url, authenticated)
             answered = cycle.respond(response.status_code)
             if answered and stream:
                 return Reply(response.status_code, response.headers, b"", url, response)
@@ -545,6 +568,16 @@ class AsyncClient:
             finally:
                 await response.aclose()
             return Reply(response.status_code, response.headers, content, url)
+
+    async def _send_proxied(
+        self, request: httpx.Request, url: str, authenticated: bool
+    ) -> httpx.Response:
+        """Send through the `httpx.AsyncClient` that routes by the environment's proxies."""
+        assert self._proxied is not None
+        if authenticated:
+            return await self._proxied.send(request, stream=True)
+        with signed_url(url):  # a signed storage URL: keep its query out of httpx's log line
+            return await self._proxied.send(request, stream=True)
 
 
 class AsyncAuthorization:
