@@ -125,3 +125,34 @@ def test_vendored_async_copy_works(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert out.strip() == "{'a': 1}"
+
+
+def test_namespace_spans_folders_on_sys_path(tmp_path: Path) -> None:
+    # Another distribution's `basecamp/` in another folder (an editable install, `--target`),
+    # and one inside a zip archive on `sys.path`: both join the namespace, without `typing`.
+    import zipfile
+
+    plain = tmp_path / "plain" / "basecamp" / "extra_plain"
+    plain.mkdir(parents=True)
+    (plain / "__init__.py").write_text("WHERE = 'plain'\n")
+    archive = tmp_path / "zipped.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        # With its own `__init__.py`: zipimport finds no namespace portions (nor did pkgutil).
+        zipped.writestr("basecamp/__init__.py", "")
+        zipped.writestr("basecamp/extra_zipped/__init__.py", "WHERE = 'zipped'\n")
+    out = run_python(
+        f"""
+        import sys
+        sys.path[:0] = [{str(tmp_path / "plain")!r}]
+        import basecamp
+        assert "typing" not in sys.modules and "pkgutil" not in sys.modules, "heavy imports"
+        import basecamp.extra_plain
+        print(basecamp.extra_plain.WHERE)
+        sys.path.insert(0, {str(archive)!r})
+        import importlib
+        importlib.reload(basecamp)  # a zip entry needs pkgutil's finders
+        import basecamp.extra_zipped
+        print(basecamp.extra_zipped.WHERE, len(basecamp.__path__) == len(set(basecamp.__path__)))
+        """
+    )
+    assert out.split() == ["plain", "zipped", "True"]

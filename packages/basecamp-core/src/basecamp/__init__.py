@@ -1,5 +1,3 @@
-__path__ = __import__("pkgutil").extend_path(__path__, __name__)
-
 # The Basecamp API client.
 #
 # `basecamp` is one import namespace shipped as several distributions: this package
@@ -19,7 +17,39 @@ __path__ = __import__("pkgutil").extend_path(__path__, __name__)
 #             print(project["name"])
 #     ```
 
-from typing import TYPE_CHECKING
+# Not `from typing import TYPE_CHECKING`: typing costs more to import than `basecamp.webhooks`
+# itself, and type checkers treat any `TYPE_CHECKING` name alike.
+TYPE_CHECKING = False
+
+
+def _namespace_path(path: list[str]) -> list[str]:
+    """Add the other distributions' `basecamp/` folders on `sys.path` to `path`.
+
+    With every wheel in one `site-packages` there is one folder and this adds nothing; editable
+    installs, `pip install --target` and a vendored core put them in different places. It is
+    `pkgutil.extend_path` for plain folders: importing `pkgutil` would cost more than the rest
+    of `import basecamp.webhooks`, so it is left to zip entries on `sys.path`, which need it.
+    """
+    import os
+    import sys
+
+    path = list(path)
+    entries: list[object] = list(sys.path)  # typed `list[str]`, but anything can be put there
+    for entry in entries:
+        if not isinstance(entry, str):
+            continue
+        folder = entry or os.getcwd()
+        if os.path.isfile(folder):  # a zip archive: only an import finder can look inside
+            import pkgutil
+
+            return pkgutil.extend_path(path, __name__)
+        portion = os.path.join(folder, __name__)
+        if portion not in path and os.path.isdir(portion):
+            path.append(portion)
+    return path
+
+
+__path__ = _namespace_path(__path__)
 
 if TYPE_CHECKING:
     from ._async.account import AsyncAccountClient
