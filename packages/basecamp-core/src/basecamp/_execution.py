@@ -9,7 +9,6 @@ what `build_request` returns and hand the reply to `decode_result`.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -87,6 +86,8 @@ def encode_multipart(
         files: File parts by field name.
         boundary: The part separator; random by default (tests pass a fixed one).
     """
+    import secrets  # with the first multipart body, not with the client
+
     mark = (boundary or secrets.token_hex(16)).encode()
     chunks: list[bytes] = []
     for name, value in fields.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import queue
 import ssl
 import time
 from collections.abc import Iterable, Iterator
@@ -14,6 +13,11 @@ from typing import Any
 import httpcore
 import httpx
 
+try:  # the C queue `queue` wraps; `queue` itself would bring heapq and threading's Condition
+    from _queue import Empty, SimpleQueue
+except ImportError:  # an interpreter without it
+    from queue import Empty, SimpleQueue
+
 from ._config import environment_proxies
 from ._cycle import no_free_slot
 from ._errors import UsageError
@@ -24,7 +28,7 @@ __all__ = ["Gate", "Lock", "deadline", "http_transport", "sleep"]
 class Gate:
     """Bounds how many requests are in flight at once, across threads.
 
-    A queue holding `limit` tokens: a request takes one and puts it back. `queue.SimpleQueue` is
+    A queue holding `limit` tokens: a request takes one and puts it back. `SimpleQueue` is
     written in C, so this costs a fraction of a `threading.Semaphore` (a Python-level condition
     variable) on every request.
 
@@ -36,7 +40,7 @@ class Gate:
     __slots__ = ("_closed", "_limit", "_timeout", "_tokens")
 
     def __init__(self, limit: int, timeout: float | None = None) -> None:
-        self._tokens: queue.SimpleQueue[None] = queue.SimpleQueue()
+        self._tokens: SimpleQueue[None] = SimpleQueue()
         for _ in range(limit):
             self._tokens.put(None)
         self._limit = limit
@@ -52,7 +56,7 @@ class Gate:
         """
         try:
             self._tokens.get(timeout=self._timeout)
-        except queue.Empty:
+        except Empty:
             raise no_free_slot(self._timeout or 0.0, self._limit) from None
         if self._closed:
             self._tokens.put(None)  # wakes the next waiter, which fails the same way

@@ -17,15 +17,6 @@ from urllib.parse import urlencode
 import httpx
 
 from .._auth import AsyncTokenProvider, AuthStrategy, check_token
-from .._cache import (
-    CacheEntry,
-    CacheStore,
-    cache_key,
-    conditional_headers,
-    credential_identity,
-    entry_from_response,
-    revalidated,
-)
 from .._config import Config
 from .._cycle import Action, RequestCycle
 from .._errors import BasecampError, UsageError
@@ -42,7 +33,8 @@ from .auth import AsyncStaticTokenProvider
 from .body import read_capped
 
 if TYPE_CHECKING:
-    # `basecamp.hooks` loads with the first hook, not with the client (see `_send`).
+    # `basecamp.hooks` loads with the first hook, and `_cache` with a cache, not with the client.
+    from .._cache import CacheEntry, CacheStore
     from ..hooks import BasecampHooks, RequestInfo
 
 __all__ = [
@@ -137,8 +129,13 @@ class AsyncClient:
         self.config: Config = config or Config()
         self._retry_policy = RetryPolicy.from_config(self.config)
         self._hooks = hooks
-        if cache is not None and not isinstance(cache, CacheStore):
-            raise UsageError("cache= must be a CacheStore (get, set, delete), e.g. MemoryCache().")
+        if cache is not None:
+            from .._cache import CacheStore
+
+            if not isinstance(cache, CacheStore):
+                raise UsageError(
+                    "cache= must be a CacheStore (get, set, delete), e.g. MemoryCache()."
+                )
         self._cache = cache
         # (token, its hash) as one value: a thread never pairs one token with another's hash.
         self._cache_identity: tuple[str | None, str] = (None, "")
@@ -447,6 +444,8 @@ class AsyncClient:
         """The cache key of this attempt and, when `conditional`, the entry to revalidate (its
         validators are added to `request`)."""
         assert self._cache is not None
+        from .._cache import cache_key, conditional_headers, credential_identity
+
         if self._provider is not None and token is not None:
             memo = self._cache_identity
             if memo[0] is not token:
@@ -467,6 +466,8 @@ class AsyncClient:
         with no entry to serve (the request is then sent again without validators)."""
         store = self._cache
         assert store is not None
+        from .._cache import entry_from_response, revalidated
+
         if reply.status == 304:
             if entry is None:
                 return None

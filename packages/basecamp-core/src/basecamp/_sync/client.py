@@ -15,15 +15,6 @@ from urllib.parse import urlencode
 import httpx
 
 from .._auth import AuthStrategy, TokenProvider, check_token
-from .._cache import (
-    CacheEntry,
-    CacheStore,
-    cache_key,
-    conditional_headers,
-    credential_identity,
-    entry_from_response,
-    revalidated,
-)
 from .._config import Config
 from .._cycle import Action, RequestCycle
 from .._errors import BasecampError, UsageError
@@ -40,7 +31,8 @@ from .auth import StaticTokenProvider
 from .body import read_capped
 
 if TYPE_CHECKING:
-    # `basecamp.hooks` loads with the first hook, not with the client (see `_send`).
+    # `basecamp.hooks` loads with the first hook, and `_cache` with a cache, not with the client.
+    from .._cache import CacheEntry, CacheStore
     from ..hooks import BasecampHooks, RequestInfo
 
 __all__ = [
@@ -135,8 +127,13 @@ class Client:
         self.config: Config = config or Config()
         self._retry_policy = RetryPolicy.from_config(self.config)
         self._hooks = hooks
-        if cache is not None and not isinstance(cache, CacheStore):
-            raise UsageError("cache= must be a CacheStore (get, set, delete), e.g. MemoryCache().")
+        if cache is not None:
+            from .._cache import CacheStore
+
+            if not isinstance(cache, CacheStore):
+                raise UsageError(
+                    "cache= must be a CacheStore (get, set, delete), e.g. MemoryCache()."
+                )
         self._cache = cache
         # (token, its hash) as one value: a thread never pairs one token with another's hash.
         self._cache_identity: tuple[str | None, str] = (None, "")
@@ -445,6 +442,8 @@ class Client:
         """The cache key of this attempt and, when `conditional`, the entry to revalidate (its
         validators are added to `request`)."""
         assert self._cache is not None
+        from .._cache import cache_key, conditional_headers, credential_identity
+
         if self._provider is not None and token is not None:
             memo = self._cache_identity
             if memo[0] is not token:
@@ -465,6 +464,8 @@ class Client:
         with no entry to serve (the request is then sent again without validators)."""
         store = self._cache
         assert store is not None
+        from .._cache import entry_from_response, revalidated
+
         if reply.status == 304:
             if entry is None:
                 return None
