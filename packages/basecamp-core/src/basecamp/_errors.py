@@ -336,20 +336,22 @@ def _redact(text: str, secrets: Collection[str]) -> str:
 # whole URL, or a signature of its own. Its text loses every URL query, every value named like a
 # credential (`sig=`, `X-Amz-Signature:`, `token=`...) and every long opaque run of letters and
 # digits, on top of the exact values of the URL's query.
-# Every quantifier that can backtrack is bounded, so hostile text costs linear time.
-_QUERY = re.compile(r"\?[^\s\"'<>]+")
-_CREDENTIAL_PAIR = re.compile(
+# Every quantifier that can backtrack is bounded, so hostile text costs linear time. Patterns are
+# kept as text and compiled on first use (`re` caches them): only an error needs them, and
+# compiling them all would cost every `import basecamp` more than the rest of this module.
+_QUERY = r"\?[^\s\"'<>]+"
+_CREDENTIAL_PAIR = (
     r"(?i)((?:sig|signature|token|key|credential|secret|policy|auth|session|expires)[\w.-]{0,40})"
     r"(\s{0,4}[=:]\s{0,4})[^\s\"'&,;<>()\[\]{}]+"
 )
-_RUN = re.compile(r"[\w+=%-]{24,}")
-_DIGIT = re.compile(r"\d")
-_LETTER = re.compile(r"[^\W\d_]")
+_RUN = r"[\w+=%-]{24,}"
+_DIGIT = r"\d"
+_LETTER = r"[^\W\d_]"
 # Query values this short (`expires=1`, `v=2`) are not secrets, and replacing them would
 # mangle unrelated text.
 _MIN_SECRET_VALUE = 8
 _PATTERN_WINDOW = 4096
-_REPEATED = re.compile(f"(?:{REDACTED}){{2,}}")
+_REPEATED = f"(?:{REDACTED}){{2,}}"
 
 
 def signed_url_secrets(url: str) -> tuple[str, ...]:
@@ -375,7 +377,7 @@ def _opaque(match: re.Match[str]) -> str:
     """A long run of word characters mixing letters and digits (a signature, a key) is
     redacted; a long plain word is kept."""
     run = match.group()
-    return REDACTED if _DIGIT.search(run) and _LETTER.search(run) else run
+    return REDACTED if re.search(_DIGIT, run) and re.search(_LETTER, run) else run
 
 
 def _clean(text: str, secrets: Collection[str], storage: bool) -> str:
@@ -384,10 +386,10 @@ def _clean(text: str, secrets: Collection[str], storage: bool) -> str:
         # The patterns only see what could reach a message (500 bytes, after they shrink it).
         cut = len(text) > _PATTERN_WINDOW
         text = text[:_PATTERN_WINDOW]
-        text = _QUERY.sub("?" + REDACTED, text)
-        text = _CREDENTIAL_PAIR.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
-        text = _RUN.sub(_opaque, text)
-        text = _REPEATED.sub(REDACTED, text)
+        text = re.sub(_QUERY, "?" + REDACTED, text)
+        text = re.sub(_CREDENTIAL_PAIR, lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+        text = re.sub(_RUN, _opaque, text)
+        text = re.sub(_REPEATED, REDACTED, text)
         if cut:
             text += "…"
     return text

@@ -78,8 +78,9 @@ _PLAIN_HEADERS = frozenset(
 )
 # One header name or value as httpcore prints it: the repr of a bytes object.
 _BYTES = r"b'(?:[^'\\]|\\.)*'" + "|" + r'b"(?:[^"\\]|\\.)*"'
-_HEADER_PAIR = re.compile(rf"\(({_BYTES}), ({_BYTES})\)")
-_QUERY = re.compile(r"\?[^\s'\"<>]+")
+# Compiled on first use (`re` caches them): only emitted DEBUG records need them.
+_HEADER_PAIR = rf"\(({_BYTES}), ({_BYTES})\)"
+_QUERY = r"\?[^\s'\"<>]+"
 
 
 def _header_pair(match: re.Match[str]) -> str:
@@ -93,9 +94,9 @@ def _header_pair(match: re.Match[str]) -> str:
 def clean_trace(message: str) -> str:
     """An httpcore trace line with only plain header values and no URL query left."""
     if "(b" in message:
-        message = _HEADER_PAIR.sub(_header_pair, message)
+        message = re.sub(_HEADER_PAIR, _header_pair, message)
     if "?" in message:
-        message = _QUERY.sub("?<redacted>", message)
+        message = re.sub(_QUERY, "?<redacted>", message)
     return message
 
 

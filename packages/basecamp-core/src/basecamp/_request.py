@@ -11,7 +11,6 @@ from typing import NamedTuple
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ._errors import UsageError
-from ._pagination import resolve_next_url
 
 __all__ = [
     "NO_BODY",
@@ -25,8 +24,10 @@ __all__ = [
     "validate_account_id",
 ]
 
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
-_HEADER_BAD = re.compile(r"[\r\n\x00]")
+# Compiled on first use (`re` caches them): templates are split once each, and headers are
+# checked only when the caller sets one.
+_PLACEHOLDER = r"\{([a-z_][a-z0-9_]*)\}"
+_HEADER_BAD = r"[\r\n\x00]"
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -73,7 +74,7 @@ def _path_value(name: str, value: object) -> str:
 @functools.lru_cache(maxsize=1024)
 def _template_parts(template: str) -> tuple[str, ...]:
     """A template split at its placeholders: literal, name, literal, name, ..., literal."""
-    return tuple(_PLACEHOLDER.split(template))
+    return tuple(re.split(_PLACEHOLDER, template))
 
 
 def expand_path(template: str, values: Mapping[str, object]) -> str:
@@ -143,7 +144,7 @@ def encode_json_body(body: Mapping[str, object] | None) -> PreparedBody:
 
 def check_header_value(name: str, value: str) -> str:
     """Refuse header values that could split a request (CR, LF, NUL) or are not ASCII."""
-    if _HEADER_BAD.search(value):
+    if re.search(_HEADER_BAD, value):
         raise UsageError(f"Header {name!r} must not contain CR, LF or NUL characters.")
     if not value.isascii():
         raise UsageError(f"Header {name!r} must be ASCII text.")
@@ -166,6 +167,8 @@ def resolve_url(path_or_url: str, *, base_url: str, prefix: str = "") -> str:
     # Absolute only when it *starts* with a scheme (or "//"): "/search.json?q=https://x" is a
     # relative path whose query happens to mention a URL.
     if _ABSOLUTE.match(path_or_url) or path_or_url.startswith("//"):
+        from ._pagination import resolve_next_url  # with lists or a full URL, not with the client
+
         resolved: str | None
         try:
             resolved = resolve_next_url(path_or_url, current_url=base_url + "/", base_url=base_url)

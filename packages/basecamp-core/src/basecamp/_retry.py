@@ -20,11 +20,10 @@ The contract:
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from random import random as _uniform
 from typing import NamedTuple, Protocol
 
 __all__ = [
@@ -134,9 +133,11 @@ class RetrySettings(Protocol):
     def max_retry_after(self) -> float: ...
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class RetryPolicy:
-    """How failed attempts are retried. Pure: the caller does the sleeping.
+    """How failed attempts are retried. Pure: the caller does the sleeping. Immutable.
+
+    A plain slotted class, not a frozen dataclass: generating one costs every
+    `from basecamp import Client` about a millisecond.
 
     Attributes:
         max_retries: Retries allowed after the first attempt.
@@ -147,12 +148,66 @@ class RetryPolicy:
         random: Returns a number in `[0, 1)` for the jitter (injectable for tests).
     """
 
-    max_retries: int = 3
-    base_delay: float = 1.0
-    max_jitter: float = 0.1
-    max_backoff: float = 30.0
-    max_retry_after: float = 60.0
-    random: Callable[[], float] = field(default=random.random, compare=False, repr=False)
+    __slots__ = (
+        "base_delay",
+        "max_backoff",
+        "max_jitter",
+        "max_retries",
+        "max_retry_after",
+        "random",
+    )
+
+    max_retries: int
+    base_delay: float
+    max_jitter: float
+    max_backoff: float
+    max_retry_after: float
+    random: Callable[[], float]
+
+    def __init__(
+        self,
+        *,
+        max_retries: int = 3,
+        base_delay: float = 1.0,
+        max_jitter: float = 0.1,
+        max_backoff: float = 30.0,
+        max_retry_after: float = 60.0,
+        random: Callable[[], float] = _uniform,
+    ) -> None:
+        store = object.__setattr__
+        store(self, "max_retries", max_retries)
+        store(self, "base_delay", base_delay)
+        store(self, "max_jitter", max_jitter)
+        store(self, "max_backoff", max_backoff)
+        store(self, "max_retry_after", max_retry_after)
+        store(self, "random", random)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"RetryPolicy is immutable: cannot set {name!r}.")
+
+    def _numbers(self) -> tuple[float, ...]:
+        return (
+            self.max_retries,
+            self.base_delay,
+            self.max_jitter,
+            self.max_backoff,
+            self.max_retry_after,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RetryPolicy):
+            return NotImplemented
+        return self._numbers() == other._numbers()  # `random` is not part of the policy
+
+    def __hash__(self) -> int:
+        return hash(self._numbers())
+
+    def __repr__(self) -> str:
+        return (
+            f"RetryPolicy(max_retries={self.max_retries}, base_delay={self.base_delay}, "
+            f"max_jitter={self.max_jitter}, max_backoff={self.max_backoff}, "
+            f"max_retry_after={self.max_retry_after})"
+        )
 
     @classmethod
     def from_config(cls, config: RetrySettings) -> RetryPolicy:

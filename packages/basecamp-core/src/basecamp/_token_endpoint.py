@@ -78,7 +78,7 @@ DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 TOKEN_REQUEST_HEADERS = {"Accept": "application/json", "Accept-Encoding": "identity"}
 
 # RFC 6749 error codes are short lowercase words: anything else may be an echoed secret.
-_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
+_ERROR_CODE = r"[a-z_]{1,64}"  # compiled on first use (`re` caches it): errors only
 
 Form = dict[str, str | list[str]]
 """Form fields of a token request; a list value repeats the field (RFC 8707 `resource`)."""
@@ -142,7 +142,7 @@ def safe_error_code(value: object, secrets: Collection[str | None] = ()) -> str 
         value: The `error` member of a response.
         secrets: What we sent that must never be echoed (a server may reflect it back).
     """
-    if not isinstance(value, str) or not _ERROR_CODE.fullmatch(value) or value in secrets:
+    if not isinstance(value, str) or not re.fullmatch(_ERROR_CODE, value) or value in secrets:
         return None
     return value
 

@@ -28,7 +28,6 @@ from .._request import NO_BODY, PreparedBody, check_header_value, redact_url, va
 from .._response import expect_object
 from .._retry import RetryPolicy
 from .._version import __version__
-from .account import AsyncAccountClient
 from .auth import AsyncStaticTokenProvider
 from .body import read_capped
 
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     # `basecamp.hooks` loads with the first hook, and `_cache` with a cache, not with the client.
     from .._cache import CacheEntry, CacheStore
     from ..hooks import BasecampHooks, RequestInfo
+    from .account import AsyncAccountClient
 
 __all__ = [
     "AsyncAuthorization",
@@ -195,6 +195,9 @@ class AsyncClient:
         Raises:
             UsageError: `account_id` is not a string of digits.
         """
+        # With the first account, not with the client: building one needs no service code.
+        from .account import AsyncAccountClient
+
         return AsyncAccountClient(self, validate_account_id(account_id))
 
     @property

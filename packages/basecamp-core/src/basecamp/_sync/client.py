@@ -26,7 +26,6 @@ from .._request import NO_BODY, PreparedBody, check_header_value, redact_url, va
 from .._response import expect_object
 from .._retry import RetryPolicy
 from .._version import __version__
-from .account import AccountClient
 from .auth import StaticTokenProvider
 from .body import read_capped
 
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     # `basecamp.hooks` loads with the first hook, and `_cache` with a cache, not with the client.
     from .._cache import CacheEntry, CacheStore
     from ..hooks import BasecampHooks, RequestInfo
+    from .account import AccountClient
 
 __all__ = [
     "Authorization",
@@ -193,6 +193,9 @@ class Client:
         Raises:
             UsageError: `account_id` is not a string of digits.
         """
+        # With the first account, not with the client: building one needs no service code.
+        from .account import AccountClient
+
         return AccountClient(self, validate_account_id(account_id))
 
     @property
