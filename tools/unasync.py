@@ -59,6 +59,7 @@ NAMES = {
     "asynccontextmanager": "contextmanager",
     "AbstractAsyncContextManager": "AbstractContextManager",
     "aiter_raw": "iter_raw",
+    "AsyncByteStream": "SyncByteStream",
     "aclose": "close",
     "handle_async_request": "handle_request",
     "__aenter__": "__enter__",

@@ -8,7 +8,7 @@ lets it.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator
 
 import httpx
 
@@ -24,14 +24,19 @@ async def _already_read(response: httpx.Response) -> AsyncIterator[bytes]:
     yield response.content
 
 
-def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+def _raw_chunks(response: httpx.Response) -> AsyncIterable[bytes]:
     """The body as it came off the wire (network-sized reads, never re-chunked or copied); a
     response read before us (a mock transport's) as it is."""
     if response.is_stream_consumed:
         # Already in memory, and already decoded by httpx: nothing left to bound but its size.
         return _already_read(response)
-    # httpx's own iterator, not a generator around it: one layer less on every network read.
-    return response.aiter_raw()
+    stream = response.stream
+    if isinstance(stream, httpx.AsyncByteStream) and not response.is_closed:
+        # The transport's stream itself: `aiter_raw()` around it only counts bytes and
+        # re-chunks (asked not to), one layer more on every network read.
+        response.is_stream_consumed = True  # as `aiter_raw()` marks it: no second read
+        return stream
+    return response.aiter_raw()  # raises as httpx does (a closed stream, or the wrong kind)
 
 
 def _decoder(response: httpx.Response) -> BoundedDecoder | None:
