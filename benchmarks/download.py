@@ -81,7 +81,7 @@ def _time_row(case: str, target: float, sdk: list[float], raw: list[float]) -> R
 
 def run(ctx: Context) -> None:
     size = 2 * 1024 * 1024 if ctx.smoke else DEFAULT_DOWNLOAD_BYTES
-    reps = 2 if ctx.smoke else 7
+    reps = 2 if ctx.smoke else 15
     ctx.server.configure(download_bytes=size)
     url = f"{ctx.account_url}/blobs/7/download/report.bin"
     folder = tempfile.mkdtemp(prefix="basecamp-bench-")
