@@ -22,7 +22,7 @@ EAGER_TARGET = 1.15
 LAZY_TARGET = 1.05
 PER_PAGE = 15
 # (pages, repetitions): fewer repetitions for the long walks keep the whole run short.
-LAZY_SIZES = ((20, 25), (200, 9), (2000, 3))
+LAZY_SIZES = ((20, 25), (200, 9), (2000, 5))
 SMOKE_SIZES = ((3, 2), (5, 2))
 EAGER_PAGES = 200
 
