@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -66,7 +67,7 @@ async def _alternate_async(
     return sdk_times, raw_times
 
 
-def _time_row(case: str, target: float, sdk: list[float], raw: list[float]) -> Row:
+def _time_row(case: str, target: float | None, sdk: list[float], raw: list[float]) -> Row:
     ratio, spread = paired_ratio(sdk, raw)
     return Row(
         scenario=6,
@@ -115,6 +116,21 @@ def run(ctx: Context) -> None:
                             written += len(chunk)
                 assert written == size
 
+            def raw_to_file_atomic() -> None:
+                # What `download_to` promises, by hand: all or nothing (a temporary file in the
+                # same folder, renamed into place), never clobbering a file that is not ours.
+                written = 0
+                temp = os.path.join(folder, f".report.bin.{secrets.token_hex(8)}.part")
+                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                with anonymous.stream("GET", location()) as response:
+                    response.raise_for_status()
+                    with os.fdopen(fd, "wb") as handle:
+                        for chunk in response.iter_bytes():
+                            handle.write(chunk)
+                            written += len(chunk)
+                os.replace(temp, target)
+                assert written == size
+
             def sdk_iter() -> None:
                 assert sum(len(chunk) for chunk in account.iter_download(url)) == size
 
@@ -134,13 +150,20 @@ def run(ctx: Context) -> None:
             # Warm-up, and a check that both read the same bytes.
             assert anonymous.get(location()).content == account.download_url(url).body
             rows = [
-                ("streaming download_to(path)", STREAM_TARGET, sdk_to_file, raw_to_file),
+                ("streaming download_to(path)", STREAM_TARGET, sdk_to_file, raw_to_file_atomic),
+                ("streaming download_to(path) vs writing in place", None, sdk_to_file, raw_to_file),
                 ("streaming iter_download()", STREAM_TARGET, sdk_iter, raw_iter),
                 ("buffered download_url()", BUFFERED_TARGET, sdk_buffered, raw_buffered),
             ]
             for case, limit, sdk, raw in rows:
                 sdk_times, raw_times = _alternate(sdk, raw, reps)
-                ctx.add(_time_row(case, limit, sdk_times, raw_times))
+                row = _time_row(case, limit, sdk_times, raw_times)
+                if raw is raw_to_file_atomic:
+                    row.baseline_label = "raw httpx, temp file + rename"
+                elif raw is raw_to_file:
+                    row.baseline_label = "raw httpx, open(path, 'wb')"
+                    row.notes.append("the difference is the atomic write: a new file, renamed")
+                ctx.add(row)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
