@@ -23,6 +23,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from typing import IO
 
 import httpx
 
@@ -106,30 +107,27 @@ def run(ctx: Context) -> None:
             def sdk_to_file() -> None:
                 assert account.download_to(url, target).content_length == size
 
-            def raw_to_file() -> None:
+            def raw_write(handle: IO[bytes]) -> None:
                 written = 0
                 with anonymous.stream("GET", location()) as response:
                     response.raise_for_status()
-                    with open(target, "wb") as handle:
-                        for chunk in response.iter_bytes():
-                            handle.write(chunk)
-                            written += len(chunk)
+                    for chunk in response.iter_bytes():
+                        handle.write(chunk)
+                        written += len(chunk)
                 assert written == size
+
+            def raw_to_file() -> None:
+                with open(target, "wb") as handle:
+                    raw_write(handle)
 
             def raw_to_file_atomic() -> None:
                 # What `download_to` promises, by hand: all or nothing (a temporary file in the
                 # same folder, renamed into place), never clobbering a file that is not ours.
-                written = 0
                 temp = os.path.join(folder, f".report.bin.{secrets.token_hex(8)}.part")
                 fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-                with anonymous.stream("GET", location()) as response:
-                    response.raise_for_status()
-                    with os.fdopen(fd, "wb") as handle:
-                        for chunk in response.iter_bytes():
-                            handle.write(chunk)
-                            written += len(chunk)
+                with os.fdopen(fd, "wb") as handle:
+                    raw_write(handle)
                 os.replace(temp, target)
-                assert written == size
 
             def sdk_iter() -> None:
                 assert sum(len(chunk) for chunk in account.iter_download(url)) == size
@@ -149,19 +147,30 @@ def run(ctx: Context) -> None:
 
             # Warm-up, and a check that both read the same bytes.
             assert anonymous.get(location()).content == account.download_url(url).body
+            raw_label = "raw httpx"
             rows = [
-                ("streaming download_to(path)", STREAM_TARGET, sdk_to_file, raw_to_file_atomic),
-                ("streaming download_to(path) vs writing in place", None, sdk_to_file, raw_to_file),
-                ("streaming iter_download()", STREAM_TARGET, sdk_iter, raw_iter),
-                ("buffered download_url()", BUFFERED_TARGET, sdk_buffered, raw_buffered),
+                (
+                    "streaming download_to(path)",
+                    STREAM_TARGET,
+                    sdk_to_file,
+                    raw_to_file_atomic,
+                    "raw httpx, temp file + rename",
+                ),
+                (
+                    "streaming download_to(path) vs writing in place",
+                    None,
+                    sdk_to_file,
+                    raw_to_file,
+                    "raw httpx, open(path, 'wb')",
+                ),
+                ("streaming iter_download()", STREAM_TARGET, sdk_iter, raw_iter, raw_label),
+                ("buffered download_url()", BUFFERED_TARGET, sdk_buffered, raw_buffered, raw_label),
             ]
-            for case, limit, sdk, raw in rows:
+            for case, limit, sdk, raw, label in rows:
                 sdk_times, raw_times = _alternate(sdk, raw, reps)
                 row = _time_row(case, limit, sdk_times, raw_times)
-                if raw is raw_to_file_atomic:
-                    row.baseline_label = "raw httpx, temp file + rename"
-                elif raw is raw_to_file:
-                    row.baseline_label = "raw httpx, open(path, 'wb')"
+                row.baseline_label = label
+                if raw is raw_to_file:
                     row.notes.append("the difference is the atomic write: a new file, renamed")
                 ctx.add(row)
     finally:
