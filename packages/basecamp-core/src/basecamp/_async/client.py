@@ -160,7 +160,8 @@ class AsyncClient:
             "Accept": "*/*",
             "User-Agent": f"python-httpx/{httpx.__version__}",
         }
-        self._timeouts = httpx.Timeout(self.config.timeout).as_dict()
+        timeout = httpx.Timeout(self.config.timeout)
+        self._timeouts = timeout.as_dict()  # each request carries them as its extension
         limit = self.config.max_concurrency
         # As many connections again for download storage, which has slots of its own.
         limits = httpx.Limits(max_connections=2 * limit, max_keepalive_connections=2 * limit)
@@ -172,7 +173,7 @@ class AsyncClient:
         self._proxied: httpx.AsyncClient | None = None
         if self._transport is None:
             self._proxied = httpx.AsyncClient(
-                timeout=httpx.Timeout(self.config.timeout),
+                timeout=timeout,
                 follow_redirects=False,
                 # The API needs no cookies; a stored one would ride along to download storage.
                 cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),

@@ -158,7 +158,8 @@ class Client:
             "Accept": "*/*",
             "User-Agent": f"python-httpx/{httpx.__version__}",
         }
-        self._timeouts = httpx.Timeout(self.config.timeout).as_dict()
+        timeout = httpx.Timeout(self.config.timeout)
+        self._timeouts = timeout.as_dict()  # each request carries them as its extension
         limit = self.config.max_concurrency
         # As many connections again for download storage, which has slots of its own.
         limits = httpx.Limits(max_connections=2 * limit, max_keepalive_connections=2 * limit)
@@ -170,7 +171,7 @@ class Client:
         self._proxied: httpx.Client | None = None
         if self._transport is None:
             self._proxied = httpx.Client(
-                timeout=httpx.Timeout(self.config.timeout),
+                timeout=timeout,
                 follow_redirects=False,
                 # The API needs no cookies; a stored one would ride along to download storage.
                 cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
